@@ -1,0 +1,241 @@
+// Package manifest reads the function declarations: each function's func.yaml (a valid Fn
+// schema_version 20180708 file with runtime docker) carries, besides the Fn keys, the function's
+// routes with their auth scope, and an optional schedule. The root func.yaml holds bundle-wide
+// defaults merged into every function's own file.
+//
+// These declarations are the single source of truth: the function's router (package web), the local
+// gateway, Terraform (through yamldecode), the route and OpenAPI checks and the tests all read them.
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Scope is the access level a route requires. The authorizer's returned scopes are matched against it.
+type Scope string
+
+// The scopes, from least to most privileged. Admin implies staff (the authorizer returns both).
+const (
+	Public   Scope = "public"
+	Customer Scope = "customer"
+	Staff    Scope = "staff"
+	Admin    Scope = "admin"
+)
+
+// Valid reports whether s is one of the declared scopes.
+func (s Scope) Valid() bool {
+	switch s {
+	case Public, Customer, Staff, Admin:
+		return true
+	}
+	return false
+}
+
+// DefaultBodyLimit is the request body limit of a route that declares none.
+const DefaultBodyLimit = 64 << 10
+
+// Fn's allowed memory sizes in MB, and the maximum synchronous timeout in seconds.
+var allowedMemory = map[int]bool{128: true, 256: true, 512: true, 1024: true, 2048: true, 3072: true}
+
+const maxTimeout = 300
+
+// Function is one function's declaration after defaults are merged.
+type Function struct {
+	SchemaVersion int               `yaml:"schema_version"`
+	Name          string            `yaml:"name"`
+	Version       string            `yaml:"version"`
+	Runtime       string            `yaml:"runtime"`
+	Memory        int               `yaml:"memory"`
+	Timeout       int               `yaml:"timeout"`
+	IdleTimeout   int               `yaml:"idle_timeout"`
+	Config        map[string]string `yaml:"config"`
+	Routes        []Route           `yaml:"routes"`
+	Schedule      *Schedule         `yaml:"schedule"`
+	// Authorizer marks the API Gateway custom authorizer function: it has no routes of its own.
+	Authorizer bool `yaml:"authorizer"`
+}
+
+// Route is one HTTP route a function serves.
+type Route struct {
+	Method string `yaml:"method"`
+	Path   string `yaml:"path"` // a path template, e.g. /api/products/{id}
+	Scope  Scope  `yaml:"scope"`
+	// BodyLimit caps the request body in bytes; zero means DefaultBodyLimit.
+	BodyLimit int64 `yaml:"body_limit"`
+	// Accept lists extra request media types besides application/json (e.g. text/plain for beacons).
+	Accept []string `yaml:"accept"`
+	// Rate is the per-client request rate limit; nil means the bundle default for the route's class.
+	Rate *Rate `yaml:"rate"`
+}
+
+// Rate is a rate limit as OCI API Gateway declares it.
+type Rate struct {
+	PerSecond int    `yaml:"per_second"`
+	Key       string `yaml:"key"` // CLIENT_IP (default) or TOTAL
+}
+
+// Schedule declares a recurring non-HTTP invocation (OCI Resource Scheduler).
+type Schedule struct {
+	Cron     string         `yaml:"cron"`
+	TimeZone string         `yaml:"time_zone"`
+	Body     map[string]any `yaml:"body"`
+}
+
+// Pattern returns the route as a net/http ServeMux pattern, e.g. "GET /api/products/{id}".
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// Limit returns the route's body limit, DefaultBodyLimit when undeclared.
+func (r Route) Limit() int64 {
+	if r.BodyLimit > 0 {
+		return r.BodyLimit
+	}
+	return DefaultBodyLimit
+}
+
+// Parse reads one func.yaml strictly (unknown keys are an error, so a typo cannot silently drop a
+// route) and validates it. Defaults are not applied; see Merge.
+func Parse(data []byte) (Function, error) {
+	var f Function
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return Function{}, fmt.Errorf("manifest: parse: %w", err)
+	}
+	return f, nil
+}
+
+// Merge applies the bundle defaults to f: every zero field takes the default's value, and config maps
+// are merged key by key with f's keys winning.
+func Merge(defaults, f Function) Function {
+	out := f
+	if out.SchemaVersion == 0 {
+		out.SchemaVersion = defaults.SchemaVersion
+	}
+	if out.Version == "" {
+		out.Version = defaults.Version
+	}
+	if out.Runtime == "" {
+		out.Runtime = defaults.Runtime
+	}
+	if out.Memory == 0 {
+		out.Memory = defaults.Memory
+	}
+	if out.Timeout == 0 {
+		out.Timeout = defaults.Timeout
+	}
+	if out.IdleTimeout == 0 {
+		out.IdleTimeout = defaults.IdleTimeout
+	}
+	cfg := make(map[string]string, len(defaults.Config)+len(f.Config))
+	maps.Copy(cfg, defaults.Config)
+	maps.Copy(cfg, f.Config)
+	out.Config = cfg
+	return out
+}
+
+var (
+	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+	segmentRE = regexp.MustCompile(`^([A-Za-z0-9._~-]+|\{[a-z][a-z_0-9]*\})$`)
+	methods   = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true}
+)
+
+// Validate checks one merged declaration against Fn's schema and our route rules.
+func (f Function) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if f.SchemaVersion != 20180708 {
+		bad("schema_version must be 20180708, got %d", f.SchemaVersion)
+	}
+	if !nameRE.MatchString(f.Name) {
+		bad("name %q must be lower-case letters, digits and dashes", f.Name)
+	}
+	if f.Runtime != "docker" {
+		bad("runtime must be docker (the go runtime cannot build a module with a sibling shared module), got %q", f.Runtime)
+	}
+	if !allowedMemory[f.Memory] {
+		bad("memory %d MB is not one of 128, 256, 512, 1024, 2048, 3072", f.Memory)
+	}
+	if f.Timeout < 1 || f.Timeout > maxTimeout {
+		bad("timeout %d s must be within 1..%d", f.Timeout, maxTimeout)
+	}
+	if f.Authorizer && len(f.Routes) > 0 {
+		bad("the authorizer function declares no routes")
+	}
+	if !f.Authorizer && len(f.Routes) == 0 && f.Schedule == nil {
+		bad("declares neither routes nor a schedule")
+	}
+	seen := map[string]string{}
+	for i, r := range f.Routes {
+		where := fmt.Sprintf("route %d (%s)", i, r.Pattern())
+		if !methods[r.Method] {
+			bad("%s: method must be one of GET POST PUT PATCH DELETE", where)
+		}
+		if err := checkPath(r.Path); err != nil {
+			bad("%s: %v", where, err)
+		}
+		if !r.Scope.Valid() {
+			bad("%s: scope %q must be public, customer, staff or admin", where, r.Scope)
+		}
+		if r.BodyLimit < 0 || r.BodyLimit > 6<<20 {
+			bad("%s: body_limit must be within 0..6 MiB (API Gateway's payload limit)", where)
+		}
+		if r.Rate != nil && (r.Rate.PerSecond < 1 || (r.Rate.Key != "" && r.Rate.Key != "CLIENT_IP" && r.Rate.Key != "TOTAL")) {
+			bad("%s: rate needs per_second >= 1 and key CLIENT_IP or TOTAL", where)
+		}
+		key := r.Method + " " + Shape(r.Path)
+		if prev, ok := seen[key]; ok {
+			bad("%s collides with %s", where, prev)
+		}
+		seen[key] = where
+	}
+	if s := f.Schedule; s != nil && (strings.Count(strings.TrimSpace(s.Cron), " ") != 4 || s.TimeZone == "") {
+		bad("schedule needs a 5-field cron and a time_zone")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("function %s: %w", f.Name, errors.Join(errs...))
+	}
+	return nil
+}
+
+func checkPath(p string) error {
+	if !strings.HasPrefix(p, "/api/") {
+		return errors.New("path must start with /api/")
+	}
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	params := map[string]bool{}
+	for _, s := range segs {
+		if !segmentRE.MatchString(s) {
+			return fmt.Errorf("bad path segment %q", s)
+		}
+		if strings.HasPrefix(s, "{") {
+			if params[s] {
+				return fmt.Errorf("parameter %s repeated", s)
+			}
+			params[s] = true
+		}
+	}
+	return nil
+}
+
+// Shape returns a path template with parameter names erased (/api/products/{}), so two templates that
+// match the same requests compare equal.
+func Shape(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			segs[i] = "{}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// InvokePath is where a function with a schedule receives non-HTTP invocations (OCI Resource
+// Scheduler, EventBridge). It lies outside /api/, so no gateway route can reach it.
+const InvokePath = "/_invoke"

@@ -1,0 +1,141 @@
+package manifest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const validFn = `schema_version: 20180708
+name: cart
+runtime: docker
+memory: 256
+timeout: 30
+routes:
+  - {method: GET, path: '/api/carts/{cart_id}', scope: public}
+  - {method: POST, path: '/api/carts/{cart_id}/items', scope: public, body_limit: 4096}
+`
+
+func TestParseAndValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		yaml    string
+		wantErr string
+	}{
+		{"valid declaration passes", validFn, ""},
+		{"unknown key is rejected", validFn + "routs: []\n", "field routs not found"},
+		{"bad memory is rejected", strings.Replace(validFn, "memory: 256", "memory: 300", 1), "memory 300"},
+		{"timeout over 300 s is rejected", strings.Replace(validFn, "timeout: 30", "timeout: 301", 1), "timeout 301"},
+		{"non-docker runtime is rejected", strings.Replace(validFn, "runtime: docker", "runtime: go", 1), "runtime must be docker"},
+		{"bad scope is rejected", strings.Replace(validFn, "scope: public}\n  - {method: POST", "scope: root}\n  - {method: POST", 1), `scope "root"`},
+		{"path outside /api is rejected", strings.Replace(validFn, "/api/carts/{cart_id}', scope: public}\n  - {method: POST", "/carts/{cart_id}', scope: public}\n  - {method: POST", 1), "must start with /api/"},
+		{"colliding templates are rejected", validFn + "  - {method: GET, path: '/api/carts/{id}', scope: public}\n", "collides"},
+		{"bad method is rejected", strings.Replace(validFn, "method: GET", "method: FETCH", 1), "method must be"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte(tt.yaml))
+			if err == nil {
+				err = f.Validate()
+			}
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error = %v, want it to mention %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMergeDefaults(t *testing.T) {
+	d := Function{SchemaVersion: 20180708, Version: "1.2.3", Runtime: "docker", Memory: 128, Timeout: 10,
+		Config: map[string]string{"A": "default", "B": "default"}}
+	f := Merge(d, Function{Name: "x", Memory: 512, Config: map[string]string{"B": "own"}})
+	if f.Version != "1.2.3" || f.Memory != 512 || f.Timeout != 10 || f.Runtime != "docker" {
+		t.Errorf("merged = %+v", f)
+	}
+	if f.Config["A"] != "default" || f.Config["B"] != "own" {
+		t.Errorf("config = %v, want A from defaults and B overridden", f.Config)
+	}
+	if d.Config["B"] != "default" {
+		t.Error("Merge modified the defaults' config map")
+	}
+}
+
+// writeBundle lays out a minimal repository with the given function declarations.
+func writeBundle(t *testing.T, work string, fns map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	write := func(p, s string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("func.yaml", "schema_version: 20180708\nversion: 0.1.0\nruntime: docker\nmemory: 256\ntimeout: 30\n")
+	write("go.work", work)
+	for name, y := range fns {
+		write("functions/"+name+"/func.yaml", y)
+	}
+	return root
+}
+
+func TestLoadBundle(t *testing.T) {
+	cart := "name: cart\nroutes:\n  - {method: GET, path: '/api/carts/{cart_id}', scope: public}\n"
+	catalog := "name: catalog\nroutes:\n  - {method: GET, path: '/api/products', scope: public}\n"
+	tests := []struct {
+		name    string
+		work    string
+		fns     map[string]string
+		wantErr string
+	}{
+		{"consistent bundle loads", "go 1.26\nuse (\n\t./functions/cart\n\t./functions/catalog\n\t./shared\n)\n",
+			map[string]string{"cart": cart, "catalog": catalog}, ""},
+		{"function missing from go.work fails", "go 1.26\nuse ./functions/cart\n",
+			map[string]string{"cart": cart, "catalog": catalog}, "go.work uses functions [cart]"},
+		{"go.work module without declaration fails", "go 1.26\nuse (\n\t./functions/cart\n\t./functions/gone\n)\n",
+			map[string]string{"cart": cart}, "go.work uses functions [cart gone]"},
+		{"name differing from directory fails", "go 1.26\nuse ./functions/cart\n",
+			map[string]string{"cart": catalog}, "differs from its directory"},
+		{"routes colliding across functions fail", "go 1.26\nuse (\n\t./functions/cart\n\t./functions/catalog\n)\n",
+			map[string]string{"cart": cart, "catalog": catalog + "  - {method: GET, path: '/api/carts/{id}', scope: public}\n"}, "collides"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Load(writeBundle(t, tt.work, tt.fns))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Join(b.Names(), ","); got != "cart,catalog" {
+					t.Errorf("names = %s", got)
+				}
+				if rs := b.Routes(); len(rs) != 2 || rs[0].Function != "cart" || rs[0].Route.Scope != Public {
+					t.Errorf("routes = %+v", rs)
+				}
+				if f, _ := b.Function("cart"); f.Memory != 256 || f.SchemaVersion != 20180708 {
+					t.Errorf("defaults not merged: %+v", f)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error = %v, want it to mention %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestRepositoryBundle checks the real repository: go.work, functions/ and the declarations agree.
+func TestRepositoryBundle(t *testing.T) {
+	b, err := Load(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Functions) == 0 {
+		t.Fatal("the repository declares no functions")
+	}
+}
