@@ -1,0 +1,189 @@
+package telemetry
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// requestState is the route of the request being served, shared between Middleware and SetRoute
+// through the request context.
+type requestState struct {
+	method string
+	route  string
+	span   trace.Span
+}
+
+type requestStateKey struct{}
+
+// SetRoute names the request's route template (e.g. "/api/products/{id}", or a ServeMux pattern such
+// as "GET /api/products/{id}") as soon as the router knows it: the SERVER span is renamed
+// "<METHOD> <route>" at once, so statements run afterwards carry the final name as their session
+// ACTION, and the request metrics are split by it. Outside Middleware it does nothing.
+func SetRoute(ctx context.Context, route string) {
+	st, ok := ctx.Value(requestStateKey{}).(*requestState)
+	if !ok || route == "" {
+		return
+	}
+	st.route = routeTemplate(route)
+	st.span.SetName(st.method + " " + st.route)
+	st.span.SetAttributes(semconv.HTTPRoute(st.route))
+}
+
+// routeTemplate strips the method and host from a ServeMux pattern ("GET example.com/p/{id}" ->
+// "/p/{id}"); a plain template is returned as is.
+func routeTemplate(pattern string) string {
+	if _, rest, ok := strings.Cut(pattern, " "); ok {
+		pattern = strings.TrimSpace(rest)
+	}
+	if i := strings.IndexByte(pattern, '/'); i > 0 {
+		pattern = pattern[i:]
+	}
+	return pattern
+}
+
+// Middleware traces and measures every request next serves, then flushes before returning:
+//
+//   - the incoming trace is continued from traceparent/tracestate, baggage or B3 headers;
+//   - a SERVER span is named "<METHOD> <route>". The route is the matched ServeMux pattern when
+//     Middleware wraps a handler registered on a mux (r.Pattern is set before it runs), or the one
+//     SetRoute reports, or, when Middleware wraps the mux itself, r.Pattern after the mux returns
+//     (the span is renamed then, so statements run during the handler saw the path-based name).
+//     Unrouted requests are named "<METHOD> <path>"; their metrics carry no http.route, so raw
+//     paths never become metric dimensions;
+//   - http.server.request.duration and octo.http.server.requests are recorded by method, route and
+//     status; a 5xx marks the span as an error;
+//   - Flush runs after the handler returns and before ServeHTTP does, so the fdk and Lambda adapters,
+//     which send the buffered response only then, send it after the spans left. A panic in next still
+//     ends, records and flushes the span (as a 500) before it propagates.
+func (t *Telemetry) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx := t.propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		st := &requestState{method: knownMethod(r.Method)}
+		name := st.method + " " + r.URL.Path
+		if r.Pattern != "" {
+			st.route = routeTemplate(r.Pattern)
+			name = st.method + " " + st.route
+		}
+		attrs := []attribute.KeyValue{
+			semconv.HTTPRequestMethodKey.String(st.method),
+			semconv.URLPath(r.URL.Path),
+			semconv.URLScheme(scheme(r)),
+		}
+		if st.route != "" {
+			attrs = append(attrs, semconv.HTTPRoute(st.route))
+		}
+		if ua := r.UserAgent(); ua != "" {
+			attrs = append(attrs, semconv.UserAgentOriginal(ua))
+		}
+		ctx, st.span = t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
+		ctx = context.WithValue(ctx, requestStateKey{}, st)
+
+		rec := &statusRecorder{ResponseWriter: w}
+		routed := r.WithContext(ctx)
+		done := false
+		defer func() {
+			if !done { // next panicked
+				rec.status = http.StatusInternalServerError
+			}
+			if st.route == "" && routed.Pattern != "" {
+				SetRoute(ctx, routed.Pattern)
+			}
+			t.finish(ctx, st, rec.code(), scheme(r), time.Since(start))
+		}()
+		next.ServeHTTP(rec, routed)
+		done = true
+	})
+}
+
+// finish ends the request's span, records its metrics and flushes.
+func (t *Telemetry) finish(ctx context.Context, st *requestState, status int, scheme string, d time.Duration) {
+	st.span.SetAttributes(semconv.HTTPResponseStatusCode(status))
+	metricAttrs := []attribute.KeyValue{
+		semconv.HTTPRequestMethodKey.String(st.method),
+		semconv.HTTPResponseStatusCode(status),
+		semconv.URLScheme(scheme),
+	}
+	if st.route != "" {
+		metricAttrs = append(metricAttrs, semconv.HTTPRoute(st.route))
+	}
+	if status >= http.StatusInternalServerError {
+		errType := semconv.ErrorTypeKey.String(strconv.Itoa(status))
+		st.span.SetAttributes(errType)
+		st.span.SetStatus(codes.Error, http.StatusText(status))
+		metricAttrs = append(metricAttrs, errType)
+	}
+	st.span.End()
+	t.instruments.recordRequest(ctx, d, attribute.NewSet(metricAttrs...))
+
+	// A client that went away must not stop the export; the invocation's deadline still bounds it.
+	flushCtx := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		flushCtx, cancel = context.WithDeadline(flushCtx, deadline)
+		defer cancel()
+	}
+	t.flushAfterRequest(flushCtx)
+}
+
+// knownMethod is http.request.method: the method, or "_OTHER" for one HTTP does not define, which
+// would otherwise let clients mint metric dimensions.
+func knownMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
+	}
+	return "_OTHER"
+}
+
+// scheme is url.scheme: what the client used, as far as this process can tell.
+func scheme(r *http.Request) string {
+	if proto := r.Header.Get("X-Forwarded-Proto"); proto == "https" || proto == "http" {
+		return proto
+	}
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// statusRecorder remembers the status the handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (Flush, deadlines).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// code is the status sent, 200 when the handler wrote nothing.
+func (s *statusRecorder) code() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
