@@ -53,8 +53,10 @@ routes: $(BIN)/octo
 	$(BIN)/octo routes
 
 ## test: vet and test every module (tools it needs are built first)
+# tofu fmt runs inside the tests only when OpenTofu was built (make tofu / make tf-check); building it
+# takes minutes, so make test does not, and every other Terraform check runs regardless.
 test: tools vet
-	$(GO) test -count=1 -timeout 9m $(PKGS)
+	OCTO_TOFU=$$([ -x "$(TOFU)" ] && echo "$(TOFU)" || true) $(GO) test -count=1 -timeout 9m $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)

@@ -1,0 +1,74 @@
+# Terraform, OpenTofu and function images. Included by the Makefile, which defines GO and FUNCTIONS
+# (derived from functions/*/func.yaml).
+#
+#   make tofu                    build OpenTofu $(TOFU_VERSION) from the Go module proxy into .cache/bin
+#   make tf-check                tofu fmt -check + the offline checks in shared/tfcheck (provider schema,
+#                                declarations vs Terraform, Dockerfile structure)
+#   make image FN=cart           docker build functions/cart/Dockerfile from the repo root
+#   make deploy FN=cart          build, push, and move that one function to the new image
+#   make deploy                  build and push every function, then apply Terraform with TAG
+#
+# Deploying needs OCIR (= the ocir_repo Terraform variable, e.g. iad.ocir.io/<namespace>/octo), a
+# `docker login <region>.ocir.io` with an auth token, the oci CLI (single-function deploy) and
+# terraform/terraform.tfvars. `tofu validate` is not part of tf-check: it needs the provider binary,
+# which this offline build cannot download; shared/tfcheck checks against the provider's schema instead.
+
+TOFU_VERSION    ?= v1.12.6
+TOFU            ?= $(CURDIR)/.cache/bin/tofu
+TF              ?= $(TOFU)
+TF_DIR          ?= terraform
+TF_ARGS         ?=
+DOCKER          ?= docker
+DOCKER_PLATFORM ?= linux/amd64
+OCI             ?= oci
+OCIR            ?=
+TAG             ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
+
+.PHONY: tofu tf-check image push deploy
+
+tofu: $(TOFU)
+
+# OpenTofu's go.mod has replace directives, so `go install` refuses it: download the module and build
+# inside its directory.
+$(TOFU):
+	@mkdir -p $(@D)
+	dir=$$(cd $(@D) && GOWORK=off GOFLAGS=-mod=mod $(GO) mod download -json github.com/opentofu/opentofu@$(TOFU_VERSION) \
+		| sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') && test -n "$$dir" && \
+	cd "$$dir" && GOWORK=off $(GO) build -o $@ ./cmd/tofu
+
+tf-check: $(TOFU)
+	$(TOFU) fmt -check -recursive -diff $(TF_DIR)
+	OCTO_TOFU=$(TOFU) $(GO) test -count=1 ./shared/tfcheck/...
+
+define need-fn
+$(if $(filter $(FN),$(FUNCTIONS)),,$(error FN=$(FN) is not a function; one of: $(FUNCTIONS)))
+endef
+
+define need-ocir
+$(if $(OCIR),,$(error set OCIR=<region>.ocir.io/<namespace>/<prefix> (the ocir_repo Terraform variable)))
+endef
+
+image:
+	$(need-fn)$(need-ocir)
+	$(DOCKER) build --platform $(DOCKER_PLATFORM) -f functions/$(FN)/Dockerfile -t $(OCIR)/$(FN):$(TAG) .
+
+push: image
+	$(DOCKER) push $(OCIR)/$(FN):$(TAG)
+
+ifeq ($(FN),)
+# Every function at TAG: Terraform moves each function to <OCIR>/<name>:<TAG> and re-converges the
+# rest of the stack.
+deploy:
+	$(need-ocir)
+	@for fn in $(FUNCTIONS); do $(MAKE) --no-print-directory push FN=$$fn OCIR=$(OCIR) TAG=$(TAG) || exit 1; done
+	$(TF) -chdir=$(TF_DIR) init -input=false
+	$(TF) -chdir=$(TF_DIR) apply -input=false -var 'image_tag=$(TAG)' -var 'ocir_repo=$(OCIR)' $(TF_ARGS)
+else
+# One function, out of band: its OCID comes from the Terraform state, the rest is untouched. The
+# next `make deploy` (all) rolls every function to one TAG again; to keep a single function pinned
+# through plain applies, set image_tags = { <name> = "<tag>" } in terraform.tfvars.
+deploy: push
+	id=$$($(TF) -chdir=$(TF_DIR) output -json function_ids | sed -n 's/.*"$(FN)": *"\([^"]*\)".*/\1/p'); \
+	test -n "$$id" || { echo "no function $(FN) in the Terraform state: run make deploy first" >&2; exit 1; }; \
+	$(OCI) fn function update --function-id "$$id" --image $(OCIR)/$(FN):$(TAG) --force
+endif

@@ -1,0 +1,16 @@
+-- Analytics rollups written by the scheduled rollup function: one row per granularity, bucket,
+-- metric and dimension value (dimension 'all' for the total; Oracle treats '' as NULL).
+-- SQLite equivalent of ../oracle/0007_analytics.sql (see 0001_core.sql for the type mapping).
+
+CREATE TABLE analytics_rollups (
+    id            INTEGER CONSTRAINT pk_analytics_rollups PRIMARY KEY AUTOINCREMENT,
+    granularity   TEXT NOT NULL,
+    bucket_start  TIMESTAMP NOT NULL,
+    metric        TEXT NOT NULL,
+    dimension     TEXT DEFAULT 'all' NOT NULL,
+    metric_value  NUMERIC NOT NULL,
+    created_at    TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+    updated_at    TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+    CONSTRAINT uq_analytics_rollups_key UNIQUE (granularity, bucket_start, metric, dimension),
+    CONSTRAINT ck_analytics_rollups_granularity CHECK (granularity IN ('hour', 'day'))
+);

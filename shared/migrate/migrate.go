@@ -1,0 +1,249 @@
+// Package migrate applies the versioned schema migrations of package schema to Oracle ATP or to the
+// embedded SQLite database, and records them in schema_migrations (version, name, checksum,
+// applied_at).
+//
+// Guarantees:
+//   - Ordered and versioned: versions 1..n apply in order; each applied version is recorded with
+//     the SHA-256 of its file, and a recorded version whose file has changed stops the run
+//     (ErrChecksumMismatch) before anything is executed. A second run is a no-op.
+//   - Additive only: a migration containing DROP, TRUNCATE, DELETE or RENAME is refused when it is
+//     loaded (ddl.ErrDestructive), so nothing is executed.
+//   - Shared databases: on the shared ATP the other application may already have created a table.
+//     Every statement is planned against the database's dictionary first: missing tables and indexes
+//     are created, an existing table gets its missing columns (ALTER TABLE ... ADD), and existing
+//     columns whose type, nullability or identity differ are reported as incompatibilities instead of
+//     failing half-way. A version with incompatibilities is not recorded, the rest of the run still
+//     applies, and Run returns ErrIncompatible with the full Report.
+//   - Restartable: Oracle DDL commits implicitly, so each statement is planned from the dictionary
+//     and a rerun after a failure skips what already exists. On SQLite a version runs in one
+//     transaction with its record.
+//
+// Run one migrator at a time per database (a deployment step, not every function's cold start).
+// Migrations never insert data; see package seed for that.
+package migrate
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/octo-drone-shop/serverless/schema"
+)
+
+// Errors Run wraps.
+var (
+	// ErrIncompatible means existing objects differ from the schema; the Report lists them.
+	ErrIncompatible = errors.New("existing schema objects are incompatible")
+	// ErrChecksumMismatch means an applied migration's file was edited after it was applied.
+	ErrChecksumMismatch = errors.New("applied migration was modified")
+)
+
+// Options adjusts a run; the zero value applies the embedded migrations.
+type Options struct {
+	// Source replaces the embedded migrations of the dialect (files NNNN_name.sql at its root).
+	Source fs.FS
+}
+
+// Version identifies one migration.
+type Version struct {
+	Version  int
+	Name     string
+	Checksum string
+}
+
+// Report is what a run did.
+type Report struct {
+	Dialect string
+	// Applied lists the versions applied and recorded by this run.
+	Applied []Version
+	// Current lists every version recorded in schema_migrations after the run.
+	Current []Version
+	// Actions are the statements executed, in order.
+	Actions []Action
+	// Skipped are statements not executed because the object already exists.
+	Skipped []Action
+	// Incompatibilities are existing objects that differ from the schema; their versions are not
+	// recorded.
+	Incompatibilities []Incompatibility
+	// Notices are informational findings (unknown recorded versions, missing constraints on
+	// existing tables).
+	Notices []string
+}
+
+// String renders the report for an operator: one line per applied version with what it created,
+// then every column added to an existing table, every skip, notice and incompatibility.
+func (r Report) String() string {
+	var b strings.Builder
+	if len(r.Applied) == 0 && len(r.Actions) == 0 && len(r.Incompatibilities) == 0 {
+		fmt.Fprintf(&b, "%s schema is up to date (%d versions applied)\n", r.Dialect, len(r.Current))
+	}
+	created := map[int]map[string]int{}
+	for _, a := range r.Actions {
+		if created[a.Version] == nil {
+			created[a.Version] = map[string]int{}
+		}
+		created[a.Version][a.Kind]++
+	}
+	for _, v := range r.Applied {
+		var parts []string
+		for _, k := range []struct{ kind, label string }{
+			{CreateTable, "tables"}, {AddColumn, "columns added"}, {CreateIndex, "indexes"}, {CreateView, "views"},
+		} {
+			if n := created[v.Version][k.kind]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, k.label))
+			}
+		}
+		fmt.Fprintf(&b, "applied %04d_%s (%s)\n", v.Version, v.Name, strings.Join(parts, ", "))
+	}
+	for _, a := range r.Actions {
+		if a.Kind == AddColumn {
+			fmt.Fprintf(&b, "  v%d added column %s\n", a.Version, a.Object)
+		}
+	}
+	for _, a := range r.Skipped {
+		fmt.Fprintf(&b, "  v%d skipped %s %s: %s\n", a.Version, a.Kind, a.Object, a.Reason)
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(&b, "notice: %s\n", n)
+	}
+	for _, i := range r.Incompatibilities {
+		fmt.Fprintf(&b, "INCOMPATIBLE: %s\n", i)
+	}
+	return b.String()
+}
+
+// Run applies the pending migrations of dialect ("oracle" or "sqlite") to db and reports what it did.
+func Run(ctx context.Context, db *sql.DB, dialect string, opts Options) (Report, error) {
+	rep := Report{Dialect: dialect}
+	src := opts.Source
+	if src == nil {
+		var err error
+		if src, err = schema.FS(dialect); err != nil {
+			return rep, fmt.Errorf("migrate.Run: %w", err)
+		}
+	} else if dialect != schema.Oracle && dialect != schema.SQLite {
+		return rep, fmt.Errorf("migrate.Run: unknown dialect %q", dialect)
+	}
+	migrations, err := schema.Load(src)
+	if err != nil {
+		return rep, fmt.Errorf("migrate.Run: %w", err)
+	}
+	h := history{db: db, dialect: dialect}
+	if err := h.ensure(ctx); err != nil {
+		return rep, fmt.Errorf("migrate.Run: %w", err)
+	}
+	applied, err := h.read(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("migrate.Run: %w", err)
+	}
+	known := map[int]bool{}
+	var pending []schema.Migration
+	for _, m := range migrations {
+		known[m.Version] = true
+		rec, ok := applied[m.Version]
+		switch {
+		case !ok:
+			pending = append(pending, m)
+		case rec.Checksum != m.Checksum:
+			return rep, fmt.Errorf("migrate.Run: %w: %04d_%s recorded checksum %s, file %s has %s (add a new version instead of editing)",
+				ErrChecksumMismatch, m.Version, rec.Name, rec.Checksum, m.File, m.Checksum)
+		}
+	}
+	for v, rec := range applied {
+		if !known[v] {
+			rep.Notices = append(rep.Notices, fmt.Sprintf("version %04d_%s is recorded but unknown to this build", v, rec.Name))
+		}
+	}
+	if len(pending) > 0 {
+		if err := apply(ctx, h, pending, &rep); err != nil {
+			return rep, fmt.Errorf("migrate.Run: %w", err)
+		}
+	}
+	if applied, err = h.read(ctx); err != nil {
+		return rep, fmt.Errorf("migrate.Run: %w", err)
+	}
+	for _, v := range slices.Sorted(maps.Keys(applied)) {
+		rep.Current = append(rep.Current, applied[v])
+	}
+	if len(rep.Incompatibilities) > 0 {
+		return rep, fmt.Errorf("migrate.Run: %w: %d finding(s), see the report", ErrIncompatible, len(rep.Incompatibilities))
+	}
+	return rep, nil
+}
+
+// apply plans each pending version against the live catalog and executes it.
+func apply(ctx context.Context, h history, pending []schema.Migration, rep *Report) error {
+	load := loadOracleCatalog
+	if h.dialect == schema.SQLite {
+		load = loadSQLiteCatalog
+	}
+	cat, err := load(ctx, h.db)
+	if err != nil {
+		return fmt.Errorf("read catalog: %w", err)
+	}
+	for _, m := range pending {
+		p := planVersion(cat, h.dialect, m.Version, m.Statements)
+		rep.Skipped = append(rep.Skipped, p.Skipped...)
+		rep.Notices = append(rep.Notices, p.Notices...)
+		rep.Incompatibilities = append(rep.Incompatibilities, p.Incompatibilities...)
+		v := Version{Version: m.Version, Name: m.Name, Checksum: m.Checksum}
+		record := len(p.Incompatibilities) == 0
+		if h.dialect == schema.SQLite {
+			err = applySQLite(ctx, h, p.Actions, v, record)
+		} else {
+			err = applyOracle(ctx, h, p.Actions, v, record)
+		}
+		rep.Actions = append(rep.Actions, p.Actions...)
+		if err != nil {
+			return fmt.Errorf("%04d_%s: %w", m.Version, m.Name, err)
+		}
+		if record {
+			rep.Applied = append(rep.Applied, v)
+		}
+	}
+	return nil
+}
+
+// applySQLite runs one version and its record in a single transaction.
+func applySQLite(ctx context.Context, h history, actions []Action, v Version, record bool) error {
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, a := range actions {
+		if _, err := tx.ExecContext(ctx, a.SQL); err != nil {
+			return fmt.Errorf("%s %s: %w", a.Kind, a.Object, err)
+		}
+	}
+	if record {
+		if _, err := tx.ExecContext(ctx, h.insertSQL(), v.Version, v.Name, v.Checksum); err != nil {
+			return fmt.Errorf("record version: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// applyOracle runs one version statement by statement (each DDL commits on its own), then records it.
+func applyOracle(ctx context.Context, h history, actions []Action, v Version, record bool) error {
+	for _, a := range actions {
+		if _, err := h.db.ExecContext(ctx, a.SQL); err != nil {
+			return fmt.Errorf("%s %s: %w", a.Kind, a.Object, err)
+		}
+	}
+	if !record {
+		return nil
+	}
+	if _, err := h.db.ExecContext(ctx, h.insertSQL(), v.Version, v.Name, v.Checksum); err != nil {
+		return fmt.Errorf("record version: %w", err)
+	}
+	return nil
+}

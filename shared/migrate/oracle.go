@@ -1,0 +1,106 @@
+package migrate
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Oracle dictionary queries: the current user's tables, views, columns, indexes and named constraints.
+const (
+	oracleTablesSQL  = `SELECT table_name FROM user_tables WHERE dropped = 'NO'`
+	oracleViewsSQL   = `SELECT view_name FROM user_views`
+	oracleColumnsSQL = `SELECT c.table_name, c.column_name, c.data_type, NVL(c.data_precision, -1), NVL(c.data_scale, -1),
+       c.char_length, c.nullable, c.identity_column
+  FROM user_tab_columns c JOIN user_tables t ON t.table_name = c.table_name`
+	oracleIndexesSQL = `SELECT i.index_name, i.table_name, c.column_name
+  FROM user_indexes i JOIN user_ind_columns c ON c.index_name = i.index_name
+ ORDER BY i.index_name, c.column_position`
+	oracleConstraintsSQL = `SELECT table_name, constraint_name FROM user_constraints
+ WHERE constraint_type IN ('P', 'U', 'R', 'C') AND table_name NOT LIKE 'BIN$%'`
+)
+
+// loadOracleCatalog reads the current schema's dictionary.
+func loadOracleCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
+	cat := NewCatalog()
+	if err := eachRow(ctx, db, oracleTablesSQL, func(rows *sql.Rows) error {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		n := strings.ToLower(name)
+		cat.Tables[n] = &CatalogTable{Name: n, Columns: map[string]CatalogColumn{}, Constraints: map[string]bool{}}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read user_tables: %w", err)
+	}
+	if err := eachRow(ctx, db, oracleViewsSQL, func(rows *sql.Rows) error {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		cat.Views[strings.ToLower(name)] = true
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read user_views: %w", err)
+	}
+	if err := eachRow(ctx, db, oracleColumnsSQL, func(rows *sql.Rows) error {
+		var table, name, dataType, nullable, identity string
+		var precision, scale int
+		var charLength sql.NullInt64
+		if err := rows.Scan(&table, &name, &dataType, &precision, &scale, &charLength, &nullable, &identity); err != nil {
+			return err
+		}
+		if t := cat.Tables[strings.ToLower(table)]; t != nil {
+			n := strings.ToLower(name)
+			t.Columns[n] = CatalogColumn{Name: n, DataType: dataType, Precision: precision, Scale: scale,
+				CharLength: int(charLength.Int64), Nullable: nullable == "Y", Identity: identity == "YES"}
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read user_tab_columns: %w", err)
+	}
+	if err := eachRow(ctx, db, oracleIndexesSQL, func(rows *sql.Rows) error {
+		var name, table, column string
+		if err := rows.Scan(&name, &table, &column); err != nil {
+			return err
+		}
+		n := strings.ToLower(name)
+		ix := cat.Indexes[n]
+		ix.Name, ix.Table = n, strings.ToLower(table)
+		ix.Columns = append(ix.Columns, strings.ToLower(column))
+		cat.Indexes[n] = ix
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read user_indexes: %w", err)
+	}
+	if err := eachRow(ctx, db, oracleConstraintsSQL, func(rows *sql.Rows) error {
+		var table, name string
+		if err := rows.Scan(&table, &name); err != nil {
+			return err
+		}
+		if t := cat.Tables[strings.ToLower(table)]; t != nil {
+			t.Constraints[strings.ToLower(name)] = true
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read user_constraints: %w", err)
+	}
+	return cat, nil
+}
+
+// eachRow runs a query and calls fn for every row.
+func eachRow(ctx context.Context, db *sql.DB, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

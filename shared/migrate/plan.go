@@ -1,0 +1,252 @@
+package migrate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/ddl"
+)
+
+// Action kinds.
+const (
+	CreateTable = "create table"
+	AddColumn   = "add column"
+	CreateIndex = "create index"
+	CreateView  = "create view"
+)
+
+// Action is one statement the migrator executes, or one it skips because the database already has
+// the object (Reason says why).
+type Action struct {
+	Version int
+	Kind    string
+	// Object is the table, "table.column", index or view name.
+	Object string
+	// SQL is the statement executed; empty for a skipped action.
+	SQL string
+	// Reason explains a skip.
+	Reason string
+}
+
+// Incompatibility is an existing object that differs from the wanted schema in a way the migrator
+// does not repair (it never alters or drops existing columns): an operator decides.
+type Incompatibility struct {
+	Version int
+	// Object is "table" or "table.column" or an index name.
+	Object  string
+	Problem string
+}
+
+// String renders the incompatibility for a report line.
+func (i Incompatibility) String() string {
+	return fmt.Sprintf("v%d %s: %s", i.Version, i.Object, i.Problem)
+}
+
+// plan is what one migration version needs on a given catalog.
+type plan struct {
+	Actions           []Action
+	Skipped           []Action
+	Incompatibilities []Incompatibility
+	Notices           []string
+}
+
+// planVersion compares one version's statements with the catalog and returns the steps to run:
+// objects that do not exist are created as written; an existing table gets its missing columns
+// added (ALTER TABLE ... ADD) and its differing columns reported; an existing index (same name, or
+// same columns on the same table) is skipped. The catalog is updated with the planned changes so the
+// statements that follow, and the next version, see them. It is a pure function of its inputs.
+func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statement) plan {
+	var p plan
+	for _, st := range stmts {
+		switch st.Kind {
+		case ddl.CreateTable:
+			existing, ok := cat.Tables[st.Table.Name]
+			if !ok {
+				p.Actions = append(p.Actions, Action{Version: version, Kind: CreateTable, Object: st.Table.Name, SQL: st.SQL})
+				cat.addTable(st.Table)
+				continue
+			}
+			p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateTable, Object: st.Table.Name, Reason: "table exists"})
+			p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+			if existing.Constraints != nil {
+				for _, n := range st.Table.ConstraintNames() {
+					if !existing.Constraints[n] {
+						p.Notices = append(p.Notices, fmt.Sprintf("v%d %s: constraint %s is missing on the existing table; not added", version, st.Table.Name, n))
+					}
+				}
+			}
+		case ddl.AlterTableAdd:
+			existing, ok := cat.Tables[st.Table.Name]
+			if !ok {
+				p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: st.Table.Name, Problem: "table to alter does not exist"})
+				continue
+			}
+			p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+		case ddl.CreateIndex:
+			p.planIndex(cat, version, st)
+		case ddl.CreateView:
+			if cat.Views[st.View.Name] || cat.Tables[st.View.Name] != nil {
+				p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateView, Object: st.View.Name, Reason: "name exists"})
+				continue
+			}
+			p.Actions = append(p.Actions, Action{Version: version, Kind: CreateView, Object: st.View.Name, SQL: st.SQL})
+			cat.Views[st.View.Name] = true
+		}
+	}
+	return p
+}
+
+// reconcileColumns adds the wanted columns a table lacks and reports the ones that differ.
+func (p *plan) reconcileColumns(dialect string, version int, t *CatalogTable, want []ddl.Column) {
+	for _, col := range want {
+		obj := t.Name + "." + col.Name
+		have, ok := t.Columns[col.Name]
+		if ok {
+			for _, problem := range columnProblems(dialect, col, have) {
+				p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: problem})
+			}
+			continue
+		}
+		if col.Identity {
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "identity column missing; an identity key cannot be added to an existing table"})
+			continue
+		}
+		add := col
+		if dialect == schema.SQLite && strings.HasPrefix(col.Default, "(") {
+			add.Default, add.NotNull = "", false
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj,
+				Problem: "added as nullable without its default: SQLite cannot add a column with a non-constant default"})
+		} else if col.NotNull && col.Default == "" {
+			add.NotNull = false
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj,
+				Problem: "added as nullable: NOT NULL without a default cannot be added to a table that may hold rows"})
+		}
+		p.Actions = append(p.Actions, Action{Version: version, Kind: AddColumn, Object: obj, SQL: addColumnSQL(dialect, t.Name, add)})
+		t.Columns[col.Name] = columnFromModel(add)
+	}
+}
+
+// addColumnSQL renders ALTER TABLE ... ADD in the dialect's syntax.
+func addColumnSQL(dialect, table string, col ddl.Column) string {
+	if dialect == schema.SQLite {
+		return "ALTER TABLE " + table + " ADD COLUMN " + col.Definition()
+	}
+	return "ALTER TABLE " + table + " ADD (" + col.Definition() + ")"
+}
+
+func (p *plan) planIndex(cat *Catalog, version int, st ddl.Statement) {
+	ix := st.Index
+	if _, ok := cat.Indexes[ix.Name]; ok {
+		p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateIndex, Object: ix.Name, Reason: "index exists"})
+		return
+	}
+	t, ok := cat.Tables[ix.Table]
+	if !ok {
+		p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: ix.Name, Problem: "indexed table " + ix.Table + " does not exist"})
+		return
+	}
+	cols, plain := plainColumns(ix.Keys)
+	if plain {
+		for _, c := range cols {
+			if _, ok := t.Columns[c]; !ok {
+				p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: ix.Name, Problem: "indexed column " + ix.Table + "." + c + " does not exist"})
+				return
+			}
+		}
+		// Oracle refuses a second index on the same column list (ORA-01408).
+		for _, other := range cat.Indexes {
+			if other.Table == ix.Table && slices.Equal(other.Columns, cols) && ix.Where == "" {
+				p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateIndex, Object: ix.Name, Reason: "same columns already indexed by " + other.Name})
+				if ix.Unique {
+					p.Notices = append(p.Notices, fmt.Sprintf("v%d %s: uniqueness is enforced only if %s is unique", version, ix.Name, other.Name))
+				}
+				return
+			}
+		}
+	}
+	p.Actions = append(p.Actions, Action{Version: version, Kind: CreateIndex, Object: ix.Name, SQL: st.SQL})
+	cat.Indexes[ix.Name] = CatalogIndex{Name: ix.Name, Table: ix.Table, Columns: cols}
+}
+
+// columnProblems lists how an existing column falls short of the wanted one.
+func columnProblems(dialect string, want ddl.Column, have CatalogColumn) []string {
+	var out []string
+	if problem := typeProblem(dialect, want.Type, have); problem != "" {
+		out = append(out, problem)
+	}
+	switch {
+	case want.NotNull && have.Nullable:
+		out = append(out, "allows NULL, want NOT NULL")
+	case !want.NotNull && !have.Nullable:
+		out = append(out, "is NOT NULL, want nullable (inserts that omit it would fail)")
+	}
+	if want.Identity && !have.Identity {
+		out = append(out, "is not an identity column, want generated keys")
+	}
+	return out
+}
+
+// typeProblem says why an existing column's type cannot hold the wanted type's values, or "".
+// On Oracle a wider existing type is accepted; on SQLite the declared type must match.
+func typeProblem(dialect string, want ddl.Type, have CatalogColumn) string {
+	mismatch := fmt.Sprintf("type %s, want %s", describe(have), want)
+	if dialect == schema.SQLite {
+		if !strings.EqualFold(have.DataType, want.Name) {
+			return mismatch
+		}
+		return ""
+	}
+	switch want.Name {
+	case "NUMBER":
+		if have.DataType != "NUMBER" {
+			return mismatch
+		}
+		if have.Precision < 0 {
+			return "" // unconstrained NUMBER holds anything
+		}
+		wantScale, wantInt := 0, 38
+		if len(want.Args) >= 1 {
+			wantInt = want.Args[0]
+		}
+		if len(want.Args) == 2 {
+			wantScale = want.Args[1]
+			wantInt -= wantScale
+		}
+		if have.Scale < wantScale || have.Precision-have.Scale < wantInt {
+			return mismatch
+		}
+	case "VARCHAR2":
+		if have.DataType != "VARCHAR2" && have.DataType != "NVARCHAR2" {
+			return mismatch
+		}
+		if len(want.Args) == 1 && have.CharLength < want.Args[0] {
+			return mismatch
+		}
+	case "CLOB":
+		if have.DataType != "CLOB" && have.DataType != "NCLOB" {
+			return mismatch
+		}
+	case "TIMESTAMP WITH TIME ZONE":
+		if !strings.HasPrefix(have.DataType, "TIMESTAMP") || !strings.HasSuffix(have.DataType, " WITH TIME ZONE") {
+			return mismatch
+		}
+	default:
+		if have.DataType != want.Name {
+			return mismatch
+		}
+	}
+	return ""
+}
+
+// describe renders an existing column's type the way it would be declared.
+func describe(c CatalogColumn) string {
+	switch {
+	case c.DataType == "NUMBER" && c.Precision >= 0:
+		return fmt.Sprintf("NUMBER(%d,%d)", c.Precision, c.Scale)
+	case (c.DataType == "VARCHAR2" || c.DataType == "NVARCHAR2") && c.CharLength > 0:
+		return fmt.Sprintf("%s(%d)", c.DataType, c.CharLength)
+	}
+	return c.DataType
+}

@@ -1,0 +1,252 @@
+package tfcheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/octo-drone-shop/serverless/shared/manifest"
+)
+
+// tfFunction is one element of local.functions as Terraform evaluates it.
+type tfFunction struct {
+	Memory     int               `json:"memory"`
+	Timeout    int               `json:"timeout"`
+	Config     map[string]string `json:"config"`
+	Authorizer bool              `json:"authorizer"`
+	Schedule   *struct {
+		Cron     string          `json:"cron"`
+		TimeZone string          `json:"time_zone"`
+		Body     json.RawMessage `json:"body"`
+	} `json:"schedule"`
+	Routes []tfRoute `json:"routes"`
+}
+
+type tfRoute struct {
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	Scope    string `json:"scope"`
+	Function string `json:"function"`
+}
+
+// terraformView evaluates terraform/'s declaration locals for the repository at root.
+func terraformView(t *testing.T, root string) (map[string]tfFunction, []tfRoute, []string, []string) {
+	t.Helper()
+	vals, err := EvalLocals(filepath.Join(root, "terraform"), "functions", "routes", "scheduled_functions", "authorizer_names")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(name string, dst any) {
+		t.Helper()
+		data, err := ctyjson.SimpleJSONValue{Value: vals[name]}.MarshalJSON()
+		if err != nil {
+			t.Fatalf("local.%s: %v", name, err)
+		}
+		if err := json.Unmarshal(data, dst); err != nil {
+			t.Fatalf("local.%s: %v in %s", name, err, data)
+		}
+	}
+	var fns map[string]tfFunction
+	var routes []tfRoute
+	var scheduled map[string]json.RawMessage
+	var authorizers []string
+	decode("functions", &fns)
+	decode("routes", &routes)
+	decode("scheduled_functions", &scheduled)
+	decode("authorizer_names", &authorizers)
+	var names []string
+	for n := range scheduled {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return fns, routes, names, authorizers
+}
+
+// compareWithManifest fails t wherever Terraform's view of the bundle differs from manifest.Load's.
+func compareWithManifest(t *testing.T, root string) {
+	t.Helper()
+	bundle, err := manifest.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns, routes, scheduled, authorizers := terraformView(t, root)
+
+	var tfNames []string
+	for n := range fns {
+		tfNames = append(tfNames, n)
+	}
+	sort.Strings(tfNames)
+	if !slices.Equal(tfNames, bundle.Names()) {
+		t.Fatalf("terraform functions %v, declarations %v", tfNames, bundle.Names())
+	}
+	var wantScheduled, wantAuthorizers []string
+	for _, f := range bundle.Functions {
+		got := fns[f.Name]
+		if got.Memory != f.Memory || got.Timeout != f.Timeout {
+			t.Errorf("%s: terraform memory/timeout %d/%d, declared %d/%d", f.Name, got.Memory, got.Timeout, f.Memory, f.Timeout)
+		}
+		if !reflect.DeepEqual(got.Config, f.Config) {
+			t.Errorf("%s: terraform config %v, declared %v", f.Name, got.Config, f.Config)
+		}
+		if got.Authorizer != f.Authorizer {
+			t.Errorf("%s: terraform authorizer %v, declared %v", f.Name, got.Authorizer, f.Authorizer)
+		}
+		if f.Authorizer {
+			wantAuthorizers = append(wantAuthorizers, f.Name)
+		}
+		switch {
+		case f.Schedule == nil && got.Schedule != nil:
+			t.Errorf("%s: terraform schedules it, the declaration does not", f.Name)
+		case f.Schedule != nil && got.Schedule == nil:
+			t.Errorf("%s: declared schedule missing from terraform", f.Name)
+		case f.Schedule != nil:
+			wantScheduled = append(wantScheduled, f.Name)
+			wantBody, err := json.Marshal(f.Schedule.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Schedule.Cron != f.Schedule.Cron || got.Schedule.TimeZone != f.Schedule.TimeZone || !jsonEqual(t, got.Schedule.Body, wantBody) {
+				t.Errorf("%s: terraform schedule %s %s %s, declared %s %s %s", f.Name,
+					got.Schedule.Cron, got.Schedule.TimeZone, got.Schedule.Body, f.Schedule.Cron, f.Schedule.TimeZone, wantBody)
+			}
+		}
+	}
+	if !slices.Equal(scheduled, wantScheduled) {
+		t.Errorf("terraform scheduled functions %v, declared %v", scheduled, wantScheduled)
+	}
+	if !slices.Equal(authorizers, wantAuthorizers) {
+		t.Errorf("terraform authorizers %v, declared %v", authorizers, wantAuthorizers)
+	}
+
+	var want []tfRoute
+	for _, r := range bundle.Routes() {
+		want = append(want, tfRoute{Method: r.Method, Path: r.Path, Scope: string(r.Scope), Function: r.Function})
+	}
+	sortRoutes(routes)
+	sortRoutes(want)
+	if !slices.Equal(routes, want) {
+		t.Errorf("terraform routes\n%v\ndeclared routes\n%v", routes, want)
+	}
+}
+
+func sortRoutes(rs []tfRoute) {
+	sort.Slice(rs, func(i, j int) bool { return fmt.Sprint(rs[i]) < fmt.Sprint(rs[j]) })
+}
+
+func jsonEqual(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func TestTerraformMatchesDeclarations(t *testing.T) {
+	compareWithManifest(t, repoRoot(t))
+}
+
+// TestTerraformMatchesDeclarationsFixture runs the real terraform/*.tf over a bundle that exercises what
+// the repository may not have yet: overridden defaults, merged config, a schedule, the authorizer,
+// several routes per function.
+func TestTerraformMatchesDeclarationsFixture(t *testing.T) {
+	root := t.TempDir()
+	tfFiles, err := filepath.Glob(filepath.Join(repoRoot(t), "terraform", "*.tf"))
+	if err != nil || len(tfFiles) == 0 {
+		t.Fatalf("no terraform files: %v", err)
+	}
+	for _, f := range tfFiles {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(root, "terraform", filepath.Base(f)), string(src))
+	}
+	files := map[string]string{
+		"func.yaml": `schema_version: 20180708
+version: 0.1.0
+runtime: docker
+memory: 256
+timeout: 30
+idle_timeout: 300
+config:
+  OCTO_SERVICE_NAME: octo
+  OCTO_DB_DRIVER: oracle
+`,
+		"functions/shop/func.yaml": `schema_version: 20180708
+name: shop
+memory: 512
+config:
+  OCTO_DB_DRIVER: sqlite
+  OCTO_SHOP_MODE: full
+routes:
+  - method: GET
+    path: /api/shops/{id}
+    scope: public
+  - method: POST
+    path: /api/shops
+    scope: staff
+    rate: {per_second: 5}
+`,
+		"functions/rollup/func.yaml": `schema_version: 20180708
+name: rollup
+timeout: 120
+schedule:
+  cron: "0 * * * *"
+  time_zone: Europe/Paris
+  body: {"rollup": "hourly", "days": 2}
+`,
+		"functions/authorizer/func.yaml": `schema_version: 20180708
+name: authorizer
+memory: 128
+authorizer: true
+`,
+		"go.work": "go 1.26.0\n\nuse (\n\t./functions/authorizer\n\t./functions/rollup\n\t./functions/shop\n)\n",
+	}
+	for name, content := range files {
+		writeFile(t, filepath.Join(root, name), content)
+	}
+	compareWithManifest(t, root)
+
+	// The comparison must be able to fail: a declaration Terraform ignores is a mismatch.
+	fns, _, _, _ := terraformView(t, root)
+	if fns["shop"].Config["OCTO_DB_DRIVER"] != "sqlite" || fns["shop"].Config["OCTO_SERVICE_NAME"] != "octo" {
+		t.Errorf("config not merged key by key: %v", fns["shop"].Config)
+	}
+	if fns["rollup"].Memory != 256 || fns["rollup"].Timeout != 120 {
+		t.Errorf("defaults not applied: rollup %+v", fns["rollup"])
+	}
+}
+
+func TestEvalLocalsRefusesWhatIsUnknownOffline(t *testing.T) {
+	tests := []struct {
+		name, src, local, want string
+	}{
+		{"variable reference fails", `locals { a = var.x }`, "a", "refers to var.*"},
+		{"resource reference fails", `locals { a = oci_x.y.id }`, "a", "oci_x.*"},
+		{"cycle fails", "locals {\n a = local.b\n b = local.a\n}", "a", "depends on itself"},
+		{"undefined local fails", `locals { a = local.nope }`, "a", "local.nope is not defined"},
+		{"unknown function fails", `locals { a = timestamp() }`, "a", "timestamp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.tf"), tt.src)
+			_, err := EvalLocals(dir, tt.local)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("EvalLocals error = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}

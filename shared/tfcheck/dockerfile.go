@@ -1,0 +1,284 @@
+package tfcheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// The images a function's Dockerfile must build on: Oracle Linux 9 for the cgo build (so the binary's
+// glibc is never newer than the run image's), Oracle Linux 9 slim to run, Go 1.26 from the official
+// image (Oracle Linux's go-toolset lags behind).
+var (
+	buildImageRE = regexp.MustCompile(`^(container-registry\.oracle\.com/os/)?oraclelinux:9(\.\d+)?(@sha256:[0-9a-f]{64})?$`)
+	runImageRE   = regexp.MustCompile(`^(container-registry\.oracle\.com/os/)?oraclelinux:9-slim(@sha256:[0-9a-f]{64})?$`)
+	goImageRE    = regexp.MustCompile(`^(docker\.io/(library/)?)?golang:1\.26(\.\d+)?(-[a-z0-9]+)?(@sha256:[0-9a-f]{64})?$`)
+	argRefRE     = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	cgoEnvRE     = regexp.MustCompile(`(^|\s)CGO_ENABLED=1(\s|$)`)
+)
+
+type instruction struct {
+	line int
+	cmd  string // upper-cased keyword
+	args string
+}
+
+type stage struct {
+	image, alias string
+	index        int
+	instrs       []instruction
+}
+
+// CheckDockerfile checks the structure of function fn's Dockerfile (built from the repository root):
+// a build stage FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and
+// only functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>; a final stage FROM oraclelinux:9-slim
+// with Oracle Instant Client 23ai basiclite, running as uid 1000 with the binary as its exec-form
+// ENTRYPOINT. It returns one message per violation; none means the structure is right.
+func CheckDockerfile(fn string, src []byte) []string {
+	stages, globalArgs := parseDockerfile(src)
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if len(stages) < 2 {
+		return []string{"needs a build stage and a run stage"}
+	}
+	for _, s := range stages {
+		s.image = expandArgs(s.image, globalArgs)
+	}
+	final := stages[len(stages)-1]
+	if !runImageRE.MatchString(final.image) {
+		bad("final stage must be FROM oraclelinux:9-slim, is FROM %s", final.image)
+	}
+
+	// The build stage is the earlier stage the final stage copies the binary (named fn) from.
+	var build *stage
+	var binary, dest string
+	for _, in := range final.instrs {
+		from, srcs, to, ok := parseCopy(in)
+		if !ok || from == "" || len(srcs) != 1 || path.Base(srcs[0]) != fn {
+			continue
+		}
+		if s := findStage(stages, from); s != nil && s.index < final.index {
+			build, binary, dest = s, srcs[0], to
+		}
+	}
+	if build == nil {
+		bad("final stage must COPY --from=<build stage> the function binary %s", fn)
+		return problems
+	}
+	if !buildImageRE.MatchString(build.image) {
+		bad("build stage must be FROM oraclelinux:9, is FROM %s", build.image)
+	}
+	problems = append(problems, checkBuildStage(fn, build, stages, binary)...)
+	problems = append(problems, checkRunStage(fn, final, binary, dest)...)
+	return problems
+}
+
+func checkBuildStage(fn string, build *stage, stages []*stage, binary string) []string {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var hasGo, cgo, built bool
+	copied := map[string]bool{}
+	pkg := "./functions/" + fn + "/cmd/" + fn
+	for _, in := range build.instrs {
+		switch in.cmd {
+		case "COPY", "ADD":
+			from, srcs, _, ok := parseCopy(in)
+			if !ok {
+				continue
+			}
+			if from != "" {
+				img := from
+				if s := findStage(stages, from); s != nil {
+					img = s.image
+				}
+				if goImageRE.MatchString(img) && len(srcs) == 1 && path.Clean(srcs[0]) == "/usr/local/go" {
+					hasGo = true
+				}
+				continue
+			}
+			for _, s := range srcs {
+				p := path.Clean(s)
+				copied[p] = true
+				if p == "." || p == "functions" || (strings.HasPrefix(p, "functions/") && p != "functions/"+fn) {
+					bad("build stage copies %s: copy only go.work, go.work.sum, shared/, schema/ and functions/%s/", s, fn)
+				}
+			}
+		case "ENV":
+			if cgoEnvRE.MatchString(in.args) {
+				cgo = true
+			}
+		case "RUN":
+			if strings.Contains(in.args, "CGO_ENABLED=1") {
+				cgo = true
+			}
+			if strings.Contains(in.args, "go1.26") {
+				hasGo = true
+			}
+			if strings.Contains(in.args, "go build") && containsWord(in.args, pkg) && containsWord(in.args, binary) {
+				built = true
+			}
+		}
+	}
+	if !hasGo {
+		bad("build stage must install Go 1.26 (COPY --from=golang:1.26 /usr/local/go)")
+	}
+	if !cgo {
+		bad("build stage must set CGO_ENABLED=1 (godror needs cgo)")
+	}
+	for _, want := range []string{"go.work", "shared", "schema", "functions/" + fn} {
+		if !copied[want] {
+			bad("build stage must COPY %s from the repository root", want)
+		}
+	}
+	if !built {
+		bad("build stage must RUN go build -o %s %s", binary, pkg)
+	}
+	return problems
+}
+
+func checkRunStage(fn string, final *stage, binary, dest string) []string {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var installs, user string
+	var entrypoint []string
+	for _, in := range final.instrs {
+		switch in.cmd {
+		case "RUN":
+			installs += " " + in.args
+		case "USER":
+			user = strings.TrimSpace(in.args)
+		case "ENTRYPOINT":
+			entrypoint = nil
+			if err := json.Unmarshal([]byte(in.args), &entrypoint); err != nil {
+				bad("ENTRYPOINT must be exec form (a JSON array), is %s", in.args)
+			}
+		}
+	}
+	for _, pkg := range []string{"oracle-instantclient-release-23ai-el9", "oracle-instantclient-basiclite"} {
+		if !containsWord(installs, pkg) {
+			bad("final stage must install %s", pkg)
+		}
+	}
+	if user != "1000" && user != "1000:1000" {
+		bad("final stage must run as USER 1000, runs as %q", user)
+	}
+	if strings.HasSuffix(dest, "/") {
+		dest += path.Base(binary)
+	}
+	if len(entrypoint) == 0 || entrypoint[0] != dest {
+		bad("ENTRYPOINT must start the function binary %s, is %v", dest, entrypoint)
+	}
+	if path.Base(dest) != fn {
+		bad("the binary must be named after the function %s, is %s", fn, dest)
+	}
+	return problems
+}
+
+// parseDockerfile splits src into stages of instructions, joining continuation lines and dropping
+// comments. It returns the global ARG defaults (those before the first FROM) too.
+func parseDockerfile(src []byte) ([]*stage, map[string]string) {
+	var stages []*stage
+	args := map[string]string{}
+	var cur strings.Builder
+	start := 0
+	flush := func(line int) {
+		text := strings.TrimSpace(cur.String())
+		cur.Reset()
+		if text == "" {
+			return
+		}
+		cmd, rest, _ := strings.Cut(text, " ")
+		in := instruction{line: line, cmd: strings.ToUpper(cmd), args: strings.TrimSpace(rest)}
+		switch {
+		case in.cmd == "FROM":
+			f := strings.Fields(in.args)
+			s := &stage{index: len(stages)}
+			for i := 0; i < len(f); i++ {
+				switch {
+				case strings.HasPrefix(f[i], "--"):
+				case strings.EqualFold(f[i], "AS") && i+1 < len(f):
+					s.alias = f[i+1]
+					i++
+				default:
+					s.image = f[i]
+				}
+			}
+			stages = append(stages, s)
+		case len(stages) == 0 && in.cmd == "ARG":
+			k, v, _ := strings.Cut(in.args, "=")
+			args[k] = strings.Trim(v, `"`)
+		case len(stages) > 0:
+			s := stages[len(stages)-1]
+			s.instrs = append(s.instrs, in)
+		}
+	}
+	for i, line := range strings.Split(string(src), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if cur.Len() == 0 {
+			start = i + 1
+		}
+		if strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		if body, ok := strings.CutSuffix(trimmed, `\`); ok {
+			cur.WriteString(body + " ")
+			continue
+		}
+		cur.WriteString(trimmed)
+		flush(start)
+	}
+	flush(start)
+	return stages, args
+}
+
+// parseCopy returns a COPY/ADD instruction's --from value, sources and destination.
+func parseCopy(in instruction) (from string, srcs []string, dest string, ok bool) {
+	if in.cmd != "COPY" && in.cmd != "ADD" {
+		return "", nil, "", false
+	}
+	var words []string
+	for _, f := range strings.Fields(in.args) {
+		if v, isFrom := strings.CutPrefix(f, "--from="); isFrom {
+			from = v
+			continue
+		}
+		if strings.HasPrefix(f, "--") {
+			continue
+		}
+		words = append(words, f)
+	}
+	if len(words) < 2 {
+		return "", nil, "", false
+	}
+	return from, words[:len(words)-1], words[len(words)-1], true
+}
+
+func findStage(stages []*stage, ref string) *stage {
+	for _, s := range stages {
+		if s.alias == ref || fmt.Sprint(s.index) == ref {
+			return s
+		}
+	}
+	return nil
+}
+
+func expandArgs(s string, args map[string]string) string {
+	return argRefRE.ReplaceAllStringFunc(s, func(m string) string {
+		name := argRefRE.FindStringSubmatch(m)[1]
+		if v, ok := args[name]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+func containsWord(text, word string) bool {
+	for _, f := range strings.Fields(text) {
+		if strings.Trim(f, `"';&|`) == word {
+			return true
+		}
+	}
+	return false
+}

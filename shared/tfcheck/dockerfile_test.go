@@ -1,0 +1,84 @@
+package tfcheck
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEveryFunctionHasADockerfile checks the real Dockerfiles: one per declared function, each with
+// the structure CheckDockerfile requires.
+func TestEveryFunctionHasADockerfile(t *testing.T) {
+	root := repoRoot(t)
+	decls, err := filepath.Glob(filepath.Join(root, "functions", "*", "func.yaml"))
+	if err != nil || len(decls) == 0 {
+		t.Fatalf("no function declarations: %v", err)
+	}
+	for _, decl := range decls {
+		dir := filepath.Dir(decl)
+		fn := filepath.Base(dir)
+		t.Run(fn, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+			if err != nil {
+				t.Fatalf("function %s has no Dockerfile: %v", fn, err)
+			}
+			for _, p := range CheckDockerfile(fn, src) {
+				t.Error(p)
+			}
+		})
+	}
+}
+
+func TestCheckDockerfile(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("testdata", "demo.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		old, new string // replace old by new in the good Dockerfile
+		want     string // "" means no problem
+	}{
+		{name: "good Dockerfile passes"},
+		{name: "root user fails", old: "USER 1000", new: "USER root", want: "must run as USER 1000"},
+		{name: "no user fails", old: "USER 1000\n", new: "", want: "must run as USER 1000"},
+		{name: "debian run image fails", old: "oraclelinux:9-slim", new: "debian:bookworm-slim", want: "final stage must be FROM oraclelinux:9-slim"},
+		{name: "alpine build image fails", old: "container-registry.oracle.com/os/oraclelinux:9 AS build", new: "alpine:3 AS build", want: "build stage must be FROM oraclelinux:9"},
+		{name: "missing basiclite fails", old: "microdnf install -y oracle-instantclient-basiclite && \\", new: "\\", want: "must install oracle-instantclient-basiclite"},
+		{name: "missing instant client repository fails", old: "oracle-instantclient-release-23ai-el9", new: "oracle-instantclient-release-el9", want: "must install oracle-instantclient-release-23ai-el9"},
+		{name: "cgo disabled fails", old: "CGO_ENABLED=1", new: "CGO_ENABLED=0", want: "CGO_ENABLED=1"},
+		{name: "older Go fails", old: "golang:1.26.8", new: "golang:1.24.4", want: "Go 1.26"},
+		{name: "another function's package fails", old: "./functions/demo/cmd/demo", new: "./functions/other/cmd/other", want: "must RUN go build"},
+		{name: "copying the whole context fails", old: "COPY functions/demo/ functions/demo/", new: "COPY . .", want: "copy only go.work"},
+		{name: "missing shared fails", old: "COPY shared/ shared/\n", new: "", want: "must COPY shared"},
+		{name: "missing go.work fails", old: "COPY go.work go.work.sum ./", new: "COPY go.work.sum ./", want: "must COPY go.work"},
+		{name: "shell-form entrypoint fails", old: `ENTRYPOINT ["/function/demo"]`, new: "ENTRYPOINT /function/demo", want: "exec form"},
+		{name: "entrypoint other than the binary fails", old: `ENTRYPOINT ["/function/demo"]`, new: `ENTRYPOINT ["/bin/sh"]`, want: "ENTRYPOINT must start the function binary"},
+		{name: "single stage fails", old: "FROM container-registry.oracle.com/os/oraclelinux:9-slim\n", new: "", want: "COPY --from=<build stage>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := string(good)
+			if tt.old != "" {
+				if !strings.Contains(src, tt.old) {
+					t.Fatalf("testdata/demo.Dockerfile lacks %q", tt.old)
+				}
+				src = strings.Replace(src, tt.old, tt.new, 1)
+			}
+			problems := CheckDockerfile("demo", []byte(src))
+			if tt.want == "" {
+				if len(problems) > 0 {
+					t.Fatalf("unexpected problems: %q", problems)
+				}
+				return
+			}
+			for _, p := range problems {
+				if strings.Contains(p, tt.want) {
+					return
+				}
+			}
+			t.Fatalf("problems %q, want one mentioning %q", problems, tt.want)
+		})
+	}
+}

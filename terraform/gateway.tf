@@ -1,0 +1,153 @@
+locals {
+  # The headers a function trusts for the caller's identity. The gateway sets them from the
+  # authorizer's context (request.auth[...]) with OVERWRITE on protected routes, and strips them on
+  # public routes, so a client can never forge them. The local gateway (shared/gateway) does the same.
+  principal_headers = {
+    "X-Octo-Principal" = "request.auth[sub]"
+    "X-Octo-Scopes"    = "request.auth[scope]"
+  }
+}
+
+resource "oci_apigateway_gateway" "this" {
+  compartment_id = var.compartment_ocid
+  display_name   = "${var.name_prefix}-gateway"
+  endpoint_type  = "PUBLIC"
+  subnet_id      = var.gateway_subnet_ocid
+  freeform_tags  = local.tags
+}
+
+resource "oci_apigateway_deployment" "this" {
+  compartment_id = var.compartment_ocid
+  gateway_id     = oci_apigateway_gateway.this.id
+  display_name   = "${var.name_prefix}-api"
+  path_prefix    = var.api_path_prefix
+  freeform_tags  = local.tags
+
+  specification {
+    logging_policies {
+      access_log {
+        is_enabled = true
+      }
+      execution_log {
+        is_enabled = true
+        log_level  = var.execution_log_level
+      }
+    }
+
+    request_policies {
+      # The authorizer function (authorizer: true in its func.yaml) as a multi-argument custom
+      # authorizer: it receives {"type":"USER_DEFINED","data":{"token":"Bearer ..."}}. Routes with
+      # ANONYMOUS authorization stay reachable without a token.
+      dynamic "authentication" {
+        for_each = local.authorizer_names
+        content {
+          type                        = "CUSTOM_AUTHENTICATION"
+          function_id                 = oci_functions_function.this[authentication.value].id
+          parameters                  = { token = "request.headers[Authorization]" }
+          cache_key                   = ["token"]
+          is_anonymous_access_allowed = true
+        }
+      }
+
+      dynamic "cors" {
+        for_each = length(var.cors.allowed_origins) > 0 ? [var.cors] : []
+        content {
+          allowed_origins              = cors.value.allowed_origins
+          allowed_methods              = distinct([for r in local.routes : r.method])
+          allowed_headers              = cors.value.allowed_headers
+          exposed_headers              = ["X-Request-Id", "Retry-After"]
+          is_allow_credentials_enabled = cors.value.allow_credentials
+          max_age_in_seconds           = cors.value.max_age_seconds
+        }
+      }
+
+      # API Gateway limits per deployment only (no per-route rate in the service): the routes' declared
+      # rates are enforced by the functions and emulated by the local gateway.
+      rate_limiting {
+        rate_in_requests_per_second = var.rate_limit.per_second
+        rate_key                    = var.rate_limit.key
+      }
+    }
+
+    dynamic "routes" {
+      for_each = local.routes
+      content {
+        path    = routes.value.path
+        methods = [routes.value.method]
+
+        backend {
+          type        = "ORACLE_FUNCTIONS_BACKEND"
+          function_id = oci_functions_function.this[routes.value.function].id
+        }
+
+        request_policies {
+          # Without an authorizer there is no authentication policy, and every route is public
+          # (precondition below): the route then needs no authorization policy either.
+          dynamic "authorization" {
+            for_each = length(local.authorizer_names) > 0 ? [routes.value.scope] : []
+            content {
+              type          = authorization.value == "public" ? "ANONYMOUS" : "ANY_OF"
+              allowed_scope = authorization.value == "public" ? null : [authorization.value]
+            }
+          }
+
+          header_transformations {
+            dynamic "filter_headers" {
+              for_each = routes.value.scope == "public" ? [1] : []
+              content {
+                type = "BLOCK"
+                dynamic "items" {
+                  for_each = keys(local.principal_headers)
+                  content {
+                    name = items.value
+                  }
+                }
+              }
+            }
+            dynamic "set_headers" {
+              for_each = routes.value.scope == "public" ? [] : [1]
+              content {
+                dynamic "items" {
+                  for_each = local.principal_headers
+                  content {
+                    name      = items.key
+                    values    = ["$${${items.value}}"]
+                    if_exists = "OVERWRITE"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(local.authorizer_names) == 1 || alltrue([for r in local.routes : r.scope == "public"])
+      error_message = "Routes with a customer, staff or admin scope need the authorizer function (authorizer: true in its func.yaml)."
+    }
+  }
+}
+
+resource "oci_logging_log" "gateway" {
+  for_each = toset(["access", "execution"])
+
+  display_name       = "${var.name_prefix}-api-${each.key}"
+  log_group_id       = oci_logging_log_group.this.id
+  log_type           = "SERVICE"
+  is_enabled         = true
+  retention_duration = var.log_retention_days
+  freeform_tags      = local.tags
+
+  configuration {
+    compartment_id = var.compartment_ocid
+    source {
+      category    = each.key
+      resource    = oci_apigateway_deployment.this.id
+      service     = "apigateway"
+      source_type = "OCISERVICE"
+    }
+  }
+}

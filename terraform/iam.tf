@@ -1,0 +1,71 @@
+# Who may do what. Dynamic groups live in the tenancy (needs tenancy admin rights; set create_iam =
+# false and create the equivalent statements yourself otherwise). Names of the principal types:
+# fnfunc (functions), ApiGateway (gateways), resourceschedule (Resource Scheduler schedules).
+locals {
+  compartment  = "compartment id ${var.compartment_ocid}"
+  secret_match = join(", ", [for id in values(local.secret_ids) : "target.secret.id = '${id}'"])
+
+  policy_statements = concat(
+    [
+      "Allow dynamic-group ${local.dg_functions} to read secret-bundles in tenancy where any {${local.secret_match}}",
+      "Allow dynamic-group ${local.dg_functions} to use generative-ai-family in ${local.compartment}",
+      "Allow dynamic-group ${local.dg_gateway} to use functions-family in ${local.compartment}",
+      "Allow dynamic-group ${local.dg_scheduler} to use functions-family in ${local.compartment}",
+      "Allow service faas to use virtual-network-family in ${local.compartment}",
+      "Allow service faas to read repos in tenancy",
+    ],
+    var.functions_read_database ? [
+      "Allow dynamic-group ${local.dg_functions} to read autonomous-database-family in ${local.compartment}",
+    ] : [],
+  )
+
+  dg_functions = "${var.name_prefix}-functions"
+  dg_gateway   = "${var.name_prefix}-api-gateway"
+  dg_scheduler = "${var.name_prefix}-schedules"
+}
+
+resource "oci_identity_dynamic_group" "functions" {
+  count = var.create_iam ? 1 : 0
+
+  compartment_id = var.tenancy_ocid
+  name           = local.dg_functions
+  description    = "Functions of ${var.name_prefix} (resource principals)."
+  matching_rule  = "ALL {resource.type = 'fnfunc', resource.compartment.id = '${var.compartment_ocid}'}"
+  freeform_tags  = local.tags
+}
+
+resource "oci_identity_dynamic_group" "gateway" {
+  count = var.create_iam ? 1 : 0
+
+  compartment_id = var.tenancy_ocid
+  name           = local.dg_gateway
+  description    = "API gateways of ${var.name_prefix}, which invoke the functions."
+  matching_rule  = "ALL {resource.type = 'ApiGateway', resource.compartment.id = '${var.compartment_ocid}'}"
+  freeform_tags  = local.tags
+}
+
+resource "oci_identity_dynamic_group" "scheduler" {
+  count = var.create_iam ? 1 : 0
+
+  compartment_id = var.tenancy_ocid
+  name           = local.dg_scheduler
+  description    = "Resource Scheduler schedules of ${var.name_prefix}, which invoke scheduled functions."
+  matching_rule  = "ALL {resource.type = 'resourceschedule', resource.compartment.id = '${var.compartment_ocid}'}"
+  freeform_tags  = local.tags
+}
+
+resource "oci_identity_policy" "this" {
+  count = var.create_iam ? 1 : 0
+
+  compartment_id = var.tenancy_ocid
+  name           = "${var.name_prefix}-policy"
+  description    = "Secrets, Generative AI and invocation rights of ${var.name_prefix}."
+  statements     = local.policy_statements
+  freeform_tags  = local.tags
+
+  depends_on = [
+    oci_identity_dynamic_group.functions,
+    oci_identity_dynamic_group.gateway,
+    oci_identity_dynamic_group.scheduler,
+  ]
+}
