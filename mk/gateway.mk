@@ -1,0 +1,25 @@
+# The spine benchmark. Included by the Makefile, which defines GO, ROOT, BIN and the build target;
+# `make bench` runs bench-spine.
+#
+#   make bench-spine                     cold starts vs an fdk-go hello-world, warm latency through the
+#                                        local gateway vs direct on the socket -> bench/results/spine.{md,json}
+#   make bench-spine BENCH_RUNS=11 BENCH_ARGS=-strict   more runs; fail when a function is over 2x
+#
+# The benchmark gets a freshly migrated and seeded database of its own, so it never touches .octo/.
+
+BENCH_DATA_DIR ?= $(ROOT)/.cache/bench-data
+BENCH_OUT      ?= $(ROOT)/bench/results
+BENCH_RUNS     ?= 7
+BENCH_REQUESTS ?= 300
+BENCH_ARGS     ?=
+
+.PHONY: bench-spine
+
+bench-spine: build
+	$(GO) build -o $(BIN)/fdkhello ./shared/internal/fdkhello
+	$(GO) build -o $(BIN)/octo-bench ./shared/cmd/octo-bench
+	rm -rf "$(BENCH_DATA_DIR)" && mkdir -p "$(BENCH_DATA_DIR)"
+	OCTO_DB_DRIVER=sqlite OCTO_DB_DSN="$(BENCH_DATA_DIR)/octo.db" $(BIN)/octo migrate
+	OCTO_DB_DRIVER=sqlite OCTO_DB_DSN="$(BENCH_DATA_DIR)/octo.db" $(BIN)/octo seed
+	$(BIN)/octo-bench -root "$(ROOT)" -bin-dir "$(BIN)" -data-dir "$(BENCH_DATA_DIR)" -hello "$(BIN)/fdkhello" \
+		-out "$(BENCH_OUT)" -runs $(BENCH_RUNS) -requests $(BENCH_REQUESTS) $(BENCH_ARGS)

@@ -1,0 +1,173 @@
+// Command octo-bench measures the spine (`make bench`): for every function of the bundle, its cold
+// start under the OCI Functions http-stream protocol (exec to the first good answer through the
+// socket) next to a minimal fdk-go hello-world binary measured in the same run, and the warm p50/p99
+// latency of a GET through the local gateway next to the same call made directly on a function
+// socket. It writes spine.md and spine.json to -out and prints the table.
+//
+// The database must be prepared (bin/octo migrate and seed into -data-dir): the Makefile's bench-spine
+// target does that, so the benchmark measures the functions, not the migrations.
+//
+// Cold start probe: the function's first GET route without path parameters must answer 200; a route
+// with parameters (filled with "1") may answer any status below 500; a function without GET routes
+// (authorizer, scheduled) gets a plain invocation of {} and must answer. Runs are interleaved
+// (hello, f1, f2, ..., hello, f1, ...) so machine noise hits every subject alike; the median is
+// reported. A function whose median exceeds 2x hello-world's is flagged (and fails with -strict).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/gateway"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "octo-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	root, binDir, dataDir, hello, out string
+	runs, requests                    int
+	strict                            bool
+}
+
+// errOverBudget is returned under -strict when a function's cold start exceeds 2x hello-world's.
+var errOverBudget = errors.New("a function's median cold start exceeds 2x the hello-world binary's")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("octo-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.root, "root", ".", "repository root holding func.yaml and functions/")
+	fs.StringVar(&o.binDir, "bin-dir", "bin", "directory of the function binaries")
+	fs.StringVar(&o.dataDir, "data-dir", ".octo", "directory of the migrated and seeded octo.db")
+	fs.StringVar(&o.hello, "hello", "bin/fdkhello", "the fdk-go hello-world binary (go build ./shared/internal/fdkhello)")
+	fs.StringVar(&o.out, "out", "bench/results", "directory for spine.md and spine.json")
+	fs.IntVar(&o.runs, "runs", 7, "cold starts per subject")
+	fs.IntVar(&o.requests, "requests", 300, "warm requests per function and path")
+	fs.BoolVar(&o.strict, "strict", false, "exit 1 when a function's cold start exceeds 2x hello-world's")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.runs < 1 || o.requests < 1 {
+		return errors.New("-runs and -requests must be positive")
+	}
+	bundle, err := manifest.Load(o.root)
+	if err != nil {
+		return err
+	}
+	dbPath, err := gateway.DatabasePath(o.dataDir)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return fmt.Errorf("database not prepared (run bin/octo migrate and seed with OCTO_DB_DSN=%s): %w", dbPath, err)
+	}
+	subjects, err := newSubjects(bundle, o, dbPath)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "cold starts: %d runs x %d subjects\n", o.runs, len(subjects))
+	cold, err := measureColdStarts(ctx, subjects, o.runs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "warm latency: %d requests per function and path\n", o.requests)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	warm, err := measureWarm(ctx, o, subjects[1:], log)
+	if err != nil {
+		return err
+	}
+	rep := newReport(subjects, cold, warm, o)
+	if err := rep.write(o.out, stdout); err != nil {
+		return err
+	}
+	if o.strict && rep.OverBudget {
+		return errOverBudget
+	}
+	return nil
+}
+
+// subject is one binary whose cold start is measured.
+type subject struct {
+	name  string
+	spec  gateway.ProcessSpec
+	probe probe
+}
+
+func newSubjects(b *manifest.Bundle, o options, dbPath string) ([]subject, error) {
+	hello, err := filepath.Abs(o.hello)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(hello); err != nil {
+		return nil, fmt.Errorf("hello-world binary: %w", err)
+	}
+	helloFn := manifest.Function{Name: "fdkhello", Memory: b.Defaults.Memory}
+	out := []subject{{name: "fdk hello-world", probe: probe{path: "/", anyStatus: true},
+		spec: spec("fdkhello", hello, gateway.FunctionEnv(helloFn, dbPath, os.Environ()))}}
+	for _, fn := range b.Functions {
+		bin, err := filepath.Abs(filepath.Join(o.binDir, fn.Name))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(bin); err != nil {
+			return nil, fmt.Errorf("function binary (run make build): %w", err)
+		}
+		out = append(out, subject{name: fn.Name, probe: probeFor(fn),
+			spec: spec(fn.Name, bin, gateway.FunctionEnv(fn, dbPath, os.Environ()))})
+	}
+	return out, nil
+}
+
+func spec(name, bin string, env []string) gateway.ProcessSpec {
+	return gateway.ProcessSpec{Name: name, Binary: bin, Env: env, StartTimeout: gateway.DefaultStartTimeout,
+		Stdout: io.Discard, Stderr: io.Discard}
+}
+
+// measureColdStarts starts every subject runs times, interleaved, and returns the durations by
+// subject index.
+func measureColdStarts(ctx context.Context, subjects []subject, runs int) ([][]time.Duration, error) {
+	out := make([][]time.Duration, len(subjects))
+	for range runs {
+		for i, s := range subjects {
+			d, err := coldStart(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = append(out[i], d)
+		}
+	}
+	return out, nil
+}
+
+// coldStart runs one process: exec, socket, probe answered; then stops it.
+func coldStart(ctx context.Context, s subject) (time.Duration, error) {
+	p, err := gateway.StartProcess(ctx, s.spec)
+	if err != nil {
+		return 0, err
+	}
+	defer p.Stop(3 * time.Second)
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.probe.once(cctx, p.Client()); err != nil {
+		return 0, fmt.Errorf("cold start of %s: %w", s.name, err)
+	}
+	return time.Since(p.Started), nil
+}

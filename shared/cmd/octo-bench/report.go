@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// report is the benchmark's outcome, written as spine.json and spine.md.
+type report struct {
+	GeneratedAt    time.Time `json:"generated_at"`
+	GoVersion      string    `json:"go_version"`
+	CPUs           int       `json:"cpus"`
+	Runs           int       `json:"runs"`
+	Requests       int       `json:"requests"`
+	HelloMedianMS  float64   `json:"hello_world_cold_start_median_ms"`
+	HelloSamplesMS []float64 `json:"hello_world_cold_start_samples_ms"`
+	Functions      []row     `json:"functions"`
+	OverBudget     bool      `json:"over_budget"` // some function exceeds 2x hello-world
+}
+
+// row is one function's measurements; latencies are in milliseconds, zero when not measured.
+type row struct {
+	Function        string    `json:"function"`
+	Probe           string    `json:"probe"`
+	ColdMedianMS    float64   `json:"cold_start_median_ms"`
+	ColdSamplesMS   []float64 `json:"cold_start_samples_ms"`
+	Ratio           float64   `json:"ratio_to_hello_world"`
+	Over2x          bool      `json:"over_2x"`
+	GatewayP50MS    float64   `json:"gateway_p50_ms,omitempty"`
+	GatewayP99MS    float64   `json:"gateway_p99_ms,omitempty"`
+	DirectP50MS     float64   `json:"direct_p50_ms,omitempty"`
+	DirectP99MS     float64   `json:"direct_p99_ms,omitempty"`
+	GatewayOverhead float64   `json:"gateway_overhead_p50_ms,omitempty"`
+}
+
+func newReport(subjects []subject, cold [][]time.Duration, warm map[string]warmResult, o options) report {
+	hello := percentile(cold[0], 0.5)
+	rep := report{GeneratedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), Runs: o.runs,
+		Requests: o.requests, HelloMedianMS: msec(hello), HelloSamplesMS: msecs(cold[0])}
+	for i, s := range subjects[1:] {
+		med := percentile(cold[i+1], 0.5)
+		r := row{Function: s.name, Probe: s.probe.describe(), ColdMedianMS: msec(med), ColdSamplesMS: msecs(cold[i+1])}
+		if hello > 0 {
+			r.Ratio = float64(med) / float64(hello)
+		}
+		r.Over2x = r.Ratio > 2
+		rep.OverBudget = rep.OverBudget || r.Over2x
+		if w, ok := warm[s.name]; ok {
+			r.GatewayP50MS, r.GatewayP99MS = msec(percentile(w.Gateway, 0.5)), msec(percentile(w.Gateway, 0.99))
+			r.DirectP50MS, r.DirectP99MS = msec(percentile(w.Direct, 0.5)), msec(percentile(w.Direct, 0.99))
+			r.GatewayOverhead = r.GatewayP50MS - r.DirectP50MS
+		}
+		rep.Functions = append(rep.Functions, r)
+	}
+	return rep
+}
+
+func (r report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Spine benchmark\n\n%s, %s, %d CPUs; cold start = median of %d runs (exec to first good answer over the http-stream socket); warm = %d sequential requests.\n\n",
+		r.GeneratedAt.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Runs, r.Requests)
+	b.WriteString("| function | probe | cold start ms | hello-world ms | ratio | flag | gateway p50 ms | gateway p99 ms | direct p50 ms | direct p99 ms |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n")
+	for _, f := range r.Functions {
+		flag := "ok"
+		if f.Over2x {
+			flag = "**over 2x**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s |\n", f.Function, f.Probe, f.ColdMedianMS,
+			r.HelloMedianMS, f.Ratio, flag, cell(f.GatewayP50MS), cell(f.GatewayP99MS), cell(f.DirectP50MS), cell(f.DirectP99MS))
+	}
+	return b.String()
+}
+
+// write stores spine.json and spine.md under dir and prints the table.
+func (r report) write(dir string, stdout io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	md := r.markdown()
+	if err := os.WriteFile(filepath.Join(dir, "spine.json"), append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "spine.md"), []byte(md), 0o644); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	_, err = io.WriteString(stdout, md)
+	return err
+}
+
+func cell(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+func msec(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func msecs(ds []time.Duration) []float64 {
+	out := make([]float64, len(ds))
+	for i, d := range ds {
+		out[i] = msec(d)
+	}
+	return out
+}

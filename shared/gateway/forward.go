@@ -1,0 +1,239 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+// callGrace is how much longer than Fn-Deadline the gateway waits, so a function can answer its
+// own timeout before the gateway gives up with 504.
+const callGrace = time.Second
+
+// serve handles one request and writes one log line for it.
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ex := &exchange{w: w, r: r, traceID: ensureTraceparent(r)}
+	ex.status = g.route(ex)
+	attrs := []slog.Attr{
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", ex.status),
+		slog.String("function", ex.function), slog.Float64("duration_ms", ms(time.Since(start))),
+		slog.String("trace_id", ex.traceID), slog.String("request_id", web.RequestID(r.Context())),
+	}
+	if ex.pid != 0 {
+		attrs = append(attrs, slog.Int("pid", ex.pid))
+	}
+	g.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// exchange is one request's state, for the log line.
+type exchange struct {
+	w        http.ResponseWriter
+	r        *http.Request
+	status   int
+	function string
+	traceID  string
+	pid      int
+}
+
+// route runs the request through matching, rate limiting, authorization and the function, and
+// returns the status it answered.
+func (g *Gateway) route(ex *exchange) int {
+	w, r := ex.w, ex.r
+	route, allow, kind := g.router.match(r)
+	switch kind {
+	case matchNone:
+		return fail(w, r, apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path)
+	case matchWrongMethod:
+		w.Header().Set("Allow", allow)
+		return fail(w, r, apperr.MethodNotAllowed, "method "+r.Method+" is not allowed here; allowed: "+allow)
+	}
+	ex.function = route.Function
+	ip := clientIP(r)
+	if ok, wait := g.limiter.allow(route, ip); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
+	}
+	header := forwardHeader(r, ip)
+	if route.Scope != "public" {
+		d, err := g.auth.authorize(r.Context(), route, r)
+		if err != nil {
+			g.log.Error("authorizer failed", "error", err.Error(), "request_id", web.RequestID(r.Context()))
+			return g.upstreamError(w, r, err)
+		}
+		switch d.status {
+		case http.StatusUnauthorized:
+			w.Header().Set("WWW-Authenticate", d.wwwAuthenticate)
+			return fail(w, r, apperr.Unauthorized, "authentication required")
+		case http.StatusForbidden:
+			return fail(w, r, apperr.Forbidden, "this route needs scope "+string(route.Scope))
+		}
+		header.Set(PrincipalHeader, d.principal)
+		header.Set(ScopesHeader, strings.Join(d.scopes, " "))
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxPayload+1))
+	if err != nil {
+		return fail(w, r, apperr.Invalid, "could not read the request body")
+	}
+	if len(body) > MaxPayload {
+		return fail(w, r, apperr.PayloadTooLarge, fmt.Sprintf("request body exceeds %d bytes", MaxPayload))
+	}
+	call := Call{ContentType: r.Header.Get("Content-Type"), Body: body,
+		HTTP: &HTTPRequest{Method: r.Method, URL: r.URL.RequestURI(), Header: header}}
+	res, pid, err := g.call(r.Context(), route.Function, call)
+	ex.pid = pid
+	if err != nil {
+		g.log.Error("function call failed", "function", route.Function, "pid", pid, "error", err.Error(),
+			"request_id", web.RequestID(r.Context()))
+		return g.upstreamError(w, r, err)
+	}
+	if id := traceIDFromResponse(res.Header); id != "" {
+		ex.traceID = id
+	}
+	for k, vs := range res.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(res.Status)
+	_, _ = w.Write(res.Body) // the status is out; a failed write means the client left
+	return res.Status
+}
+
+// call runs one invocation on an instance of fn, returning the instance's pid for the log.
+// A failed call (the process died, the answer was malformed, the deadline passed) stops the process:
+// its state is unknown, and the pool replaces it.
+func (g *Gateway) call(ctx context.Context, fn string, call Call) (*Result, int, error) {
+	pl := g.pools[fn]
+	p, err := pl.acquire(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	call.ID = web.NewID()
+	call.Deadline = time.Now().Add(g.timeouts[fn])
+	// The call is not cancelled when the client leaves: like the Fn agent, the process finishes it.
+	cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), call.Deadline.Add(callGrace))
+	defer cancel()
+	res, err := p.Client().Do(cctx, call)
+	if err != nil {
+		why := "call failed"
+		if errors.Is(err, context.DeadlineExceeded) {
+			why, err = "deadline exceeded", fmt.Errorf("%w: %w", errDeadline, err)
+		}
+		go pl.discard(p, why)
+		return nil, p.PID, err
+	}
+	pl.release(p)
+	return res, p.PID, nil
+}
+
+// errDeadline marks a call that outlived its Fn-Deadline (answered 504).
+var errDeadline = errors.New("gateway: function deadline exceeded")
+
+// invoke is a plain invocation (authorizer, scheduler): no Fn-Intent, the body is the whole input.
+func (g *Gateway) invoke(ctx context.Context, fn string, body []byte) ([]byte, error) {
+	res, _, err := g.call(ctx, fn, Call{ContentType: "application/json", Body: body})
+	if err != nil {
+		return nil, err
+	}
+	if res.Status != http.StatusOK {
+		return nil, fmt.Errorf("gateway: invoke %s: status %d", fn, res.Status)
+	}
+	return res.Body, nil
+}
+
+// upstreamError answers a failure to get a usable answer from a function.
+func (g *Gateway) upstreamError(w http.ResponseWriter, r *http.Request, err error) int {
+	switch {
+	case errors.Is(err, errQueueTimeout), errors.Is(err, errPoolClosed), errors.Is(err, context.Canceled):
+		w.Header().Set("Retry-After", "1")
+		return fail(w, r, apperr.Unavailable, "the function is busy; retry later")
+	case errors.Is(err, errDeadline):
+		return writeError(w, r, http.StatusGatewayTimeout, "timeout", "the function did not answer in time")
+	default:
+		return writeError(w, r, http.StatusBadGateway, "bad_gateway", "the function failed to answer")
+	}
+}
+
+// fail answers with the standard error body for kind.
+func fail(w http.ResponseWriter, r *http.Request, kind apperr.Kind, message string) int {
+	return writeError(w, r, kind.Status(), kind.String(), message)
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) int {
+	web.JSON(w, status, web.ErrorBody{Error: web.ErrorDetail{Code: code, Message: message, RequestID: web.RequestID(r.Context())}})
+	return status
+}
+
+// forwardHeader returns the client's headers as the function receives them: hop-by-hop headers
+// dropped, identity headers removed (set again only by the authorizer step), X-Real-IP set and
+// X-Forwarded-For appended, Host and X-Request-Id (the one echoed to the client) included.
+func forwardHeader(r *http.Request, ip string) http.Header {
+	h := r.Header.Clone()
+	for _, v := range h.Values("Connection") {
+		for name := range strings.SplitSeq(v, ",") {
+			h.Del(strings.TrimSpace(name))
+		}
+	}
+	for name := range hopByHopHeaders {
+		h.Del(name)
+	}
+	h.Del(PrincipalHeader)
+	h.Del(ScopesHeader)
+	h.Set(RealIPHeader, ip)
+	xff := ip
+	if prior := h.Values(ForwardedForHeader); len(prior) > 0 {
+		xff = strings.Join(prior, ", ") + ", " + ip
+	}
+	h.Set(ForwardedForHeader, xff)
+	h.Set("Host", r.Host)
+	h.Set(web.RequestIDHeader, web.RequestID(r.Context()))
+	return h
+}
+
+// clientIP is the connecting peer's address; client-sent headers are never believed.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+var traceparentRE = regexp.MustCompile(`^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$`)
+
+// ensureTraceparent keeps a valid W3C traceparent or sets a fresh sampled one on r, and returns the
+// trace id.
+func ensureTraceparent(r *http.Request) string {
+	if m := traceparentRE.FindStringSubmatch(r.Header.Get("Traceparent")); m != nil &&
+		m[1] != strings.Repeat("0", 32) && m[2] != strings.Repeat("0", 16) {
+		return m[1]
+	}
+	var b [24]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	trace, span := hex.EncodeToString(b[:16]), hex.EncodeToString(b[16:])
+	r.Header.Set("Traceparent", "00-"+trace+"-"+span+"-01")
+	return trace
+}
+
+// traceIDFromResponse returns the trace id a function reports, if any.
+func traceIDFromResponse(h http.Header) string {
+	if m := traceparentRE.FindStringSubmatch(h.Get("Traceparent")); m != nil {
+		return m[1]
+	}
+	if id := h.Get("X-Trace-Id"); id != "" && validHeaderValue(id) && len(id) <= 64 {
+		return id
+	}
+	return ""
+}

@@ -1,0 +1,84 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// scheduled is one function's emulated OCI Resource Scheduler schedule.
+type scheduled struct {
+	fn   string
+	spec cronSpec
+	loc  *time.Location
+	body []byte
+}
+
+// schedules parses every declared schedule; an unusable one fails the gateway's start.
+func (g *Gateway) schedules() ([]scheduled, error) {
+	var out []scheduled
+	for _, fn := range g.bundle.Functions {
+		s := fn.Schedule
+		if s == nil {
+			continue
+		}
+		spec, err := parseCron(s.Cron)
+		if err != nil {
+			return nil, fmt.Errorf("function %s: %w", fn.Name, err)
+		}
+		loc, err := time.LoadLocation(s.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("gateway: function %s: time zone: %w", fn.Name, err)
+		}
+		body, err := json.Marshal(s.Body)
+		if err != nil {
+			return nil, fmt.Errorf("gateway: function %s: schedule body: %w", fn.Name, err)
+		}
+		out = append(out, scheduled{fn: fn.Name, spec: spec, loc: loc, body: body})
+	}
+	return out, nil
+}
+
+// startSchedules runs one goroutine per schedule until Close.
+func (g *Gateway) startSchedules(list []scheduled) {
+	ctx, cancel := context.WithCancel(context.Background())
+	g.stopSch, g.schDone = cancel, make(chan struct{})
+	var wg sync.WaitGroup
+	for _, s := range list {
+		wg.Go(func() { g.runSchedule(ctx, s) })
+		g.log.Info("schedule enabled", "function", s.fn, "next", s.spec.next(g.cfg.Now().In(s.loc)).Format(time.RFC3339))
+	}
+	go func() {
+		wg.Wait()
+		close(g.schDone)
+	}()
+}
+
+// runSchedule invokes the function at each cron time with a plain POST of the schedule's body, as
+// Resource Scheduler does. A run in progress delays the next one rather than overlapping it.
+func (g *Gateway) runSchedule(ctx context.Context, s scheduled) {
+	for {
+		next := s.spec.next(g.cfg.Now().In(s.loc))
+		if next.IsZero() {
+			g.log.Warn("schedule never fires", "function", s.fn)
+			return
+		}
+		t := time.NewTimer(next.Sub(g.cfg.Now()))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		start := time.Now()
+		_, err := g.invoke(ctx, s.fn, s.body)
+		attrs := []any{"function", s.fn, "scheduled_at", next.Format(time.RFC3339), "duration_ms", ms(time.Since(start))}
+		if err != nil {
+			g.log.Error("scheduled invocation failed", append(attrs, "error", err.Error())...)
+			continue
+		}
+		g.log.Info("scheduled invocation", attrs...)
+	}
+}
