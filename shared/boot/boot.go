@@ -1,0 +1,167 @@
+// Package boot is the composition every function's main uses: it reads the configuration once at
+// cold start, builds the logger, telemetry and database once per container, wraps the function's
+// handler in the request middleware (tracing, access log, database session scope) and hands it to
+// package serve, which picks the runtime.
+//
+// A function's main is therefore three lines; see functions/catalog/cmd/catalog. Nothing here is a
+// package-level singleton: everything hangs off the *Env that Open returns, so tests drive the real
+// wiring with their own environment.
+package boot
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/octo-drone-shop/serverless/shared/config"
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/oracle"
+	"github.com/octo-drone-shop/serverless/shared/serve"
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/telemetry"
+)
+
+// Env is what a function's handler is built from: configuration, logger, telemetry and database.
+type Env struct {
+	Config    config.Config
+	Log       *slog.Logger
+	Telemetry *telemetry.Telemetry
+	DB        *db.DB
+
+	getenv  func(string) string
+	pool    *sql.DB
+	secrets *oracle.VaultSecrets // built on first use, once per container
+}
+
+// secret reads a Vault secret with the function's resource principal. The client is built once and
+// shared with the database's wallet and password reads.
+func (e *Env) secret(ctx context.Context, ocid string) ([]byte, error) {
+	if e.secrets == nil {
+		vs, err := oracle.NewVaultSecrets(oracle.VaultConfig{Region: e.Config.DB.Oracle.Region})
+		if err != nil {
+			return nil, err
+		}
+		e.secrets = vs
+	}
+	return e.secrets.SecretContent(ctx, ocid)
+}
+
+// Options adjusts Open for tests.
+type Options struct {
+	// LogOutput receives the JSON logs; os.Stderr when nil (OCI Functions and Lambda collect it).
+	LogOutput io.Writer
+	// Telemetry is merged into the telemetry configuration (span processors, metric readers).
+	Telemetry telemetry.Config
+}
+
+// Open builds the Env of the function named name from the environment read through getenv. Any
+// failure is returned with its cause, so the function's cold start fails with one clear error.
+func Open(ctx context.Context, name string, getenv func(string) string, opts Options) (*Env, error) {
+	cfg, err := config.Load(getenv, name)
+	if err != nil {
+		return nil, err
+	}
+	out := opts.LogOutput
+	if out == nil {
+		out = os.Stderr
+	}
+	log := slog.New(telemetry.LogHandler(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))).
+		With("function", cfg.Function, "version", cfg.Version)
+
+	e := &Env{Config: cfg, Log: log, getenv: getenv}
+	tcfg := opts.Telemetry
+	tcfg.ServiceName, tcfg.FunctionName, tcfg.FunctionVersion = cfg.Service, cfg.Function, cfg.Version
+	tcfg.APMEndpoint = strings.TrimSpace(getenv("OCTO_APM_ENDPOINT"))
+	tcfg.APMPrivateDataKey = strings.TrimSpace(getenv("OCTO_APM_DATA_KEY"))
+	if ocid := strings.TrimSpace(getenv("OCTO_APM_DATA_KEY_SECRET_OCID")); ocid != "" && tcfg.APMPrivateDataKey == "" {
+		key, err := e.secret(ctx, ocid)
+		if err != nil {
+			return nil, fmt.Errorf("boot: APM data key: %w", err)
+		}
+		tcfg.APMPrivateDataKey = strings.TrimSpace(string(key))
+	}
+	if tcfg.Logger == nil {
+		tcfg.Logger = log
+	}
+	tel, err := telemetry.Setup(ctx, tcfg, getenv)
+	if err != nil {
+		return nil, fmt.Errorf("boot: %w", err)
+	}
+	e.Telemetry = tel
+	if err := e.openDB(ctx); err != nil {
+		_ = tel.Shutdown(ctx)
+		return nil, fmt.Errorf("boot: %w", err)
+	}
+	return e, nil
+}
+
+func (e *Env) openDB(ctx context.Context) error {
+	var err error
+	switch e.Config.DB.Driver {
+	case config.DriverSQLite:
+		e.pool, err = sqlite.Open(e.Config.DB.Path)
+	case config.DriverOracle:
+		var opts []oracle.Option
+		if e.secrets != nil {
+			opts = append(opts, oracle.WithSecretSource(e.secrets))
+		}
+		e.pool, err = oracle.Open(ctx, e.Config.DB.Oracle, opts...)
+	}
+	if err != nil {
+		return err
+	}
+	e.DB, err = db.Open(ctx, db.Options{
+		Driver:         e.Config.DB.Driver,
+		DB:             e.pool,
+		ServiceName:    e.Config.Service,
+		ClientInfo:     e.Config.Function + "@" + e.Config.Version,
+		DBNamespace:    e.namespace(),
+		TracerProvider: e.Telemetry.TracerProvider(),
+		MeterProvider:  e.Telemetry.MeterProvider(),
+		Logger:         e.Log,
+	})
+	if err != nil {
+		_ = e.pool.Close()
+		return err
+	}
+	return nil
+}
+
+func (e *Env) namespace() string {
+	if e.Config.DB.Driver == config.DriverOracle {
+		return e.Config.DB.Oracle.Alias
+	}
+	return "octo"
+}
+
+// Handler wraps a function's handler in the request middleware, outermost first: tracing (continues
+// the caller's trace, flushes spans before the response leaves), the access log, and the database
+// session scope (one pooled connection per request, tagged once).
+func (e *Env) Handler(h http.Handler) http.Handler {
+	return e.Telemetry.Middleware(accessLog(e.Log, dbScope(e.DB, h)))
+}
+
+// Serve runs h under the runtime the environment selects until ctx ends, then releases the Env.
+func (e *Env) Serve(ctx context.Context, h http.Handler) error {
+	err := serve.Run(ctx, e.Handler(h), serve.Options{Getenv: e.getenv, Logger: e.Log})
+	return errors.Join(err, e.Close(context.WithoutCancel(ctx)))
+}
+
+// Close flushes telemetry and closes the database.
+func (e *Env) Close(ctx context.Context) error {
+	var errs []error
+	if e.DB != nil {
+		errs = append(errs, e.DB.Close())
+	}
+	if e.pool != nil {
+		errs = append(errs, e.pool.Close())
+	}
+	errs = append(errs, e.Telemetry.Shutdown(ctx))
+	return errors.Join(errs...)
+}

@@ -1,0 +1,35 @@
+package boot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+)
+
+// BuildFunc builds a function's handler from the Env: the function's own composition root.
+type BuildFunc func(e *Env) (http.Handler, error)
+
+// Run opens the Env of the function named name, builds its handler and serves it until ctx ends.
+// Tests call it with their own getenv to drive the real wiring.
+func Run(ctx context.Context, name string, getenv func(string) string, build BuildFunc, opts Options) error {
+	e, err := Open(ctx, name, getenv, opts)
+	if err != nil {
+		return err
+	}
+	h, err := build(e)
+	if err != nil {
+		_ = e.Close(ctx)
+		return fmt.Errorf("%s: build handler: %w", name, err)
+	}
+	return e.Serve(ctx, h)
+}
+
+// Main is a function binary's main: Run with the process environment, exiting non-zero with the
+// error on stderr when the cold start or the server fails.
+func Main(name string, build BuildFunc) {
+	if err := Run(context.Background(), name, os.Getenv, build, Options{}); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+}

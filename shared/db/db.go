@@ -1,0 +1,355 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	// The godror driver registers itself as "godror" (cgo, bundled ODPI-C; Instant Client at run time).
+	_ "github.com/godror/godror"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
+)
+
+// Dialect is the database a DB talks to.
+type Dialect uint8
+
+// The dialects.
+const (
+	Oracle Dialect = iota + 1 // Oracle ATP through godror: statements run as written
+	SQLite                    // the embedded database: statements are translated (see Translate)
+)
+
+// String returns the driver name of the dialect.
+func (d Dialect) String() string {
+	switch d {
+	case Oracle:
+		return "oracle"
+	case SQLite:
+		return "sqlite"
+	}
+	return "unknown"
+}
+
+// DefaultServiceName is the MODULE every session is tagged with unless Options.ServiceName says otherwise.
+const DefaultServiceName = "octo-drone-shop"
+
+// scopeTimeout bounds the clean-up round trip a Scope makes when it returns its connection.
+const scopeTimeout = 5 * time.Second
+
+// instrumentationName names the tracer and meter of this package.
+const instrumentationName = "github.com/octo-drone-shop/serverless/shared/db"
+
+// Options configures Open.
+type Options struct {
+	// Driver is "oracle" or "sqlite".
+	Driver string
+	// DB is a ready pool (from shared/oracle or shared/sqlite). The caller keeps ownership: Close
+	// does not close it. When nil, DSN is opened and Close closes it.
+	DB *sql.DB
+	// DSN is a database file path for "sqlite" (opened with sqlite.Open) or a godror connect string.
+	DSN string
+	// ServiceName is the session MODULE; DefaultServiceName when empty.
+	ServiceName string
+	// ClientInfo is the session CLIENT_INFO, "<function>@<version>".
+	ClientInfo string
+	// DBNamespace is db.namespace on spans and metrics (the database or service name).
+	DBNamespace string
+	// TracerProvider and MeterProvider default to the OpenTelemetry globals.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
+	// Logger receives what cannot be returned to a caller (a failed clean-up when a Scope ends);
+	// slog.Default() when nil.
+	Logger *slog.Logger
+	// StatementCacheSize bounds the per-statement cache (translation, SQL_ID, span name); 4096 when 0.
+	StatementCacheSize int
+}
+
+// DB is the data layer over one pool: every statement is traced, measured, tagged and, on SQLite,
+// translated. It is safe for concurrent use.
+type DB struct {
+	sql      *sql.DB
+	owned    bool
+	dialect  Dialect
+	system   attribute.KeyValue
+	tracer   trace.Tracer
+	duration metric.Float64Histogram
+	logger   *slog.Logger
+	stmts    stmtCache
+	attrBufs sync.Pool // *[]attribute.KeyValue: per-statement span attributes under construction
+	// spanStart holds the start options of every statement span (kind CLIENT), built once.
+	spanStart []trace.SpanStartOption
+
+	module, clientInfo, namespace string
+}
+
+// Open builds a DB from opts and checks the database answers.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	d := &DB{sql: opts.DB, namespace: opts.DBNamespace, logger: opts.Logger}
+	switch opts.Driver {
+	case "oracle":
+		d.dialect, d.system = Oracle, semconv.DBSystemNameOracleDB
+	case "sqlite":
+		d.dialect, d.system = SQLite, semconv.DBSystemNameSQLite
+	default:
+		return nil, fmt.Errorf("db.Open: unknown driver %q (want oracle or sqlite)", opts.Driver)
+	}
+	d.spanStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+	d.attrBufs.New = func() any {
+		b := make([]attribute.KeyValue, 0, 24)
+		return &b
+	}
+	d.module = cut(opts.ServiceName, tagLimit)
+	if d.module == "" {
+		d.module = DefaultServiceName
+	}
+	d.clientInfo = cut(opts.ClientInfo, tagLimit)
+	if d.logger == nil {
+		d.logger = slog.Default()
+	}
+	d.stmts.max = int64(opts.StatementCacheSize)
+	if d.stmts.max <= 0 {
+		d.stmts.max = 4096
+	}
+	tp, mp := opts.TracerProvider, opts.MeterProvider
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	d.tracer = tp.Tracer(instrumentationName)
+	h, err := mp.Meter(instrumentationName).Float64Histogram("db.client.operation.duration",
+		metric.WithUnit("s"),
+		metric.WithDescription("Duration of database client operations."),
+		metric.WithExplicitBucketBoundaries(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10))
+	if err != nil {
+		return nil, fmt.Errorf("db.Open: histogram: %w", err)
+	}
+	d.duration = h
+
+	if d.sql == nil {
+		if opts.DSN == "" {
+			return nil, errors.New("db.Open: neither DB nor DSN given")
+		}
+		if d.dialect == SQLite {
+			d.sql, err = sqlite.Open(opts.DSN)
+		} else {
+			d.sql, err = sql.Open("godror", opts.DSN)
+		}
+		if err != nil {
+			return nil, d.mapErr("db.Open", err)
+		}
+		d.owned = true
+	}
+	if err := d.sql.PingContext(ctx); err != nil {
+		if d.owned {
+			_ = d.sql.Close()
+		}
+		return nil, d.mapErr("db.Open: ping", err)
+	}
+	return d, nil
+}
+
+// Close closes the pool if Open opened it.
+func (d *DB) Close() error {
+	if !d.owned {
+		return nil
+	}
+	if err := d.sql.Close(); err != nil {
+		return fmt.Errorf("db.Close: %w", err)
+	}
+	return nil
+}
+
+// Dialect returns the database the DB talks to.
+func (d *DB) Dialect() Dialect { return d.dialect }
+
+// SQL returns the underlying pool for what this package does not do (migrations run DDL through it).
+// Statements run on it directly are neither translated, traced nor tagged.
+func (d *DB) SQL() *sql.DB { return d.sql }
+
+// DBTX is what data access code needs, satisfied by *DB (outside a transaction) and *Tx.
+type DBTX interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	InsertReturningID(ctx context.Context, query string, args ...any) (int64, error)
+	ExecBatch(ctx context.Context, query string, rows [][]any) (int64, error)
+}
+
+var (
+	_ DBTX = (*DB)(nil)
+	_ DBTX = (*Tx)(nil)
+)
+
+// querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// QueryContext runs a query (Oracle syntax) and returns its rows; close them.
+func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*Rows, error) {
+	return d.query(ctx, nil, query, args)
+}
+
+// QueryRowContext runs a query expected to return at most one row.
+func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
+	return d.queryRow(ctx, nil, query, args)
+}
+
+// ExecContext runs a statement that returns no rows.
+func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.exec(ctx, nil, query, args)
+}
+
+// InsertReturningID runs an INSERT ending in "RETURNING <id column> INTO :N" (N = len(args)+1) and
+// returns the new id: on Oracle through a sql.Out bind, on SQLite as the row RETURNING yields. New
+// ids come only from here, never from MAX(id).
+func (d *DB) InsertReturningID(ctx context.Context, query string, args ...any) (int64, error) {
+	return d.insertReturningID(ctx, nil, query, args)
+}
+
+// ExecBatch runs one DML statement for every row of bind values (see batch.go for how).
+func (d *DB) ExecBatch(ctx context.Context, query string, rows [][]any) (int64, error) {
+	return d.execBatch(ctx, nil, query, rows)
+}
+
+func (d *DB) query(ctx context.Context, t *Tx, query string, args []any) (*Rows, error) {
+	r := &Rows{}
+	if err := d.queryInto(ctx, r, t, query, args); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (d *DB) queryRow(ctx context.Context, t *Tx, query string, args []any) *Row {
+	row := &Row{}
+	row.err = d.queryInto(ctx, &row.rows, t, query, args)
+	return row
+}
+
+// queryInto starts the statement's span and opens its rows into r; the span ends with the rows.
+func (d *DB) queryInto(ctx context.Context, r *Rows, t *Tx, query string, args []any) error {
+	st := d.stmt(query)
+	r.c = d.begin(ctx, st)
+	if st.err != nil {
+		return r.c.end(-1, "", 0, st.err)
+	}
+	q, err := r.c.target(t)
+	if err != nil {
+		return r.c.end(-1, "", 0, err)
+	}
+	rows, err := q.QueryContext(r.c.ctx, st.text, d.bind(args)...)
+	if err != nil {
+		return r.c.end(-1, "", 0, err)
+	}
+	r.rows = rows
+	return nil
+}
+
+func (d *DB) exec(ctx context.Context, t *Tx, query string, args []any) (sql.Result, error) {
+	st := d.stmt(query)
+	c := d.begin(ctx, st)
+	if st.err != nil {
+		return nil, c.end(-1, "", 0, st.err)
+	}
+	q, err := c.target(t)
+	if err != nil {
+		return nil, c.end(-1, "", 0, err)
+	}
+	res, err := q.ExecContext(c.ctx, st.text, d.bind(args)...)
+	if err != nil {
+		return nil, c.end(-1, "", 0, err)
+	}
+	n, rerr := res.RowsAffected()
+	if rerr != nil {
+		n = -1
+	}
+	return res, c.end(n, keyAffectedRows, 0, nil)
+}
+
+func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []any) (int64, error) {
+	st := d.stmt(query)
+	c := d.begin(ctx, st)
+	if st.err != nil {
+		return 0, c.end(-1, "", 0, st.err)
+	}
+	if st.intoBinds != 1 {
+		return 0, c.end(-1, "", 0, errors.New("db.InsertReturningID: the statement must end in RETURNING <column> INTO :N"))
+	}
+	q, err := c.target(t)
+	if err != nil {
+		return 0, c.end(-1, "", 0, err)
+	}
+	var id int64
+	if d.dialect == Oracle {
+		withOut := make([]any, len(args)+1)
+		copy(withOut, args)
+		withOut[len(args)] = sql.Out{Dest: &id}
+		_, err = q.ExecContext(c.ctx, st.text, withOut...)
+	} else {
+		err = q.QueryRowContext(c.ctx, st.text, d.bind(args)...).Scan(&id)
+	}
+	if err != nil {
+		return 0, c.end(-1, "", 0, err)
+	}
+	return id, c.end(1, keyAffectedRows, 0, nil)
+}
+
+// bind converts bind values for the dialect: on SQLite time values become sqlite.TimeFormat text so
+// they compare and sort with the stored timestamps. The slice is copied only when something changes.
+func (d *DB) bind(args []any) []any {
+	if d.dialect != SQLite {
+		return args
+	}
+	var out []any
+	for i, a := range args {
+		v, changed := sqliteValue(a)
+		if !changed {
+			if out != nil {
+				out[i] = a
+			}
+			continue
+		}
+		if out == nil {
+			out = make([]any, len(args))
+			copy(out, args[:i])
+		}
+		out[i] = v
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+func sqliteValue(a any) (any, bool) {
+	switch v := a.(type) {
+	case time.Time:
+		return sqlite.FormatTime(v), true
+	case *time.Time:
+		if v == nil {
+			return nil, true
+		}
+		return sqlite.FormatTime(*v), true
+	case sql.NullTime:
+		if !v.Valid {
+			return nil, true
+		}
+		return sqlite.FormatTime(v.Time), true
+	}
+	return a, false
+}

@@ -1,0 +1,47 @@
+// Package db is the data layer every function uses: SQL is written once, in Oracle syntax, run as
+// is on Oracle ATP (godror) and through a small mechanical translation (see Translate) on the
+// embedded SQLite database; every statement is traced, measured and tagged without per-function code.
+//
+// # Statements
+//
+// Statements are constants next to the code that runs them, with positional binds :1, :2, ...
+// Through DBTX (satisfied by *DB and *Tx) they run with QueryContext, QueryRowContext, ExecContext,
+// InsertReturningID (new ids only through RETURNING ... INTO) and ExecBatch (array DML). InTx owns a
+// transaction: begin, fn, commit, rollback on error or panic. Failures come back as *apperr.Error
+// wrapping a sentinel (ErrUniqueViolation is a conflict; foreign key, check and not-null violations
+// are invalid; lock contention and login, network or client library failures are unavailable);
+// anything unrecognised is wrapped with the operation only, so the caller decides (sql.ErrNoRows).
+//
+// Everything derived from a statement text (SQLite text, SQL_ID, span name, attributes) is computed
+// once and cached per text, so the per-execution cost is a map lookup.
+//
+// # Spans and metrics
+//
+// Each statement gets one span of kind CLIENT, a child of the span in its context, named by its
+// db.query.summary ("SELECT products"), with the OpenTelemetry database conventions (semconv 1.43):
+// db.system.name, db.namespace, db.operation.name, db.collection.name (the main table),
+// db.query.text (the statement with its placeholders, never bind values),
+// db.response.returned_rows (rows the caller read) or db.response.affected_rows (DML),
+// db.operation.batch.size, and on failure error.type and db.response.status_code (ORA-00001,
+// DPI-1047, or SQLite's extended result code) with an error status. OCI APM's own keys are added:
+// DbOracleSqlId and DbStatement. The db.client.operation.duration histogram records every statement.
+//
+// On SQLite db.system.name is "sqlite", but the statement attributes describe the Oracle text:
+// db.query.text, DbStatement and DbOracleSqlId (sqlid.Of of that text) are what ATP will receive,
+// so a trace recorded locally names the SQL_ID production will show.
+//
+// # Session tags
+//
+// MODULE is Options.ServiceName, ACTION the name of the span the statement runs under (its parent;
+// read from the SDK span, or WithAction for unsampled requests), CLIENT_INFO Options.ClientInfo,
+// each cut to Oracle's 64 bytes on a UTF-8 boundary, and CLIENT_IDENTIFIER the W3C trace id. On
+// Oracle the first three ride on each statement (godror.ContextWithTraceTag, no extra round trip);
+// the identifier needs DBMS_SESSION.SET_IDENTIFIER once per request on the request's connection,
+// which is why a request runs inside a Scope (see DB.Scope). Every span records the tags as
+// oracle.module, oracle.action, oracle.client_identifier and oracle.client_info, on SQLite too,
+// so tests prove what ATP receives.
+//
+// # Request accounting
+//
+// WithStats and StatsFrom give a request's statement count and database time for its access log.
+package db

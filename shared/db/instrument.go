@@ -1,0 +1,166 @@
+package db
+
+import (
+	"context"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/godror/godror"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// tagLimit is Oracle's limit, in bytes, on MODULE, ACTION, CLIENT_INFO and CLIENT_IDENTIFIER.
+const tagLimit = 64
+
+// cut shortens s to at most n bytes without splitting a UTF-8 character.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+type actionKey struct{}
+
+// WithAction records name as the session ACTION for statements run with ctx when the span they run
+// under cannot tell its name: a span the sampler dropped, or no OpenTelemetry SDK at all. The request
+// middleware passes the name it gives the request span, so unsampled requests are tagged too.
+func WithAction(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, actionKey{}, name)
+}
+
+// namedSpan is implemented by the OpenTelemetry SDK's recording spans (sdktrace.ReadOnlySpan); the
+// trace API offers no way to read a span's name, and non-recording spans have none.
+type namedSpan interface{ Name() string }
+
+// actionOf returns the ACTION for a statement run with ctx: the name of the span it runs under (the
+// operation span, the statement's parent), else the WithAction name, cut to 64 bytes.
+func actionOf(ctx context.Context) string {
+	if s, ok := trace.SpanFromContext(ctx).(namedSpan); ok {
+		return cut(s.Name(), tagLimit)
+	}
+	if name, ok := ctx.Value(actionKey{}).(string); ok {
+		return cut(name, tagLimit)
+	}
+	return ""
+}
+
+// call is one statement execution in flight.
+type call struct {
+	d      *DB
+	st     *stmt
+	ctx    context.Context // carries the statement's span and, on Oracle, its trace tags
+	span   trace.Span
+	start  time.Time
+	action string
+	ident  string // CLIENT_IDENTIFIER of the session, when a Scope set one
+	stats  *statsCollector
+	done   bool
+}
+
+// begin starts the statement's CLIENT span as a child of the span in ctx and, on Oracle, attaches
+// MODULE/ACTION/CLIENT_INFO for godror to send with the statement (no extra round trip).
+//
+// The span gets all its attributes in one call when the statement ends: the SDK then copies them
+// once into a slice of the right size, where attributes given at start and more added at the end
+// cost three copies and a regrowth. Samplers therefore see no attributes; statement spans are meant
+// to follow their parent's decision (ParentBased), which needs none.
+func (d *DB) begin(ctx context.Context, st *stmt) call {
+	action := actionOf(ctx)
+	sctx, span := d.tracer.Start(ctx, st.name, d.spanStart...)
+	if d.dialect == Oracle {
+		sctx = godror.ContextWithTraceTag(sctx, godror.TraceTag{Module: d.module, Action: action, ClientInfo: d.clientInfo})
+	}
+	return call{d: d, st: st, ctx: sctx, span: span, start: time.Now(), action: action, stats: statsFrom(ctx)}
+}
+
+// target returns where the statement runs: the transaction, else the Scope's pinned connection, else
+// the pool.
+func (c *call) target(t *Tx) (querier, error) {
+	if t != nil {
+		c.ident = t.ident
+		return t.tx, nil
+	}
+	if s := scopeFrom(c.ctx, c.d); s != nil {
+		conn, ident, err := s.acquire(c.ctx)
+		c.ident = ident
+		return conn, err
+	}
+	return c.d.sql, nil
+}
+
+// end finishes the span and the measurement and returns err mapped to an application error. n is the
+// row count to record under key (none when n < 0); batch is the batch size (none when 0).
+func (c *call) end(n int64, key attribute.Key, batch int, err error) error {
+	if c.done {
+		return nil
+	}
+	c.done = true
+	elapsed := time.Since(c.start)
+	var code string
+	if err != nil {
+		code = statusCode(err)
+	}
+	if c.span.IsRecording() {
+		buf := c.d.attrBufs.Get().(*[]attribute.KeyValue)
+		attrs := append((*buf)[:0], c.st.spanAttrs...)
+		attrs = append(attrs, keyAction.String(c.action))
+		if c.ident != "" {
+			attrs = append(attrs, keyClientIdentifier.String(c.ident))
+		}
+		if n >= 0 {
+			attrs = append(attrs, key.Int64(n))
+		}
+		if batch > 0 {
+			attrs = append(attrs, semconv.DBOperationBatchSize(batch))
+		}
+		if err != nil {
+			attrs = append(attrs, errorType(code))
+			if code != "" {
+				attrs = append(attrs, semconv.DBResponseStatusCode(code))
+			}
+			c.span.SetStatus(codes.Error, err.Error())
+		}
+		c.span.SetAttributes(attrs...) // the span copies them: the buffer can be reused
+		*buf = attrs
+		c.d.attrBufs.Put(buf)
+	}
+	c.span.End()
+	if err == nil {
+		c.d.duration.Record(c.ctx, elapsed.Seconds(), c.st.metricOpt)
+	} else {
+		set := append(c.st.metricAttrs[:len(c.st.metricAttrs):len(c.st.metricAttrs)], errorType(code))
+		c.d.duration.Record(c.ctx, elapsed.Seconds(), metric.WithAttributes(set...))
+	}
+	if c.stats != nil {
+		c.stats.add(elapsed)
+	}
+	if err != nil {
+		return c.d.mapErr("db: "+c.st.name, err)
+	}
+	return nil
+}
+
+func errorType(code string) attribute.KeyValue {
+	if code == "" {
+		return semconv.ErrorTypeOther
+	}
+	return semconv.ErrorTypeKey.String(code)
+}
+
+// oraCode renders an Oracle error number the way Oracle prints it: ORA-00001.
+func oraCode(n int) string {
+	s := strconv.Itoa(n)
+	if len(s) < 5 {
+		s = "00000"[len(s):] + s
+	}
+	return "ORA-" + s
+}

@@ -1,0 +1,74 @@
+package serve
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestDetectRuntime(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    Runtime
+		wantErr string
+	}{
+		{"empty environment serves plain HTTP", nil, RuntimeHTTP, ""},
+		{"PORT alone serves plain HTTP", map[string]string{"PORT": "9000"}, RuntimeHTTP, ""},
+		{"http-stream with a unix listener selects OCI Functions",
+			map[string]string{"FN_FORMAT": "http-stream", "FN_LISTENER": "unix:/tmp/iofs/lsnr.sock"}, RuntimeOCI, ""},
+		{"runtime API address selects AWS Lambda",
+			map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}, RuntimeLambda, ""},
+		{"listener without format is rejected",
+			map[string]string{"FN_LISTENER": "unix:/tmp/iofs/lsnr.sock"}, "", "FN_FORMAT"},
+		{"legacy format is rejected",
+			map[string]string{"FN_FORMAT": "json", "FN_LISTENER": "unix:/tmp/iofs/lsnr.sock"}, "", "want http-stream"},
+		{"format without listener is rejected",
+			map[string]string{"FN_FORMAT": "http-stream"}, "", "FN_LISTENER"},
+		{"tcp listener is rejected",
+			map[string]string{"FN_FORMAT": "http-stream", "FN_LISTENER": "tcp://127.0.0.1:9000"}, "", "want unix:"},
+		{"both OCI and Lambda settings are rejected",
+			map[string]string{"FN_FORMAT": "http-stream", "FN_LISTENER": "unix:/tmp/l.sock", "AWS_LAMBDA_RUNTIME_API": "x:1"}, "", "both"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DetectRuntime(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("DetectRuntime = %q, %v; want an error mentioning %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("DetectRuntime = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunRefusesEnvironmentTheRuntimeLibraryCannotSee(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+	}{
+		{"OCI listener only in Options.Getenv",
+			map[string]string{"FN_FORMAT": "http-stream", "FN_LISTENER": "unix:/nonexistent/lsnr.sock"}, "FN_FORMAT"},
+		{"Lambda runtime API only in Options.Getenv",
+			map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:1"}, "AWS_LAMBDA_RUNTIME_API"},
+		{"misconfigured runtime fails before serving",
+			map[string]string{"FN_FORMAT": "http-stream"}, "FN_LISTENER"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"FN_FORMAT", "FN_LISTENER", "AWS_LAMBDA_RUNTIME_API"} {
+				t.Setenv(k, "")
+			}
+			err := Run(context.Background(), http.NotFoundHandler(), Options{Getenv: func(k string) string { return tt.env[k] }})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Run = %v, want an error mentioning %s", err, tt.wantErr)
+			}
+		})
+	}
+}
