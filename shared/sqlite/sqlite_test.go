@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -160,13 +161,20 @@ func TestTimestampsRoundTripInCanonicalFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var defaulted, bound string
-	if err := db.QueryRow("SELECT CAST(created_at AS TEXT) FROM events WHERE id = 1").Scan(&defaulted); err != nil {
-		t.Fatal(err)
+	// Read the stored bytes through hex(): with _texttotime the driver would parse any time-looking
+	// text into a time.Time and database/sql would re-render it (RFC 3339, trailing zeros trimmed).
+	stored := func(id int) string {
+		var h string
+		if err := db.QueryRow("SELECT hex(created_at) FROM events WHERE id = ?1", id).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
-	if err := db.QueryRow("SELECT CAST(created_at AS TEXT) FROM events WHERE id = 2").Scan(&bound); err != nil {
-		t.Fatal(err)
-	}
+	defaulted, bound := stored(1), stored(2)
 	if _, err := time.Parse(TimeFormat, defaulted); err != nil || len(defaulted) != len(TimeFormat) {
 		t.Errorf("DDL default stored %q, not in TimeFormat: %v", defaulted, err)
 	}
