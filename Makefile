@@ -21,6 +21,11 @@ RIE_VERSION         := v0.0.0-20261030222936-bef5c4ba774d
 
 export OCTO_RIE := $(TOOLS)/aws-lambda-rie
 
+# lambda.norpc drops aws-lambda-go's legacy net/rpc mode (Go 1.x runtime), which the provided.al2023
+# runtime never uses: net/rpc, encoding/gob and html/template leave every binary, and with them part
+# of each cold start. Tests build with it too, so they exercise the binaries that ship.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=lambda.norpc)
+
 .PHONY: all build run test vet lint fmt bench tools clean migrate seed routes
 
 all: build
