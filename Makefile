@@ -87,6 +87,7 @@ $(TOOLS)/aws-lambda-rie:
 bench: build
 	@mkdir -p bench/results
 	$(MAKE) --no-print-directory bench-spine
+	$(MAKE) --no-print-directory bench-db
 
 clean:
 	rm -rf $(BIN) .cache/bin

@@ -1,0 +1,15 @@
+# The data-layer benchmark (issue 4): plain database/sql, our instrumentation and otelsql on the same
+# queries, interleaved, plus the SQL_ID cost cached and uncached. Included by the Makefile.
+#
+#   make bench-db                       -> bench/results/db.{md,json}
+#   make bench-db BENCH_DB_ARGS=-strict fail when our overhead exceeds otelsql's
+
+BENCH_DB_COUNT ?= 8
+BENCH_DB_ARGS  ?=
+
+.PHONY: bench-db
+
+bench-db:
+	@mkdir -p bench/results
+	$(GO) test ./shared/db ./shared/sqlid -run '^$$' -bench 'BenchmarkStatement|BenchmarkOf' -benchmem \
+		-count $(BENCH_DB_COUNT) | tee bench/results/db.txt | $(GO) run ./shared/internal/benchcmp -out bench/results/db $(BENCH_DB_ARGS)
