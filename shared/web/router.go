@@ -12,20 +12,23 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
 // HandlerFunc is a route handler: it writes a success response itself and returns errors for the
 // router to answer in the standard shape.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// InvokePattern is the route on which a function with a schedule receives its non-HTTP invocations
-// (package serve delivers them there; the gateway never exposes it because it is outside /api/).
+// InvokePattern is the route on which a function with a schedule, or the authorizer function,
+// receives its non-HTTP invocations (package serve delivers them there; the gateway never exposes it
+// because it is outside /api/).
 const InvokePattern = "POST " + manifest.InvokePath
 
 // NewRouter builds the function's HTTP handler from its declaration and its handlers, keyed by route
 // pattern ("GET /api/products/{id}"). It fails when a declared route has no handler or a handler has
 // no declared route, so the code and the declaration cannot drift. A function that declares a
-// schedule must also handle InvokePattern.
+// schedule, and the authorizer function (API Gateway invokes it without Fn-Intent), must also handle
+// InvokePattern.
 //
 // The router answers unknown paths with a JSON 404, a known path with the wrong method with a JSON 405
 // and an Allow header, applies each route's body limit and accepted media types, and tolerates an API
@@ -36,7 +39,7 @@ func NewRouter(fn manifest.Function, log *slog.Logger, handlers map[string]Handl
 		log = slog.Default()
 	}
 	routes := slices.Clone(fn.Routes)
-	if fn.Schedule != nil {
+	if fn.Schedule != nil || fn.Authorizer {
 		routes = append(routes, manifest.Route{Method: "POST", Path: manifest.InvokePath, Scope: manifest.Public})
 	}
 	var errs []error
@@ -79,7 +82,11 @@ func NewRouter(fn manifest.Function, log *slog.Logger, handlers map[string]Handl
 func route(rt manifest.Route, log *slog.Logger, h HandlerFunc) http.Handler {
 	limit := rt.Limit()
 	accept := rt.Accept
+	pattern := rt.Pattern()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Name the request's span after the route before any statement runs: its name is the Oracle
+		// session ACTION of every statement of the request.
+		telemetry.SetRoute(r.Context(), pattern)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if len(accept) > 0 {
 			r = r.WithContext(context.WithValue(r.Context(), acceptKey{}, accept))

@@ -184,6 +184,8 @@ func TestRouterRefusesDrift(t *testing.T) {
 			map[string]HandlerFunc{"GET /api/widgets/{id}": ok, "GET /api/secret": ok}, "not declared"},
 		{"schedule without invoke handler", manifest.Function{Name: "x", Schedule: &manifest.Schedule{Cron: "0 * * * *", TimeZone: "UTC"}},
 			map[string]HandlerFunc{}, "POST /_invoke has no handler"},
+		{"authorizer without invoke handler", manifest.Function{Name: "x", Authorizer: true},
+			map[string]HandlerFunc{}, "POST /_invoke has no handler"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
