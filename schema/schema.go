@@ -159,5 +159,6 @@ func Extras() map[string]string {
 		"carts":             "cart_items need an owner: an unguessable cart id with last activity and expiry (7 days idle)",
 		"shipment_events":   "shipment status history (status, location, note, time) for tracking pages",
 		"analytics_rollups": "pre-aggregated metrics written by the scheduled rollup function",
+		"login_attempts":    "failed logins per account and client address for the auth function's lockout (shared by all its processes)",
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -78,7 +80,7 @@ func TestRunTwiceOnAnEmptyDatabase(t *testing.T) {
 	if len(second.Applied) != 0 || len(second.Actions) != 0 || len(second.Skipped) != 0 {
 		t.Errorf("second run did something: %s", second)
 	}
-	if !strings.Contains(second.String(), "up to date (7 versions applied)") {
+	if ms, err := schema.Migrations(schema.SQLite); err != nil || !strings.Contains(second.String(), fmt.Sprintf("up to date (%d versions applied)", len(ms))) {
 		t.Errorf("second report = %q", second)
 	}
 	if got := queryString(t, db, `SELECT group_concat(type || ':' || name, ',') FROM sqlite_master`); got != objects {
@@ -371,8 +373,16 @@ func TestExistingTableIsCompletedAndDifferencesReported(t *testing.T) {
 		t.Errorf("existing row after migrate: %q, want it untouched", got)
 	}
 	applied := queryString(t, db, `SELECT group_concat(version) FROM schema_migrations`)
-	if applied != "2,3,4,5,6,7" {
-		t.Errorf("recorded versions = %q, want 2..7 (version 1 has incompatibilities)", applied)
+	ms, err := schema.Migrations(schema.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for _, m := range ms[1:] {
+		rest = append(rest, strconv.Itoa(m.Version))
+	}
+	if want := strings.Join(rest, ","); applied != want {
+		t.Errorf("recorded versions = %q, want %s (version 1 has incompatibilities)", applied, want)
 	}
 	if !slices.Contains(tableNames(t, db), "orders") {
 		t.Error("orders not created although only customers was incompatible")

@@ -1,0 +1,18 @@
+// Command auth is the auth function's binary: the same executable serves OCI Functions, AWS Lambda
+// and plain HTTP (see package serve).
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+
+	"github.com/octo-drone-shop/serverless/functions/auth"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(auth.Name, func(e *boot.Env) (http.Handler, error) {
+		return auth.Build(context.Background(), e.DB, os.Getenv, e.Log)
+	})
+}
