@@ -58,12 +58,26 @@ type Options struct {
 	LogOutput io.Writer
 	// Telemetry is merged into the telemetry configuration (span processors, metric readers).
 	Telemetry telemetry.Config
+	// NoDatabase skips the database: the OCTO_DB_* variables are not read and Env.DB is nil. For
+	// functions that never touch it, such as the authorizer, whose cold start sits on the path of
+	// every protected request.
+	NoDatabase bool
 }
+
+// Option adjusts Options in Main.
+type Option func(*Options)
+
+// WithoutDatabase is the Option for functions that use no database; see Options.NoDatabase.
+func WithoutDatabase() Option { return func(o *Options) { o.NoDatabase = true } }
 
 // Open builds the Env of the function named name from the environment read through getenv. Any
 // failure is returned with its cause, so the function's cold start fails with one clear error.
 func Open(ctx context.Context, name string, getenv func(string) string, opts Options) (*Env, error) {
-	cfg, err := config.Load(getenv, name)
+	load := config.Load
+	if opts.NoDatabase {
+		load = config.LoadWithoutDB
+	}
+	cfg, err := load(getenv, name)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +108,9 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 		return nil, fmt.Errorf("boot: %w", err)
 	}
 	e.Telemetry = tel
+	if opts.NoDatabase {
+		return e, nil
+	}
 	if err := e.openDB(ctx); err != nil {
 		_ = tel.Shutdown(ctx)
 		return nil, fmt.Errorf("boot: %w", err)
@@ -144,8 +161,14 @@ func (e *Env) namespace() string {
 // the caller's trace, flushes spans before the response leaves), the access log, and the database
 // session scope (one pooled connection per request, tagged once).
 func (e *Env) Handler(h http.Handler) http.Handler {
-	return e.Telemetry.Middleware(accessLog(e.Log, dbScope(e.DB, h)))
+	if e.DB != nil {
+		h = dbScope(e.DB, h)
+	}
+	return e.Telemetry.Middleware(accessLog(e.Log, h))
 }
+
+// Getenv reads the environment the Env was opened from, for settings a function reads itself.
+func (e *Env) Getenv(key string) string { return e.getenv(key) }
 
 // Serve runs h under the runtime the environment selects until ctx ends, then releases the Env.
 func (e *Env) Serve(ctx context.Context, h http.Handler) error {

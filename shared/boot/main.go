@@ -27,8 +27,12 @@ func Run(ctx context.Context, name string, getenv func(string) string, build Bui
 
 // Main is a function binary's main: Run with the process environment, exiting non-zero with the
 // error on stderr when the cold start or the server fails.
-func Main(name string, build BuildFunc) {
-	if err := Run(context.Background(), name, os.Getenv, build, Options{}); err != nil {
+func Main(name string, build BuildFunc, opts ...Option) {
+	var o Options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := Run(context.Background(), name, os.Getenv, build, o); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}

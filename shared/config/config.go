@@ -47,6 +47,16 @@ type DB struct {
 // Load reads and validates the configuration. fnName is the function's declared name, used when the
 // runtime does not set FN_FN_NAME.
 func Load(getenv func(string) string, fnName string) (Config, error) {
+	return load(getenv, fnName, true)
+}
+
+// LoadWithoutDB reads the configuration of a function that uses no database (the authorizer): the
+// OCTO_DB_* variables are neither required nor read.
+func LoadWithoutDB(getenv func(string) string, fnName string) (Config, error) {
+	return load(getenv, fnName, false)
+}
+
+func load(getenv func(string) string, fnName string, needDB bool) (Config, error) {
 	var errs []error
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	c := Config{
@@ -57,14 +67,29 @@ func Load(getenv func(string) string, fnName string) (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(or(get("OCTO_LOG_LEVEL"), "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("OCTO_LOG_LEVEL=%q: want debug, info, warn or error", get("OCTO_LOG_LEVEL")))
 	}
-	c.DB.Driver = get("OCTO_DB_DRIVER")
+	if needDB {
+		errs = append(errs, c.DB.load(getenv)...)
+	}
+	if c.Function == "" {
+		errs = append(errs, errors.New("function name unknown: FN_FN_NAME is not set"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+func (c *DB) load(getenv func(string) string) []error {
+	var errs []error
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	c.Driver = get("OCTO_DB_DRIVER")
 	dsn := get("OCTO_DB_DSN")
-	switch c.DB.Driver {
+	switch c.Driver {
 	case DriverSQLite:
 		if dsn == "" {
 			errs = append(errs, errors.New("OCTO_DB_DSN is required with OCTO_DB_DRIVER=sqlite: the database file path"))
 		}
-		c.DB.Path = dsn
+		c.Path = dsn
 	case DriverOracle:
 		o := oracle.Config{
 			Alias:              dsn,
@@ -94,19 +119,13 @@ func Load(getenv func(string) string, fnName string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%w (variables: OCTO_DB_DSN = connect alias, OCTO_DB_USER, OCTO_DB_PASSWORD or "+
 				"OCTO_DB_PASSWORD_SECRET_OCID, OCTO_DB_WALLET_DIR or OCTO_DB_WALLET_SECRET_OCID)", err))
 		}
-		c.DB.Oracle = o
+		c.Oracle = o
 	case "":
 		errs = append(errs, errors.New("OCTO_DB_DRIVER is required: sqlite or oracle"))
 	default:
-		errs = append(errs, fmt.Errorf("OCTO_DB_DRIVER=%q: want sqlite or oracle", c.DB.Driver))
+		errs = append(errs, fmt.Errorf("OCTO_DB_DRIVER=%q: want sqlite or oracle", c.Driver))
 	}
-	if c.Function == "" {
-		errs = append(errs, errors.New("function name unknown: FN_FN_NAME is not set"))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
-	}
-	return c, nil
+	return errs
 }
 
 func or(v, def string) string {

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"os"
 
 	"github.com/octo-drone-shop/serverless/functions/auth"
 	"github.com/octo-drone-shop/serverless/shared/boot"
@@ -13,6 +12,6 @@ import (
 
 func main() {
 	boot.Main(auth.Name, func(e *boot.Env) (http.Handler, error) {
-		return auth.Build(context.Background(), e.DB, os.Getenv, e.Log)
+		return auth.Build(context.Background(), e.DB, e.Getenv, e.Log)
 	})
 }

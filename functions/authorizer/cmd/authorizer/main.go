@@ -1,11 +1,10 @@
-// Command authorizer is the API Gateway custom authorizer's binary: the same executable serves OCI
-// Functions, AWS Lambda and plain HTTP (see package serve).
+// Command authorizer is the API Gateway custom authorizer function's binary. It uses no database, so
+// its cold start (on the path of every protected request) opens none.
 package main
 
 import (
 	"context"
 	"net/http"
-	"os"
 
 	"github.com/octo-drone-shop/serverless/functions/authorizer"
 	"github.com/octo-drone-shop/serverless/shared/boot"
@@ -13,6 +12,6 @@ import (
 
 func main() {
 	boot.Main(authorizer.Name, func(e *boot.Env) (http.Handler, error) {
-		return authorizer.Build(context.Background(), os.Getenv, e.Log)
-	})
+		return authorizer.Build(context.Background(), e.Getenv, e.Log)
+	}, boot.WithoutDatabase())
 }
