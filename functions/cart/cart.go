@@ -1,0 +1,72 @@
+// Package cart serves anonymous shopping carts: POST /api/carts creates one, and every other route
+// reads or changes it by its id, answering the whole cart each time (items with product name, SKU,
+// current unit price, quantity and line total, and the subtotal).
+//
+// Decisions:
+//   - A cart id is 128 random bits (crypto/rand) in hex: holding it is the only credential, so it
+//     must be unguessable; it never appears in a list. An unknown, malformed or expired id is 404.
+//   - Item ids are only ever used together with their cart id (every statement filters on both), so
+//     an item id from another cart is 404 and cannot be read, changed or deleted across carts.
+//   - Rules: quantity 1..20 per line after merging with the line already holding the product (400
+//     when the requested quantity itself is outside 1..20, 422 quantity_limit when the merged line
+//     would be), only active products (422 product_unavailable), never more than the stock on hand
+//     (409 out_of_stock, with the quantity available); adding needs stock > 0. The cart does not
+//     reserve stock: checkout decrements it atomically and is the only authority.
+//   - A change runs in one transaction that first "touches" the cart (UPDATE carts ... WHERE the
+//     cart has not expired): that is the 404 check, it extends the expiry to 7 days from now (carts
+//     expire after 7 days without a change), and on Oracle it locks the cart row, so concurrent
+//     changes to one cart serialise and the read-then-write of a line is safe (on SQLite BEGIN
+//     IMMEDIATE does the same). Reading a cart does not extend it.
+//   - The whole cart is one statement (carts LEFT JOIN cart_items LEFT JOIN products), whatever the
+//     number of lines; a change costs four statements.
+package cart
+
+import (
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+//go:embed func.yaml
+var declaration []byte
+
+// Name is the function's name, as declared.
+const Name = "cart"
+
+// Declaration returns the function's declaration (func.yaml).
+func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+
+// Lifetime is how long a cart lives without a change.
+const Lifetime = 7 * 24 * time.Hour
+
+// IDPattern is the shape of a cart id: 128 random bits as 32 lower-case hex characters.
+var IDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// Service serves the cart routes.
+type Service struct {
+	db  *db.DB
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New returns the cart function's HTTP handler.
+func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+	fn, err := Declaration()
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{db: store, log: log, now: time.Now}
+	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
+		"POST /api/carts":                             s.create,
+		"GET /api/carts/{cart_id}":                    s.get,
+		"POST /api/carts/{cart_id}/items":             s.addItem,
+		"PATCH /api/carts/{cart_id}/items/{item_id}":  s.updateItem,
+		"DELETE /api/carts/{cart_id}/items/{item_id}": s.removeItem,
+	})
+}

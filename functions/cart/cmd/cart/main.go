@@ -1,0 +1,14 @@
+// Command cart is the cart function's binary: the same executable serves OCI Functions, AWS Lambda
+// and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+
+	"github.com/octo-drone-shop/serverless/functions/cart"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(cart.Name, func(e *boot.Env) (http.Handler, error) { return cart.New(e.DB, e.Log) })
+}

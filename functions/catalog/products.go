@@ -1,0 +1,259 @@
+package catalog
+
+import (
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/commerce"
+	"github.com/octo-drone-shop/serverless/shared/money"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+// Page size bounds for the product list, and the longest search text.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+	maxQuery     = 100
+	maxCategory  = 64
+)
+
+// Product is a catalog entry as clients see it.
+type Product struct {
+	ID          int64       `json:"id"`
+	Name        string      `json:"name"`
+	SKU         string      `json:"sku"`
+	Description string      `json:"description"`
+	Price       money.Cents `json:"price"`
+	Currency    string      `json:"currency"`
+	Stock       int64       `json:"stock"`
+	Category    string      `json:"category"`
+	ImageURL    string      `json:"image_url"`
+	RatingAvg   float64     `json:"rating_avg"`   // 0 when unrated, else 1.00..5.00
+	RatingCount int64       `json:"rating_count"` // number of reviews
+	InStock     bool        `json:"in_stock"`
+	LowStock    bool        `json:"low_stock"` // in stock and at most LowStock left
+	CreatedAt   time.Time   `json:"created_at"`
+
+	ratingX100 int64 // the rounded average x 100: the rating sort key
+}
+
+// ProductPage is one page of products and the cursor of the next, if any.
+type ProductPage struct {
+	Items      []Product `json:"items"`
+	NextCursor *string   `json:"next_cursor"`
+}
+
+// productsView is every active product with its review aggregate. Binds :1..:6 are the filters:
+// category (twice) and the search pattern (four times), NULL when absent. ROUND(AVG(..) * 100) is a
+// whole number on both databases, so the rating compares exactly when used as a cursor key.
+const productsView = `SELECT p.id, p.name, p.sku, p.description, p.price, p.stock, p.category, p.image_url, p.created_at,
+        COALESCE(r.rating_x100, 0) AS rating_x100, COALESCE(r.rating_count, 0) AS rating_count
+    FROM products p
+    LEFT JOIN (SELECT product_id, ROUND(AVG(rating) * 100) AS rating_x100, COUNT(*) AS rating_count
+               FROM reviews GROUP BY product_id) r ON r.product_id = p.id
+    WHERE p.is_active = 1`
+
+const productColumns = `id, name, sku, description, price, stock, category, image_url, created_at, rating_x100, rating_count`
+
+// sortOrder is one of the list's orders: its ORDER BY, the keyset condition "after the cursor row"
+// (binds :8 and :9 are the cursor's key, :10 its id), and how a row's key is written into a cursor
+// and read back into a bind value.
+type sortOrder struct {
+	orderBy string
+	after   string
+	key     func(p *Product) string
+	bind    func(key string) (any, error)
+}
+
+func textKey(k string) (any, error) { return k, nil }
+
+func moneyKey(k string) (any, error) { return money.Parse(k) }
+
+func timeKey(k string) (any, error) { return time.Parse(time.RFC3339Nano, k) }
+
+func intKey(k string) (any, error) { return strconv.ParseInt(k, 10, 64) }
+
+// sorts are the accepted values of ?sort=. Every order ends with the id, so it is total and a keyset
+// cursor is exact.
+var sorts = map[string]sortOrder{
+	"name": {"name, id", "(name > :8 OR (name = :9 AND id > :10))",
+		func(p *Product) string { return p.Name }, textKey},
+	"price": {"price, id", "(price > :8 OR (price = :9 AND id > :10))",
+		func(p *Product) string { return p.Price.String() }, moneyKey},
+	"-price": {"price DESC, id DESC", "(price < :8 OR (price = :9 AND id < :10))",
+		func(p *Product) string { return p.Price.String() }, moneyKey},
+	"newest": {"created_at DESC, id DESC", "(created_at < :8 OR (created_at = :9 AND id < :10))",
+		func(p *Product) string { return p.CreatedAt.UTC().Format(time.RFC3339Nano) }, timeKey},
+	"rating": {"rating_x100 DESC, id", "(rating_x100 < :8 OR (rating_x100 = :9 AND id > :10))",
+		func(p *Product) string { return strconv.FormatInt(p.ratingX100, 10) }, intKey},
+}
+
+// listProductsSQL is the list statement of one order: filters :1..:6, :7 = 1 on the first page (no
+// cursor), keyset :8..:10, page size :11 (limit+1, so the handler knows whether a page follows
+// without a count query).
+func listProductsSQL(o sortOrder) string {
+	return `SELECT ` + productColumns + `
+FROM (` + productsView + `
+        AND (:1 IS NULL OR p.category = :2)
+        AND (:3 IS NULL OR LOWER(p.name) LIKE :4 ESCAPE '\' OR LOWER(p.sku) LIKE :5 ESCAPE '\'
+             OR LOWER(p.description) LIKE :6 ESCAPE '\')) v
+WHERE (:7 = 1 OR ` + o.after + `)
+ORDER BY ` + o.orderBy + `
+FETCH FIRST :11 ROWS ONLY`
+}
+
+const getProductSQL = `SELECT ` + productColumns + `
+FROM (` + productsView + ` AND p.id = :1) v`
+
+// cursor is the position after the last item of a page in the list's order.
+type cursor struct {
+	Sort string `json:"s"`
+	Key  string `json:"k"`
+	ID   int64  `json:"i"`
+}
+
+// listQuery is a validated product list request.
+type listQuery struct {
+	sort     string
+	category any // string or nil
+	pattern  any // LIKE pattern or nil
+	limit    int
+	after    *cursor
+	afterKey any
+}
+
+func parseListQuery(raw string) (listQuery, error) {
+	const op = "catalog.ListProducts"
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return listQuery{}, apperr.E(op, apperr.Invalid, "malformed query string")
+	}
+	lq := listQuery{sort: "name", limit: defaultLimit}
+	if v := q.Get("sort"); v != "" {
+		if _, ok := sorts[v]; !ok {
+			return listQuery{}, apperr.E(op, apperr.Invalid, "sort must be one of name, price, -price, newest, rating")
+		}
+		lq.sort = v
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return listQuery{}, apperr.E(op, apperr.Invalid, "limit must be an integer from 1 to 100")
+		}
+		lq.limit = n
+	}
+	if v := strings.TrimSpace(q.Get("category")); v != "" {
+		if len(v) > maxCategory {
+			return listQuery{}, apperr.E(op, apperr.Invalid, "category is at most 64 characters")
+		}
+		lq.category = v
+	}
+	if v := strings.TrimSpace(q.Get("q")); v != "" {
+		if len([]rune(v)) > maxQuery {
+			return listQuery{}, apperr.E(op, apperr.Invalid, "q is at most 100 characters")
+		}
+		lq.pattern = "%" + escapeLike(strings.ToLower(v)) + "%"
+	}
+	if v := q.Get("cursor"); v != "" {
+		var c cursor
+		raw, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil || json.Unmarshal(raw, &c) != nil || c.ID < 1 || c.Sort != lq.sort {
+			return listQuery{}, apperr.E(op, apperr.Invalid, "cursor is not one this API returned for this sort")
+		}
+		key, err := sorts[lq.sort].bind(c.Key)
+		if err != nil {
+			return listQuery{}, apperr.E(op, apperr.Invalid, "cursor is not one this API returned for this sort")
+		}
+		lq.after, lq.afterKey = &c, key
+	}
+	return lq, nil
+}
+
+// escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (s *Service) listProducts(w http.ResponseWriter, r *http.Request) error {
+	const op = "catalog.ListProducts"
+	lq, err := parseListQuery(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	first, key, id := 1, any(nil), int64(0)
+	if lq.after != nil {
+		first, key, id = 0, lq.afterKey, lq.after.ID
+	}
+	rows, err := s.db.QueryContext(r.Context(), s.lists[lq.sort], lq.category, lq.category,
+		lq.pattern, lq.pattern, lq.pattern, lq.pattern, first, key, key, id, lq.limit+1)
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	defer rows.Close()
+	page := ProductPage{Items: make([]Product, 0, lq.limit)}
+	for rows.Next() {
+		p, err := scanProduct(rows.Scan)
+		if err != nil {
+			return apperr.Wrap(op, apperr.Internal, err)
+		}
+		page.Items = append(page.Items, p)
+	}
+	if err := rows.Err(); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	if len(page.Items) > lq.limit {
+		page.Items = page.Items[:lq.limit]
+		last := &page.Items[lq.limit-1]
+		raw, err := json.Marshal(cursor{Sort: lq.sort, Key: sorts[lq.sort].key(last), ID: last.ID})
+		if err != nil {
+			return apperr.Wrap(op, apperr.Internal, err)
+		}
+		next := base64.RawURLEncoding.EncodeToString(raw)
+		page.NextCursor = &next
+	}
+	web.JSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Service) getProduct(w http.ResponseWriter, r *http.Request) error {
+	const op = "catalog.GetProduct"
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return apperr.E(op, apperr.Invalid, "product id must be a positive integer")
+	}
+	p, err := scanProduct(s.db.QueryRowContext(r.Context(), getProductSQL, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.E(op, apperr.NotFound, "product not found")
+	}
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	web.JSON(w, http.StatusOK, p)
+	return nil
+}
+
+// scanProduct reads one row of productColumns and derives the flags.
+func scanProduct(scan func(dest ...any) error) (Product, error) {
+	var (
+		p         Product
+		desc, img sql.NullString
+	)
+	if err := scan(&p.ID, &p.Name, &p.SKU, &desc, &p.Price, &p.Stock, &p.Category, &img, &p.CreatedAt,
+		&p.ratingX100, &p.RatingCount); err != nil {
+		return Product{}, err
+	}
+	p.Description, p.ImageURL = desc.String, img.String
+	p.Currency = commerce.Currency
+	p.RatingAvg = float64(p.ratingX100) / 100
+	p.InStock = p.Stock > 0
+	p.LowStock = p.InStock && p.Stock <= LowStock
+	return p, nil
+}

@@ -1,0 +1,97 @@
+// Package checkout places orders: POST /api/checkout turns a cart into an order in one transaction,
+// and POST /api/coupons/validate previews a coupon with the same pricing rules (package commerce).
+//
+// # One transaction, constant cost
+//
+// A checkout runs a fixed sequence of statements whatever the number of cart lines (12, or 14 with a
+// coupon; lines travel as array DML on Oracle and multi-row statements on SQLite):
+//
+//  1. look the Idempotency-Key up (outside the transaction: a replay never takes a lock);
+//  2. touch the cart (UPDATE carts ... WHERE not expired): 404 for an unknown or expired cart, and on
+//     Oracle a row lock that serialises checkouts of one cart (SQLite's BEGIN IMMEDIATE locks all);
+//  3. look the key up again, now under that lock: a racing replay that lost sees the winner's order;
+//  4. read the lines with their products (FOR UPDATE OF p.stock on Oracle): empty cart 422,
+//     withdrawn product 422 product_unavailable;
+//  5. coupon: read and check it, then count the use with a conditional UPDATE (max_uses can never be
+//     exceeded); unknown, inactive, expired or exhausted is 422 with a coupon_* code;
+//  6. decrement stock for all lines in one batch, each row conditional (stock >= quantity): when the
+//     batch changed fewer rows than there are lines, the order fails with 409 out_of_stock naming the
+//     products short of stock and everything rolls back; there is no overselling and no partial order;
+//  7. the customer, found by case-insensitive email or created (MERGE ... WHEN NOT MATCHED only, so an
+//     anonymous checkout never changes a stored name, company or phone);
+//  8. the order (status processing, payment simulated as paid), its id through RETURNING;
+//  9. its items (one batch), the shipment (tracking number OCTO-<6-digit order id>, carrier, 1.4 kg a
+//     unit, estimated delivery), its first status event, and an audit log row;
+//  10. the cart emptied.
+//
+// Prices are the products' current prices, read under the lock; all arithmetic is integer cents.
+//
+// # Idempotency
+//
+// The Idempotency-Key header is required ([A-Za-z0-9._:-]{8,128}). The order stores the key (unique)
+// and the SHA-256 of the normalised request. The same key with the same request answers the same order
+// with 200 (header Idempotent-Replayed: true); with a different request it is 409
+// idempotency_key_reused. Concurrent requests with one key are decided by the database: on SQLite
+// the write lock serialises them and the loser sees the winner at step 3; on Oracle the cart lock
+// does the same for one cart, and for different carts the unique key on orders.idempotency_key
+// rejects the loser's insert, which then rolls back and answers the winner's order.
+//
+// # Order token
+//
+// The 201 answer carries order_token: 256 random bits, of which only the SHA-256 is stored. With it,
+// GET /api/orders/{id} (orders function, header X-Order-Token) reads the order without an account. A
+// replay cannot answer the token again, since nobody (a database reader included) can recover it from
+// its hash; a client that lost the first answer reads the order signed in.
+package checkout
+
+import (
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+//go:embed func.yaml
+var declaration []byte
+
+// Name is the function's name, as declared.
+const Name = "checkout"
+
+// Declaration returns the function's declaration (func.yaml).
+func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+
+// Shipping facts of a new order.
+const (
+	// Carrier ships every order.
+	Carrier = "UPS"
+	// OriginRegion is the region of the fulfilment centre orders ship from.
+	OriginRegion = "us-central"
+	// DeliveryTime is the estimated time from order to delivery.
+	DeliveryTime = 5 * 24 * time.Hour
+	// GramsPerUnit is the shipping weight of one unit (1.4 kg).
+	GramsPerUnit = 1400
+)
+
+// Service serves the checkout routes.
+type Service struct {
+	db  *db.DB
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New returns the checkout function's HTTP handler.
+func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+	fn, err := Declaration()
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{db: store, log: log, now: time.Now}
+	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
+		"POST /api/checkout":         s.checkout,
+		"POST /api/coupons/validate": s.validateCoupon,
+	})
+}

@@ -1,0 +1,47 @@
+package checkout
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/octo-drone-shop/serverless/shared/commerce"
+)
+
+func TestValidateCouponPreviewsWithoutUsing(t *testing.T) {
+	f := newFixture(t)
+	f.exec(t, `INSERT INTO coupons (code, discount_percent, discount_amount, max_uses, used_count) VALUES ('PREVIEW', 10, 25, 5, 4)`)
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		code       string
+		want       commerce.Totals
+	}{
+		{"stacked_below_free_shipping", `{"code":"preview","subtotal":"1000.00"}`, 200, "", commerce.Totals{Subtotal: 100000, Discount: 12500, Shipping: 14900, Total: 102400}},
+		{"at_free_shipping", `{"code":"PREVIEW","subtotal":"5000.00"}`, 200, "", commerce.Totals{Subtotal: 500000, Discount: 52500, Total: 447500}},
+		{"capped_at_subtotal", `{"code":"PREVIEW","subtotal":"20.00"}`, 200, "", commerce.Totals{Subtotal: 2000, Discount: 2000, Shipping: 14900, Total: 14900}},
+		{"exhausted", `{"code":"LAUNCH50","subtotal":"100.00"}`, 422, commerce.CodeCouponExhausted, commerce.Totals{}},
+		{"inactive", `{"code":"SPRING15","subtotal":"100.00"}`, 422, commerce.CodeCouponInactive, commerce.Totals{}},
+		{"unknown", `{"code":"NOPE","subtotal":"100.00"}`, 422, commerce.CodeCouponUnknown, commerce.Totals{}},
+		{"missing_subtotal", `{"code":"PREVIEW"}`, 400, "invalid_request", commerce.Totals{}},
+		{"negative_subtotal", `{"code":"PREVIEW","subtotal":"-1.00"}`, 400, "invalid_request", commerce.Totals{}},
+		{"three_decimals", `{"code":"PREVIEW","subtotal":"1.005"}`, 400, "invalid_request", commerce.Totals{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := f.post(t, "/api/coupons/validate", "", tc.body)
+			if got.status != tc.status || got.err.Code != tc.code {
+				t.Fatalf("= %d %q (%s), want %d %q", got.status, got.err.Code, got.err.Message, tc.status, tc.code)
+			}
+			if got.status != http.StatusOK {
+				return
+			}
+			var p CouponPreview
+			if err := json.Unmarshal(got.raw, &p); err != nil || !p.Valid || p.Code != "PREVIEW" || p.Totals != tc.want {
+				t.Fatalf("preview = %s (%v), want %+v", got.raw, err, tc.want)
+			}
+		})
+	}
+	if n := f.int(t, `SELECT used_count FROM coupons WHERE code = 'PREVIEW'`); n != 4 {
+		t.Fatalf("previews changed used_count to %d", n)
+	}
+}

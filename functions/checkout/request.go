@@ -1,0 +1,122 @@
+package checkout
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/commerce"
+)
+
+// IdempotencyKeyHeader names the header that makes a checkout safe to retry.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+var (
+	idempotencyKeyRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
+	cartIDRE         = regexp.MustCompile(`^[0-9a-f]{32}$`)
+)
+
+// PaymentMethods are the accepted payment methods (payment is simulated).
+var PaymentMethods = []string{"bank_transfer", "card", "invoice", "paypal"}
+
+// Request is the body of POST /api/checkout.
+type Request struct {
+	CartID          string   `json:"cart_id"`
+	Customer        Customer `json:"customer"`
+	ShippingAddress string   `json:"shipping_address"`
+	PaymentMethod   string   `json:"payment_method"`
+	CouponCode      string   `json:"coupon_code,omitempty"`
+}
+
+// Customer is who the order is for.
+type Customer struct {
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Phone   string `json:"phone,omitempty"`
+	Company string `json:"company,omitempty"`
+}
+
+// normalize trims the request, upper-cases the coupon and lower-cases the email's role in matching,
+// and checks every field; the result is what is stored and hashed.
+func (r Request) normalize() (Request, error) {
+	const op = "checkout.Validate"
+	bad := func(msg string) (Request, error) { return Request{}, apperr.E(op, apperr.Invalid, msg) }
+	r.CartID = strings.TrimSpace(r.CartID)
+	r.Customer.Name = strings.TrimSpace(r.Customer.Name)
+	r.Customer.Email = strings.TrimSpace(r.Customer.Email)
+	r.Customer.Phone = strings.TrimSpace(r.Customer.Phone)
+	r.Customer.Company = strings.TrimSpace(r.Customer.Company)
+	r.ShippingAddress = strings.TrimSpace(r.ShippingAddress)
+	r.PaymentMethod = strings.TrimSpace(r.PaymentMethod)
+	switch {
+	case !cartIDRE.MatchString(r.CartID):
+		return bad("cart_id must be the id POST /api/carts returned")
+	case !textOK(r.Customer.Name, 1, 200):
+		return bad("customer.name is required, at most 200 characters")
+	case !emailOK(r.Customer.Email):
+		return bad("customer.email must be a valid email address")
+	case !textOK(r.Customer.Phone, 0, 40):
+		return bad("customer.phone is at most 40 characters")
+	case !textOK(r.Customer.Company, 0, 200):
+		return bad("customer.company is at most 200 characters")
+	case !textOK(r.ShippingAddress, 1, 1000):
+		return bad("shipping_address is required, at most 1000 characters")
+	case !slices.Contains(PaymentMethods, r.PaymentMethod):
+		return bad("payment_method must be one of " + strings.Join(PaymentMethods, ", "))
+	}
+	if r.CouponCode != "" {
+		code, err := commerce.NormalizeCode(r.CouponCode)
+		if err != nil {
+			return Request{}, err
+		}
+		r.CouponCode = code
+	}
+	return r, nil
+}
+
+// textOK reports whether s has min..max characters and no control characters.
+func textOK(s string, minLen, maxLen int) bool {
+	n := utf8.RuneCountInString(s)
+	if !utf8.ValidString(s) || n < minLen || n > maxLen {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f })
+}
+
+// emailOK accepts a bare address (no display name) of at most 254 characters.
+func emailOK(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".")
+}
+
+// hash is the SHA-256 of the normalised request (email compared case-insensitively): a replay with
+// the same key must carry the same request.
+func (r Request) hash() string {
+	r.Customer.Email = strings.ToLower(r.Customer.Email)
+	b, _ := json.Marshal(r) // a struct of strings always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// idempotencyKey reads and checks the Idempotency-Key header.
+func idempotencyKey(h interface{ Get(string) string }) (string, error) {
+	k := h.Get(IdempotencyKeyHeader)
+	if k == "" {
+		return "", apperr.E("checkout.IdempotencyKey", apperr.Invalid, "the Idempotency-Key header is required").
+			WithCode("idempotency_key_required")
+	}
+	if !idempotencyKeyRE.MatchString(k) {
+		return "", apperr.E("checkout.IdempotencyKey", apperr.Invalid,
+			"Idempotency-Key must be 8 to 128 of A-Z a-z 0-9 . _ : -").WithCode("idempotency_key_invalid")
+	}
+	return k, nil
+}

@@ -1,0 +1,14 @@
+// Command orders is the orders function's binary: the same executable serves OCI Functions, AWS
+// Lambda and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+
+	"github.com/octo-drone-shop/serverless/functions/orders"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(orders.Name, func(e *boot.Env) (http.Handler, error) { return orders.New(e.DB, e.Log) })
+}

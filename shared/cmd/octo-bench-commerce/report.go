@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+type checkoutResult struct {
+	Clients         int     `json:"clients"`
+	Latency         latency `json:"latency"`
+	OrdersPerSecond float64 `json:"orders_per_second"`
+}
+
+type statementsResult struct {
+	Lines      int `json:"lines"`
+	Statements int `json:"statements"`
+}
+
+// report is the benchmark's result, written as commerce.json and commerce.md.
+type report struct {
+	At         time.Time          `json:"at"`
+	GoVersion  string             `json:"go_version"`
+	CPUs       int                `json:"cpus"`
+	Requests   int                `json:"requests_per_scenario"`
+	Instances  int                `json:"max_instances_per_function"`
+	Catalog    latency            `json:"catalog_list"`
+	Checkout   []checkoutResult   `json:"checkout"`
+	Statements []statementsResult `json:"statements_per_checkout"`
+}
+
+func (r report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Commerce benchmark\n\n%s, %s, %d CPUs; through the local gateway (real OCI Functions protocol, "+
+		"separate processes on one SQLite file, at most %d processes per function); %d timed requests per row.\n\n",
+		r.At.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Instances, r.Requests)
+	b.WriteString("| scenario | p50 ms | p99 ms | orders/s |\n| --- | ---: | ---: | ---: |\n")
+	fmt.Fprintf(&b, "| GET /api/products (20 per page, sort=rating) | %.2f | %.2f | |\n", r.Catalog.P50, r.Catalog.P99)
+	for _, c := range r.Checkout {
+		fmt.Fprintf(&b, "| POST /api/checkout, %d concurrent clients | %.2f | %.2f | %.1f |\n",
+			c.Clients, c.Latency.P50, c.Latency.P99, c.OrdersPerSecond)
+	}
+	b.WriteString("\n| cart lines | statements per checkout (with coupon) |\n| ---: | ---: |\n")
+	for _, s := range r.Statements {
+		fmt.Fprintf(&b, "| %d | %d |\n", s.Lines, s.Statements)
+	}
+	return b.String()
+}
+
+func (r report) write(dir string, stdout io.Writer) error {
+	r.At, r.GoVersion, r.CPUs = time.Now().UTC().Truncate(time.Second), runtime.Version(), runtime.NumCPU()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	md := r.markdown()
+	if err := os.WriteFile(filepath.Join(dir, "commerce.json"), append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "commerce.md"), []byte(md), 0o644); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	_, err = io.WriteString(stdout, md)
+	return err
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/gateway"
+	"github.com/octo-drone-shop/serverless/shared/identity"
+)
+
+type options struct {
+	root, binDir, dataDir, out string
+	requests, instances        int
+	clients                    []int
+	lines                      []int
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := options{clients: []int{1, 8, 32}, lines: []int{1, 5, 20}}
+	fs := flag.NewFlagSet("octo-bench-commerce", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.root, "root", ".", "repository root holding func.yaml and functions/")
+	fs.StringVar(&o.binDir, "bin-dir", "bin", "directory of the function binaries")
+	fs.StringVar(&o.dataDir, "data-dir", ".octo", "directory of the migrated and seeded octo.db")
+	fs.StringVar(&o.out, "out", "bench/results", "directory for commerce.md and commerce.json")
+	fs.IntVar(&o.requests, "requests", 200, "timed requests per scenario")
+	fs.IntVar(&o.instances, "instances", 8, "function processes per function (the gateway's scale-out cap)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.requests < 10 || o.instances < 1 {
+		return errors.New("-requests must be at least 10 and -instances at least 1")
+	}
+	dbPath, err := gateway.DatabasePath(o.dataDir)
+	if err != nil {
+		return err
+	}
+	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: dbPath})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	env, err := functionEnv()
+	if err != nil {
+		return err
+	}
+	stmts := newStatementLog()
+	g, err := gateway.New(ctx, gateway.Config{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir, Env: env,
+		MaxInstances: o.instances, QueueTimeout: time.Minute, Logger: slog.New(slog.DiscardHandler), FunctionOutput: stmts})
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	b := &bench{base: "http://" + ln.Addr().String(), store: store, stmts: stmts, shoppers: newShoppers()}
+
+	rep := report{Requests: o.requests, Instances: o.instances}
+	fmt.Fprintln(stderr, "catalog list ...")
+	if rep.Catalog, err = b.catalog(ctx, o.requests); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	for _, c := range o.clients {
+		fmt.Fprintf(stderr, "checkout at %d clients ...\n", c)
+		r, err := b.checkouts(ctx, c, o.requests)
+		if err != nil {
+			return fmt.Errorf("checkout at %d clients: %w", c, err)
+		}
+		rep.Checkout = append(rep.Checkout, r)
+	}
+	for _, n := range o.lines {
+		s, err := b.statementsPerCheckout(ctx, n)
+		if err != nil {
+			return fmt.Errorf("statements at %d lines: %w", n, err)
+		}
+		rep.Statements = append(rep.Statements, statementsResult{Lines: n, Statements: s})
+	}
+	return rep.write(filepath.Clean(o.out), stdout)
+}
+
+// functionEnv is the environment of the function processes: ours, plus a throwaway token signing key
+// when none is configured, because the gateway starts every function of the bundle and the auth
+// function refuses to start without one (the benchmark issues no tokens).
+func functionEnv() ([]string, error) {
+	env := os.Environ()
+	if os.Getenv("OCTO_TOKEN_SIGNING_KEY") != "" || os.Getenv("OCTO_TOKEN_KEY_SECRET_OCID") != "" {
+		return env, nil
+	}
+	key, err := identity.GenerateEd25519PEM()
+	if err != nil {
+		return nil, err
+	}
+	return append(env, "OCTO_TOKEN_SIGNING_KEY="+string(key)), nil
+}
