@@ -27,7 +27,7 @@ func TestPercentileIsNearestRank(t *testing.T) {
 	}
 }
 
-func TestProbeForPicksTheFirstGETRoute(t *testing.T) {
+func TestProbeForPrefersPublicPlainGETRoutes(t *testing.T) {
 	route := func(m, p string) manifest.Route { return manifest.Route{Method: m, Path: p, Scope: manifest.Public} }
 	tests := []struct {
 		name   string
@@ -39,6 +39,11 @@ func TestProbeForPicksTheFirstGETRoute(t *testing.T) {
 		{"parameters are filled and any non-5xx accepted", []manifest.Route{route("GET", "/api/orders/{id}/items/{n}")},
 			probe{path: "/api/orders/1/items/1", anyStatus: true}},
 		{"no GET route means a plain invocation", []manifest.Route{route("POST", "/api/leads")}, probe{}},
+		{"public parameterised GET wins over a protected plain one", []manifest.Route{
+			{Method: "GET", Path: "/api/orders", Scope: manifest.Customer}, route("GET", "/api/orders/{id}")},
+			probe{path: "/api/orders/1", anyStatus: true}},
+		{"protected GET is probed accepting any answer", []manifest.Route{{Method: "GET", Path: "/api/auth/me", Scope: manifest.Customer}},
+			probe{path: "/api/auth/me", anyStatus: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

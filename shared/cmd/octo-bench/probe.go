@@ -20,22 +20,27 @@ type probe struct {
 // probeFor picks the function's first GET route without parameters, else its first GET route with
 // parameters filled with "1", else a plain invocation.
 func probeFor(fn manifest.Function) probe {
-	var withParams string
+	// Prefer a public GET without parameters (a real 200 with data), then any public GET, then a
+	// protected GET: called on the bare socket it has no principal, so any answer counts; the cold
+	// start (exec, configuration, database, routing) is the same.
+	var best probe
+	rank := 0
 	for _, r := range fn.Routes {
 		if r.Method != http.MethodGet {
 			continue
 		}
-		if !strings.Contains(r.Path, "{") {
-			return probe{path: r.Path}
+		p, k := probe{path: fillParams(r.Path), anyStatus: true}, 1
+		switch {
+		case r.Scope == manifest.Public && !strings.Contains(r.Path, "{"):
+			p, k = probe{path: r.Path}, 3
+		case r.Scope == manifest.Public:
+			k = 2
 		}
-		if withParams == "" {
-			withParams = fillParams(r.Path)
+		if k > rank {
+			best, rank = p, k
 		}
 	}
-	if withParams != "" {
-		return probe{path: withParams, anyStatus: true}
-	}
-	return probe{}
+	return best
 }
 
 func fillParams(path string) string {

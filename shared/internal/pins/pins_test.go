@@ -10,14 +10,14 @@ import (
 
 // pinned are the versions the platform reference was checked against (../shared/reference/platform.md).
 var pinned = map[string]string{
-	"github.com/fnproject/fdk-go":                                      "v0.0.63",
-	"github.com/godror/godror":                                         "v0.51.0",
-	"github.com/oracle/oci-go-sdk/v65":                                 "v65.130.0",
-	"go.opentelemetry.io/otel":                                         "v1.47.0",
-	"go.opentelemetry.io/otel/sdk":                                     "v1.47.0",
+	"github.com/fnproject/fdk-go":                                     "v0.0.63",
+	"github.com/godror/godror":                                        "v0.51.0",
+	"github.com/oracle/oci-go-sdk/v65":                                "v65.130.0",
+	"go.opentelemetry.io/otel":                                        "v1.47.0",
+	"go.opentelemetry.io/otel/sdk":                                    "v1.47.0",
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp": "v1.47.0",
-	"github.com/aws/aws-lambda-go":                                     "v1.55.1",
-	"modernc.org/sqlite":                                               "v1.62.0",
+	"github.com/aws/aws-lambda-go":                                    "v1.55.1",
+	"modernc.org/sqlite":                                              "v1.62.0",
 }
 
 func TestRequiredVersionsArePinned(t *testing.T) {
