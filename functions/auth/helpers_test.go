@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,11 +13,9 @@ import (
 
 	"github.com/octo-drone-shop/serverless/functions/auth"
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
-	"github.com/octo-drone-shop/serverless/shared/migrate"
-	"github.com/octo-drone-shop/serverless/shared/seed"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -47,22 +44,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := t.Context()
-	pool, err := sqlite.Open(filepath.Join(t.TempDir(), "octo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pool.Close() })
-	if _, err := migrate.Run(ctx, pool, "sqlite", migrate.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Run(ctx, store, seed.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	store := dbtest.Open(t, dbtest.Options{Seed: true}).DB
 	keyPEM, err := identity.GenerateEd25519PEM()
 	if err != nil {
 		t.Fatal(err)

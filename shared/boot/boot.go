@@ -142,6 +142,7 @@ func (e *Env) openDB(ctx context.Context) error {
 		TracerProvider: e.Telemetry.TracerProvider(),
 		MeterProvider:  e.Telemetry.MeterProvider(),
 		Logger:         e.Log,
+		StatementLog:   e.getenv("OCTO_SQL_TRACE_FILE"),
 	})
 	if err != nil {
 		_ = e.pool.Close()

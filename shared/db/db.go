@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -72,6 +73,10 @@ type Options struct {
 	Logger *slog.Logger
 	// StatementCacheSize bounds the per-statement cache (translation, SQL_ID, span name); 4096 when 0.
 	StatementCacheSize int
+	// StatementLog, when set, is a file to which each distinct statement text (the Oracle text) is
+	// appended as a JSON string line the first time this DB runs it. The test suite sets it
+	// (OCTO_SQL_TRACE_FILE) to prove every statement in the code ran against the embedded database.
+	StatementLog string
 }
 
 // DB is the data layer over one pool: every statement is traced, measured, tagged and, on SQLite,
@@ -90,6 +95,9 @@ type DB struct {
 	spanStart []trace.SpanStartOption
 
 	module, clientInfo, namespace string
+
+	stmtLog   *os.File   // Options.StatementLog, nil when unset
+	stmtLogMu sync.Mutex // one line per write
 }
 
 // Open builds a DB from opts and checks the database answers.
@@ -115,6 +123,13 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	d.clientInfo = cut(opts.ClientInfo, tagLimit)
 	if d.logger == nil {
 		d.logger = slog.Default()
+	}
+	if opts.StatementLog != "" {
+		f, err := os.OpenFile(opts.StatementLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("db.Open: statement log: %w", err)
+		}
+		d.stmtLog = f
 	}
 	d.stmts.max = int64(opts.StatementCacheSize)
 	if d.stmts.max <= 0 {
@@ -162,10 +177,14 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 
 // Close closes the pool if Open opened it.
 func (d *DB) Close() error {
-	if !d.owned {
-		return nil
+	var errs []error
+	if d.stmtLog != nil {
+		errs = append(errs, d.stmtLog.Close())
 	}
-	if err := d.sql.Close(); err != nil {
+	if d.owned {
+		errs = append(errs, d.sql.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("db.Close: %w", err)
 	}
 	return nil

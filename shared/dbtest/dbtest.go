@@ -6,6 +6,7 @@ package dbtest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -54,7 +55,10 @@ func Open(t testing.TB, opts Options) *DB {
 	}
 	tp := trace.NewTracerProvider(tpOpts...)
 	t.Cleanup(func() { _ = tp.Shutdown(ctx) })
-	d, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: pool, ClientInfo: "test@dev", DBNamespace: "octo", TracerProvider: tp})
+	// OCTO_SQL_TRACE_FILE (set by make test) collects every statement run, for the check that every
+	// statement in the code ran against the embedded database.
+	d, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: pool, ClientInfo: "test@dev", DBNamespace: "octo", TracerProvider: tp,
+		StatementLog: os.Getenv("OCTO_SQL_TRACE_FILE")})
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}

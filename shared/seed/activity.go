@@ -256,12 +256,19 @@ func (s *seeder) workflow(ctx context.Context, tx *db.Tx) error {
 	if err != nil {
 		return fmt.Errorf("insert workflow run: %w", err)
 	}
-	if _, err := tx.ExecBatch(ctx, insertQueryExecutionSQL, [][]any{
-		{id, "orders_backlog_by_status", "orders", "scheduled", "query", "succeeded", 4, 38,
-			"SELECT status, COUNT(*) FROM orders WHERE status IN ('pending', 'processing') GROUP BY status", started.Add(100 * time.Millisecond)},
-		{id, "inventory_watch_low_stock", "catalog", "scheduled", "query", "succeeded", 12, 22,
-			"SELECT sku, name, stock FROM products WHERE stock <= 10 ORDER BY stock", started.Add(200 * time.Millisecond)},
-	}); err != nil {
+	// The sweep's queries run for real on the seeded data, so the recorded row counts and durations
+	// are what the queries return, not made-up figures.
+	execs := make([][]any, 0, len(sweepQueries))
+	at := started
+	for _, q := range sweepQueries {
+		rows, took, err := countRows(ctx, tx, q.sql)
+		if err != nil {
+			return fmt.Errorf("run sweep query %s: %w", q.name, err)
+		}
+		at = at.Add(100 * time.Millisecond)
+		execs = append(execs, []any{id, q.name, q.component, "scheduled", "query", "succeeded", rows, took.Milliseconds(), q.sql, at})
+	}
+	if _, err := tx.ExecBatch(ctx, insertQueryExecutionSQL, execs); err != nil {
 		return fmt.Errorf("insert query executions: %w", err)
 	}
 	if _, err := tx.ExecBatch(ctx, insertComponentSnapshotSQL, [][]any{
@@ -272,4 +279,28 @@ func (s *seeder) workflow(ctx context.Context, tx *db.Tx) error {
 		return fmt.Errorf("insert component snapshots: %w", err)
 	}
 	return nil
+}
+
+// sweepQueries are the read-only catalogue queries of the seeded workflow sweep.
+var sweepQueries = []struct{ name, component, sql string }{
+	{"orders_backlog_by_status", "orders", "SELECT status, COUNT(*) FROM orders WHERE status IN ('pending', 'processing') GROUP BY status"},
+	{"inventory_watch_low_stock", "catalog", "SELECT sku, name, stock FROM products WHERE stock <= 10 ORDER BY stock"},
+}
+
+// countRows runs a read-only query and returns how many rows it produced and how long it took.
+func countRows(ctx context.Context, tx *db.Tx, query string) (int, time.Duration, error) {
+	start := time.Now()
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	return n, time.Since(start), nil
 }

@@ -26,7 +26,8 @@ func runSeed(ctx context.Context, env commandEnv, args []string) error {
 		return err
 	}
 	defer raw.Close()
-	d, err := db.Open(ctx, db.Options{Driver: cfg.DB.Driver, DB: raw, ServiceName: cfg.Service, ClientInfo: "octo@" + cfg.Version})
+	d, err := db.Open(ctx, db.Options{Driver: cfg.DB.Driver, DB: raw, ServiceName: cfg.Service, ClientInfo: "octo@" + cfg.Version,
+		StatementLog: env.Getenv("OCTO_SQL_TRACE_FILE")})
 	if err != nil {
 		return err
 	}
