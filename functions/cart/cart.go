@@ -22,7 +22,9 @@
 package cart
 
 import (
+	"context"
 	_ "embed"
+	"go.opentelemetry.io/otel/attribute"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -50,18 +52,33 @@ var IDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // Service serves the cart routes.
 type Service struct {
-	db  *db.DB
-	log *slog.Logger
-	now func() time.Time
+	db      *db.DB
+	log     *slog.Logger
+	now     func() time.Time
+	metrics Metrics
 }
 
+// Metrics records the cart's business metrics (telemetry.Instruments satisfies it).
+type Metrics interface {
+	RecordCartAddition(ctx context.Context, quantity int64, attrs ...attribute.KeyValue)
+}
+
+// Option adjusts New.
+type Option func(*Service)
+
+// WithMetrics records the quantity of every successful item addition in m.
+func WithMetrics(m Metrics) Option { return func(s *Service) { s.metrics = m } }
+
 // New returns the cart function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
 	fn, err := Declaration()
 	if err != nil {
 		return nil, err
 	}
 	s := &Service{db: store, log: log, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
 		"POST /api/carts":                             s.create,
 		"GET /api/carts/{cart_id}":                    s.get,

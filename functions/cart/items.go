@@ -115,6 +115,9 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.metrics != nil {
+		s.metrics.RecordCartAddition(r.Context(), req.Quantity)
+	}
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }

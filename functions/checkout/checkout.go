@@ -45,6 +45,9 @@
 package checkout
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+
+	"context"
 	_ "embed"
 	"log/slog"
 	"net/http"
@@ -78,18 +81,33 @@ const (
 
 // Service serves the checkout routes.
 type Service struct {
-	db  *db.DB
-	log *slog.Logger
-	now func() time.Time
+	db      *db.DB
+	log     *slog.Logger
+	now     func() time.Time
+	metrics Metrics
 }
 
+// Metrics records the business metrics of checkout (telemetry.Instruments satisfies it).
+type Metrics interface {
+	RecordOrder(ctx context.Context, totalUSD float64, attrs ...attribute.KeyValue)
+}
+
+// Option adjusts New.
+type Option func(*Service)
+
+// WithMetrics records every new order (never a replay) and its total in m.
+func WithMetrics(m Metrics) Option { return func(s *Service) { s.metrics = m } }
+
 // New returns the checkout function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
 	fn, err := Declaration()
 	if err != nil {
 		return nil, err
 	}
 	s := &Service{db: store, log: log, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
 		"POST /api/checkout":         s.checkout,
 		"POST /api/coupons/validate": s.validateCoupon,

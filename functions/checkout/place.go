@@ -1,6 +1,8 @@
 package checkout
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -128,6 +130,10 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 	}
 	if before != nil {
 		return answerReplay(*before)
+	}
+	if s.metrics != nil {
+		s.metrics.RecordOrder(ctx, float64(o.Total)/100, attribute.String("payment_method", req.PaymentMethod),
+			attribute.Bool("coupon", o.CouponCode != nil))
 	}
 	w.Header().Set("Location", "/api/orders/"+strconv.FormatInt(o.ID, 10))
 	web.JSON(w, http.StatusCreated, Result{Order: o, OrderToken: token})

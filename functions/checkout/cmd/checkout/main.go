@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	boot.Main(checkout.Name, func(e *boot.Env) (http.Handler, error) { return checkout.New(e.DB, e.Log) })
+	boot.Main(checkout.Name, func(e *boot.Env) (http.Handler, error) { return checkout.New(e.DB, e.Log, checkout.WithMetrics(e.Telemetry.Instruments())) })
 }
