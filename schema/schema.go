@@ -160,5 +160,6 @@ func Extras() map[string]string {
 		"shipment_events":   "shipment status history (status, location, note, time) for tracking pages",
 		"analytics_rollups": "pre-aggregated metrics written by the scheduled rollup function",
 		"login_attempts":    "failed logins per account and client address for the auth function's lockout (shared by all its processes)",
+		"lead_dedup":        "the current lead of each (campaign, email) key: makes lead-capture's 30-day deduplication safe under concurrency",
 	}
 }

@@ -10,5 +10,7 @@ import (
 )
 
 func main() {
-	boot.Main(cart.Name, func(e *boot.Env) (http.Handler, error) { return cart.New(e.DB, e.Log, cart.WithMetrics(e.Telemetry.Instruments())) })
+	boot.Main(cart.Name, func(e *boot.Env) (http.Handler, error) {
+		return cart.New(e.DB, e.Log, cart.WithMetrics(e.Telemetry.Instruments()))
+	})
 }

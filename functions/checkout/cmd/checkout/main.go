@@ -10,5 +10,7 @@ import (
 )
 
 func main() {
-	boot.Main(checkout.Name, func(e *boot.Env) (http.Handler, error) { return checkout.New(e.DB, e.Log, checkout.WithMetrics(e.Telemetry.Instruments())) })
+	boot.Main(checkout.Name, func(e *boot.Env) (http.Handler, error) {
+		return checkout.New(e.DB, e.Log, checkout.WithMetrics(e.Telemetry.Instruments()))
+	})
 }

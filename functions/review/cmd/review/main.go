@@ -1,0 +1,14 @@
+// Command review is the review function's binary: the same executable serves OCI Functions, AWS
+// Lambda and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+
+	"github.com/octo-drone-shop/serverless/functions/review"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(review.Name, func(e *boot.Env) (http.Handler, error) { return review.New(e.DB, e.Log) })
+}

@@ -1,0 +1,14 @@
+// Command ticket is the ticket function's binary: the same executable serves OCI Functions, AWS
+// Lambda and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+
+	"github.com/octo-drone-shop/serverless/functions/ticket"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(ticket.Name, func(e *boot.Env) (http.Handler, error) { return ticket.New(e.DB, e.Log) })
+}

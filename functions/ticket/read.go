@@ -1,0 +1,232 @@
+package ticket
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+// Page and message bounds.
+const (
+	defaultLimit    = 20
+	maxLimit        = 50
+	defaultMessages = 100
+	maxMessages     = 200
+)
+
+// Page is one page of the caller's tickets, newest activity first.
+type Page struct {
+	Items      []Ticket `json:"items"`
+	NextCursor *string  `json:"next_cursor"`
+}
+
+const (
+	ticketColumns = `SELECT t.id, t.subject, t.status, t.priority, t.product_id, t.service_id, t.resolved_at, t.closed_at,
+    t.created_at, t.updated_at,
+    (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id) AS message_count
+FROM tickets t`
+
+	// listSQL is one page of the account's customer's tickets: :1 the user id, :2 = 1 on the first
+	// page, :3..:5 the keyset (updated_at twice, id), :6 the page size (limit+1).
+	listSQL = ticketColumns + `
+WHERE t.customer_id = (SELECT u.customer_id FROM users u WHERE u.id = :1 AND u.is_active = 1)
+  AND (:2 = 1 OR t.updated_at < :3 OR (t.updated_at = :4 AND t.id < :5))
+ORDER BY t.updated_at DESC, t.id DESC
+FETCH FIRST :6 ROWS ONLY`
+
+	// ownTicketSQL reads the ticket only when it belongs to the account's customer.
+	ownTicketSQL = ticketColumns + `
+WHERE t.id = :1 AND t.customer_id = (SELECT u.customer_id FROM users u WHERE u.id = :2 AND u.is_active = 1)`
+
+	// messagesSQL is the ticket's messages after message :2, oldest first, :3 at most.
+	messagesSQL = `SELECT id, sender_type, message, created_at
+FROM ticket_messages
+WHERE ticket_id = :1 AND id > :2
+ORDER BY id
+FETCH FIRST :3 ROWS ONLY`
+)
+
+// cursor is the position after the last ticket of a page.
+type cursor struct {
+	At time.Time `json:"t"`
+	ID int64     `json:"i"`
+}
+
+func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
+	const op = "ticket.List"
+	p, err := identity.FromRequest(r)
+	if err != nil {
+		return err
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apperr.E(op, apperr.Invalid, "malformed query string")
+	}
+	limit, err := intParam(op, q, "limit", defaultLimit, maxLimit)
+	if err != nil {
+		return err
+	}
+	first, after := 1, cursor{}
+	if v := q.Get("cursor"); v != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil || json.Unmarshal(raw, &after) != nil || after.ID < 1 || after.At.IsZero() {
+			return apperr.E(op, apperr.Invalid, "cursor is not one this API returned")
+		}
+		first = 0
+	}
+	page := Page{Items: []Ticket{}}
+	w.Header().Set("Cache-Control", "no-store")
+	if p.UserID == 0 { // an external principal has no account here, hence no tickets
+		web.JSON(w, http.StatusOK, page)
+		return nil
+	}
+	var at any
+	if first == 0 {
+		at = after.At
+	}
+	rows, err := s.db.QueryContext(r.Context(), listSQL, p.UserID, first, at, at, after.ID, limit+1)
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTicket(rows.Scan)
+		if err != nil {
+			return apperr.Wrap(op, apperr.Internal, err)
+		}
+		page.Items = append(page.Items, t)
+	}
+	if err := rows.Err(); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		raw, err := json.Marshal(cursor{At: last.UpdatedAt, ID: last.ID})
+		if err != nil {
+			return apperr.Wrap(op, apperr.Internal, err)
+		}
+		next := base64.RawURLEncoding.EncodeToString(raw)
+		page.NextCursor = &next
+	}
+	web.JSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
+	const op = "ticket.Get"
+	p, err := identity.FromRequest(r)
+	if err != nil {
+		return err
+	}
+	id, err := ticketID(r)
+	if err != nil {
+		return err
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apperr.E(op, apperr.Invalid, "malformed query string")
+	}
+	limit, err := intParam(op, q, "limit", defaultMessages, maxMessages)
+	if err != nil {
+		return err
+	}
+	afterID := int64(0)
+	if v := q.Get("after"); v != "" {
+		if afterID, err = strconv.ParseInt(v, 10, 64); err != nil || afterID < 0 {
+			return apperr.E(op, apperr.Invalid, "after must be a message id")
+		}
+	}
+	if p.UserID == 0 {
+		return errNotFound(op)
+	}
+	ctx := r.Context()
+	t, err := scanTicket(s.db.QueryRowContext(ctx, ownTicketSQL, id, p.UserID).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotFound(op)
+	}
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	d := Detail{Ticket: t}
+	if d.Messages, err = messages(ctx, s.db, id, afterID, limit+1); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	if len(d.Messages) > limit {
+		d.Messages = d.Messages[:limit]
+		next := d.Messages[limit-1].ID
+		d.NextMessagesAfter = &next
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	web.JSON(w, http.StatusOK, d)
+	return nil
+}
+
+// messages reads up to n of the ticket's messages after message id after, oldest first.
+func messages(ctx context.Context, q db.DBTX, ticketID, after int64, n int) ([]Message, error) {
+	rows, err := q.QueryContext(ctx, messagesSQL, ticketID, after, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.ID, &m.SenderType, &m.Message, &m.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// scanTicket scans the ticketColumns.
+func scanTicket(scan func(...any) error) (Ticket, error) {
+	var (
+		t                  Ticket
+		product, service   sql.NullInt64
+		resolved, closedAt sql.NullTime
+	)
+	err := scan(&t.ID, &t.Title, &t.Status, &t.Priority, &product, &service, &resolved, &closedAt, &t.CreatedAt, &t.UpdatedAt,
+		&t.MessageCount)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if product.Valid {
+		t.ProductID = &product.Int64
+	}
+	if service.Valid {
+		t.ServiceID = &service.Int64
+	}
+	if resolved.Valid {
+		t.ResolvedAt = &resolved.Time
+	}
+	if closedAt.Valid {
+		t.ClosedAt = &closedAt.Time
+	}
+	return t, nil
+}
+
+// intParam reads an optional integer query parameter within 1..most.
+func intParam(op string, q url.Values, name string, def, most int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > most {
+		return 0, apperr.E(op, apperr.Invalid, name+" must be an integer from 1 to "+strconv.Itoa(most))
+	}
+	return n, nil
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/gateway"
+	"github.com/octo-drone-shop/serverless/shared/identity"
+)
+
+type options struct {
+	root, binDir, dataDir, out string
+	requests, instances        int
+	clients                    []int
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := options{}
+	fs := flag.NewFlagSet("octo-bench-writes", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.root, "root", ".", "repository root holding func.yaml and functions/")
+	fs.StringVar(&o.binDir, "bin-dir", "bin", "directory of the function binaries")
+	fs.StringVar(&o.dataDir, "data-dir", ".octo", "directory of the migrated octo.db")
+	fs.StringVar(&o.out, "out", "bench/results", "directory for writes.md and writes.json")
+	fs.IntVar(&o.requests, "requests", 1000, "timed beacons per concurrency level")
+	fs.IntVar(&o.instances, "instances", 8, "function processes per function (the gateway's scale-out cap)")
+	levels := fs.String("clients", "1,4,16,64", "comma-separated client concurrencies")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for _, f := range strings.Split(*levels, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-clients: %q is not a positive integer", f)
+		}
+		o.clients = append(o.clients, n)
+	}
+	if o.requests < 10 || o.instances < 1 {
+		return errors.New("-requests must be at least 10 and -instances at least 1")
+	}
+	dbPath, err := gateway.DatabasePath(o.dataDir)
+	if err != nil {
+		return err
+	}
+	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: dbPath})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	env, err := functionEnv()
+	if err != nil {
+		return err
+	}
+	g, err := gateway.New(ctx, gateway.Config{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir, Env: env,
+		MaxInstances: o.instances, QueueTimeout: time.Minute, Logger: slog.New(slog.DiscardHandler), FunctionOutput: io.Discard})
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+
+	b := &bench{url: "http://" + ln.Addr().String() + "/api/page-views", store: store, visitors: newVisitors()}
+	rep := report{Requests: o.requests, Instances: o.instances}
+	for _, c := range o.clients {
+		fmt.Fprintf(stderr, "page views at %d clients ...\n", c)
+		r, err := b.level(ctx, c, o.requests)
+		if err != nil {
+			return fmt.Errorf("%d clients: %w", c, err)
+		}
+		rep.Levels = append(rep.Levels, r)
+	}
+	return rep.write(filepath.Clean(o.out), stdout)
+}
+
+// functionEnv is the environment of the function processes: ours, plus a throwaway token signing key
+// when none is configured, because the gateway starts every function of the bundle and the auth
+// function refuses to start without one (the benchmark issues no tokens).
+func functionEnv() ([]string, error) {
+	env := os.Environ()
+	if os.Getenv("OCTO_TOKEN_SIGNING_KEY") != "" || os.Getenv("OCTO_TOKEN_KEY_SECRET_OCID") != "" {
+		return env, nil
+	}
+	key, err := identity.GenerateEd25519PEM()
+	if err != nil {
+		return nil, err
+	}
+	return append(env, "OCTO_TOKEN_SIGNING_KEY="+string(key)), nil
+}
+
+// newVisitors returns a client whose every request connects from a new loopback address (127.2.0.1,
+// 127.2.0.2, ...): each beacon is a distinct visitor to the gateway's per-IP rate limit.
+func newVisitors() *http.Client {
+	var next atomic.Uint32
+	next.Store(127<<24 | 2<<16)
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		n := next.Add(1)
+		if n&0xff == 0 || n&0xff == 0xff {
+			n = next.Add(2)
+		}
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(byte(n>>24), byte(n>>16), byte(n>>8), byte(n))}, Timeout: 10 * time.Second}
+		return d.DialContext(ctx, network, addr)
+	}
+	return &http.Client{Timeout: time.Minute, Transport: &http.Transport{DialContext: dial, DisableKeepAlives: true}}
+}
+
+type bench struct {
+	url      string
+	store    *db.DB
+	visitors *http.Client
+	seq      atomic.Int64
+}
+
+// level sends 2c untimed beacons (they start the processes the gateway scales out to; cold starts
+// are the spine benchmark's) and then n timed ones with c concurrent clients.
+func (b *bench) level(ctx context.Context, c, n int) (levelResult, error) {
+	if _, failed := b.fire(ctx, c, 2*c); len(failed) > 0 {
+		return levelResult{}, fmt.Errorf("warm-up beacons failed, by status: %v", failed)
+	}
+	before, err := b.rows(ctx)
+	if err != nil {
+		return levelResult{}, err
+	}
+	start := time.Now()
+	ds, failed := b.fire(ctx, c, n)
+	wall := time.Since(start)
+	r := levelResult{Clients: c, Latency: summarize(ds), InsertsPerSecond: float64(len(ds)) / wall.Seconds()}
+	if len(failed) > 0 {
+		return r, fmt.Errorf("%d beacons failed, by status: %v", n-len(ds), failed)
+	}
+	after, err := b.rows(ctx)
+	if err != nil {
+		return r, err
+	}
+	if after-before != int64(len(ds)) {
+		return r, fmt.Errorf("%d beacons answered 204 but page_views grew by %d", len(ds), after-before)
+	}
+	return r, nil
+}
+
+func (b *bench) rows(ctx context.Context) (int64, error) {
+	var n int64
+	if err := b.store.QueryRowContext(ctx, `SELECT COUNT(*) FROM page_views`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count page views: %w", err)
+	}
+	return n, nil
+}
+
+// fire sends n beacons with c concurrent clients and returns the latencies of the 204s and the count
+// of other answers by status (0: no answer).
+func (b *bench) fire(ctx context.Context, c, n int) ([]time.Duration, map[int]int) {
+	var (
+		mu     sync.Mutex
+		ds     = make([]time.Duration, 0, n)
+		failed = map[int]int{}
+		work   = make(chan struct{})
+		wg     sync.WaitGroup
+	)
+	for range c {
+		wg.Go(func() {
+			for range work {
+				t0 := time.Now()
+				status := b.beacon(ctx)
+				d := time.Since(t0)
+				mu.Lock()
+				if status == http.StatusNoContent {
+					ds = append(ds, d)
+				} else {
+					failed[status]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for range n {
+		work <- struct{}{}
+	}
+	close(work)
+	wg.Wait()
+	return ds, failed
+}
+
+// beacon sends one page view the way navigator.sendBeacon does and returns the status (0: none).
+func (b *bench) beacon(ctx context.Context) int {
+	i := b.seq.Add(1)
+	body := fmt.Sprintf(`{"page":"/products/%d","session_id":"bench-%d","load_time_ms":%d,"referrer":"https://example.com/","region":"us-east"}`,
+		i%500, i%97, 200+i%1800)
+	req, err := http.NewRequestWithContext(ctx, "POST", b.url, bytes.NewBufferString(body))
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+	req.Header.Set("User-Agent", "octo-bench-writes")
+	resp, err := b.visitors.Do(req)
+	if err != nil {
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// latency is a latency distribution in milliseconds.
+type latency struct {
+	N   int     `json:"n"`
+	P50 float64 `json:"p50_ms"`
+	P99 float64 `json:"p99_ms"`
+}
+
+func summarize(ds []time.Duration) latency {
+	if len(ds) == 0 {
+		return latency{}
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	at := func(q float64) float64 {
+		i := min(int(q*float64(len(s)-1)+0.5), len(s)-1)
+		return float64(s[i].Microseconds()) / 1000
+	}
+	return latency{N: len(s), P50: at(0.50), P99: at(0.99)}
+}
