@@ -212,11 +212,10 @@ func (s *Service) listProducts(w http.ResponseWriter, r *http.Request) error {
 	if len(page.Items) > lq.limit {
 		page.Items = page.Items[:lq.limit]
 		last := &page.Items[lq.limit-1]
-		raw, err := json.Marshal(cursor{Sort: lq.sort, Key: sorts[lq.sort].key(last), ID: last.ID})
+		next, err := web.EncodeCursor(cursor{Sort: lq.sort, Key: sorts[lq.sort].key(last), ID: last.ID})
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
-		next := base64.RawURLEncoding.EncodeToString(raw)
 		page.NextCursor = &next
 	}
 	web.JSON(w, http.StatusOK, page)

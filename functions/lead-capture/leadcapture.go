@@ -115,14 +115,14 @@ func (req Request) validate(op string) (submission, error) {
 	}
 	s := submission{email: req.Email, source: req.Source, name: text(req.Name), company: text(req.Company), message: text(req.Message)}
 	for _, c := range []struct {
-		limit textLimit
+		limit web.TextLimit
 		v     string
 	}{
-		{textLimit{field: "name", chars: 200, bytes: 200}, s.name},
-		{textLimit{field: "company", chars: 200, bytes: 200}, s.company},
-		{textLimit{field: "message", chars: 2000, bytes: 2000, multiline: true}, s.message},
+		{web.TextLimit{Field: "name", Chars: 200, Bytes: 200}, s.name},
+		{web.TextLimit{Field: "company", Chars: 200, Bytes: 200}, s.company},
+		{web.TextLimit{Field: "message", Chars: 2000, Bytes: 2000, Multiline: true}, s.message},
 	} {
-		if err := c.limit.check(op, c.v); err != nil {
+		if err := c.limit.Check(op, c.v); err != nil {
 			return submission{}, err
 		}
 	}

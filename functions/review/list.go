@@ -2,13 +2,10 @@ package review
 
 import (
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -64,19 +61,14 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.E(op, apperr.Invalid, "malformed query string")
 	}
-	limit := defaultLimit
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return apperr.E(op, apperr.Invalid, "limit must be an integer from 1 to 50")
-		}
-		limit = n
+	limit, err := web.Limit(op, q, defaultLimit, maxLimit)
+	if err != nil {
+		return err
 	}
 	first, after := 1, cursor{}
 	if v := q.Get("cursor"); v != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil || json.Unmarshal(raw, &after) != nil || after.ID < 1 || after.At.IsZero() {
-			return apperr.E(op, apperr.Invalid, "cursor is not one this API returned")
+		if err := web.DecodeCursor(op, v, &after, func() bool { return after.ID >= 1 && !after.At.IsZero() }); err != nil {
+			return err
 		}
 		first = 0
 	}
@@ -132,11 +124,10 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		raw, err := json.Marshal(cursor{At: last.CreatedAt, ID: last.ID})
+		next, err := web.EncodeCursor(cursor{At: last.CreatedAt, ID: last.ID})
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
-		next := base64.RawURLEncoding.EncodeToString(raw)
 		page.NextCursor = &next
 	}
 	web.JSON(w, http.StatusOK, page)

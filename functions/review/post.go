@@ -48,18 +48,18 @@ func (req Request) validate(op string, anonymous bool) (draft, error) {
 		return draft{}, apperr.E(op, apperr.Invalid, "author_name must not be blank")
 	}
 	checks := []struct {
-		limit textLimit
+		limit web.TextLimit
 		v     *string
 	}{
-		{textLimit{field: "author_name", chars: 100, bytes: 100}, &d.author},
-		{textLimit{field: "title", chars: 200, bytes: 200}, d.title},
-		{textLimit{field: "comment", chars: 2000, bytes: 4000, multiline: true}, d.comment},
+		{web.TextLimit{Field: "author_name", Chars: 100, Bytes: 100}, &d.author},
+		{web.TextLimit{Field: "title", Chars: 200, Bytes: 200}, d.title},
+		{web.TextLimit{Field: "comment", Chars: 2000, Bytes: 4000, Multiline: true}, d.comment},
 	}
 	for _, c := range checks {
 		if c.v == nil {
 			continue
 		}
-		if err := c.limit.check(op, *c.v); err != nil {
+		if err := c.limit.Check(op, *c.v); err != nil {
 			return draft{}, err
 		}
 	}

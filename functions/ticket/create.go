@@ -32,7 +32,7 @@ func (req CreateRequest) validate(op string) (priority string, err error) {
 	if strings.TrimSpace(req.Title) == "" {
 		return "", apperr.E(op, apperr.Invalid, "title is required")
 	}
-	if err := (textLimit{field: "title", chars: 200, bytes: 200}).check(op, req.Title); err != nil {
+	if err := (web.TextLimit{Field: "title", Chars: 200, Bytes: 200}).Check(op, req.Title); err != nil {
 		return "", err
 	}
 	if err := checkMessage(op, req.Message); err != nil {
@@ -56,7 +56,7 @@ func checkMessage(op, m string) error {
 	if strings.TrimSpace(m) == "" {
 		return apperr.E(op, apperr.Invalid, "message is required")
 	}
-	return textLimit{field: "message", chars: 4000, bytes: 4000, multiline: true}.check(op, m)
+	return web.TextLimit{Field: "message", Chars: 4000, Bytes: 4000, Multiline: true}.Check(op, m)
 }
 
 const (

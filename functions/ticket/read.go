@@ -3,8 +3,6 @@ package ticket
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -79,9 +77,8 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	first, after := 1, cursor{}
 	if v := q.Get("cursor"); v != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil || json.Unmarshal(raw, &after) != nil || after.ID < 1 || after.At.IsZero() {
-			return apperr.E(op, apperr.Invalid, "cursor is not one this API returned")
+		if err := web.DecodeCursor(op, v, &after, func() bool { return after.ID >= 1 && !after.At.IsZero() }); err != nil {
+			return err
 		}
 		first = 0
 	}
@@ -113,11 +110,10 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		raw, err := json.Marshal(cursor{At: last.UpdatedAt, ID: last.ID})
+		next, err := web.EncodeCursor(cursor{At: last.UpdatedAt, ID: last.ID})
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
-		next := base64.RawURLEncoding.EncodeToString(raw)
 		page.NextCursor = &next
 	}
 	web.JSON(w, http.StatusOK, page)

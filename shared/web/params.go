@@ -1,0 +1,69 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+)
+
+// TextLimit is the size rule of a text field: characters as the API promises them, and bytes as the
+// Oracle column holds them (VARCHAR2 sizes are bytes), whichever is stricter. Control characters are
+// refused, except line breaks and tabs in multi-line fields.
+type TextLimit struct {
+	Field     string
+	Chars     int
+	Bytes     int
+	Multiline bool
+}
+
+// Check validates v against the limit; v itself is never changed (text is stored as given).
+func (l TextLimit) Check(op, v string) error {
+	if n := utf8.RuneCountInString(v); n > l.Chars || len(v) > l.Bytes {
+		return apperr.E(op, apperr.Invalid, fmt.Sprintf("%s must be at most %d characters (%d bytes in UTF-8)", l.Field, l.Chars, l.Bytes))
+	}
+	for _, c := range v {
+		if unicode.IsControl(c) && !(l.Multiline && (c == '\n' || c == '\r' || c == '\t')) {
+			return apperr.E(op, apperr.Invalid, l.Field+" must not contain control characters")
+		}
+	}
+	return nil
+}
+
+// Limit reads the page size from the query: def when absent, else an integer within 1..max.
+func Limit(op string, q url.Values, def, max int) (int, error) {
+	v := q.Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, apperr.E(op, apperr.Invalid, fmt.Sprintf("limit must be an integer from 1 to %d", max))
+	}
+	return n, nil
+}
+
+// EncodeCursor returns v (a small struct naming the position after a page's last row) as an opaque
+// keyset cursor.
+func EncodeCursor(v any) (string, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("web.EncodeCursor: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor into v. valid reports whether the decoded
+// position is complete; any failure is an invalid_request naming the cursor, never a 500.
+func DecodeCursor(op, s string, v any, valid func() bool) error {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(raw, v) != nil || (valid != nil && !valid()) {
+		return apperr.E(op, apperr.Invalid, "cursor is not one this API returned")
+	}
+	return nil
+}
