@@ -16,6 +16,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -58,10 +59,14 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	clk := &clock{t: time.Now()}
-	h, err := auth.New(store, issuer, slog.New(slog.NewTextHandler(io.Discard, nil)), auth.Options{Now: clk.now})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := auth.New(store, issuer, log, auth.Options{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The security middleware every function runs behind (package boot): it records the lockout's
+	// brute_force events.
+	h = security.New(security.Config{}, store, nil, log).Middleware(h)
 	v, err := identity.NewVerifier(identity.VerifierOptions{Issuers: []identity.TrustedIssuer{{
 		Issuer: testIssuer, Audience: testAudience, Keys: identity.StaticKeys{key.Public()}, Local: true}}})
 	if err != nil {

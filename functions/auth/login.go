@@ -65,7 +65,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if ad.locked {
-		s.recordBruteForce(r, ip, account, ad)
+		s.recordBruteForce(r, account, ad)
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(ad.retryAfter)))
 		return apperr.E(op, apperr.RateLimited, "too many failed logins; retry later").WithCode("login_locked")
 	}
@@ -133,7 +133,7 @@ func (s *Service) failed(r *http.Request, account, ip string, ad admission) {
 	}
 	if ad.failures+1 >= s.lockout.MaxFailures {
 		ad.failures++
-		s.recordBruteForce(r, ip, account, ad)
+		s.recordBruteForce(r, account, ad)
 	}
 }
 

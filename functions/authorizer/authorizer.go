@@ -34,6 +34,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -112,6 +113,12 @@ func (s *Service) authorize(w http.ResponseWriter, r *http.Request) error {
 			level = slog.LevelError // the issuer's keys could not be read: not the caller's fault
 		}
 		s.log.Log(r.Context(), level, "token rejected", "reason", err.Error())
+		if errors.Is(err, identity.ErrInvalidToken) {
+			// The authorizer has no database: the event goes to its span, metric and log (package
+			// security). The token itself is never recorded.
+			security.Report(r.Context(), security.InvalidToken, security.Event{Payload: err.Error(),
+				Details: map[string]any{"reason": err.Error(), "invocation_type": in.Type}})
+		}
 		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: challengeInvalid})
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/money"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -82,6 +83,8 @@ WHERE o.id = :1 AND o.customer_id = (SELECT u.customer_id FROM users u WHERE u.i
 ORDER BY s.id
 FETCH FIRST 1 ROWS ONLY`
 
+	orderExistsSQL = `SELECT COUNT(*) FROM orders WHERE id = :1`
+
 	itemsSQL = `SELECT product_id, product_name, quantity, unit_price, line_total
 FROM order_items WHERE order_id = :1 ORDER BY id`
 
@@ -106,6 +109,8 @@ func (s *Service) getByToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !commerce.OrderTokenMatches(token, hash) {
+		security.Report(r.Context(), security.IDOR, security.Event{Payload: "order " + strconv.FormatInt(id, 10),
+			Details: map[string]any{"resource": "order", "order_id": id, "reason": "wrong_order_token"}})
 		return errNotFound(op)
 	}
 	return s.answer(w, r, o)
@@ -125,10 +130,27 @@ func (s *Service) getOwn(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound(op)
 	}
 	o, _, err := s.header(r.Context(), ownOrderSQL, id, p.UserID)
+	if apperr.KindOf(err) == apperr.NotFound {
+		s.reportIfSomeoneElses(r, id, p.ID)
+	}
 	if err != nil {
 		return err
 	}
 	return s.answer(w, r, o)
+}
+
+// reportIfSomeoneElses reports an IDOR attempt when the order a customer asked for and could not
+// read exists: it is someone else's. The answer stays 404 either way, so the caller learns nothing.
+func (s *Service) reportIfSomeoneElses(r *http.Request, id int64, principal string) {
+	var n int
+	if err := s.db.QueryRowContext(r.Context(), orderExistsSQL, id).Scan(&n); err != nil {
+		s.log.ErrorContext(r.Context(), "check order existence for the IDOR report", "error", err.Error())
+		return
+	}
+	if n > 0 {
+		security.Report(r.Context(), security.IDOR, security.Event{Payload: "order " + strconv.FormatInt(id, 10),
+			Details: map[string]any{"resource": "order", "order_id": id, "principal": principal, "reason": "not_the_owner"}})
+	}
 }
 
 // header reads an order and its shipment; 404 when query finds nothing.

@@ -1,7 +1,7 @@
 // Package boot is the composition every function's main uses: it reads the configuration once at
 // cold start, builds the logger, telemetry and database once per container, wraps the function's
-// handler in the request middleware (tracing, access log, database session scope) and hands it to
-// package serve, which picks the runtime.
+// handler in the request middleware (tracing, access log, database session scope, security) and hands
+// it to package serve, which picks the runtime.
 //
 // A function's main is therefore three lines; see functions/catalog/cmd/catalog. Nothing here is a
 // package-level singleton: everything hangs off the *Env that Open returns, so tests drive the real
@@ -22,17 +22,20 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/serve"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
-// Env is what a function's handler is built from: configuration, logger, telemetry and database.
+// Env is what a function's handler is built from: configuration, logger, telemetry, database and
+// the security middleware.
 type Env struct {
 	Config    config.Config
 	Log       *slog.Logger
 	Telemetry *telemetry.Telemetry
 	DB        *db.DB
+	Security  *security.Guard
 
 	getenv  func(string) string
 	pool    *sql.DB
@@ -81,6 +84,10 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 	if err != nil {
 		return nil, err
 	}
+	secCfg, err := security.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
 	out := opts.LogOutput
 	if out == nil {
 		out = os.Stderr
@@ -108,13 +115,13 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 		return nil, fmt.Errorf("boot: %w", err)
 	}
 	e.Telemetry = tel
-	if opts.NoDatabase {
-		return e, nil
+	if !opts.NoDatabase {
+		if err := e.openDB(ctx); err != nil {
+			_ = tel.Shutdown(ctx)
+			return nil, fmt.Errorf("boot: %w", err)
+		}
 	}
-	if err := e.openDB(ctx); err != nil {
-		_ = tel.Shutdown(ctx)
-		return nil, fmt.Errorf("boot: %w", err)
-	}
+	e.Security = security.New(secCfg, e.DB, tel.Instruments(), log)
 	return e, nil
 }
 
@@ -159,9 +166,11 @@ func (e *Env) namespace() string {
 }
 
 // Handler wraps a function's handler in the request middleware, outermost first: tracing (continues
-// the caller's trace, flushes spans before the response leaves), the access log, and the database
-// session scope (one pooled connection per request, tagged once).
+// the caller's trace, flushes spans before the response leaves), the access log, the database
+// session scope (one pooled connection per request, tagged once), and security (headers, CORS,
+// attack detection and security events, recorded on the request's connection; see package security).
 func (e *Env) Handler(h http.Handler) http.Handler {
+	h = e.Security.Middleware(h)
 	if e.DB != nil {
 		h = dbScope(e.DB, h)
 	}

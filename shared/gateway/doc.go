@@ -47,8 +47,16 @@
 //
 // A route declaring rate {per_second: N} gets a token bucket of N tokens refilled at N per second, per
 // client IP (key CLIENT_IP, the default) or for all clients together (key TOTAL), as API Gateway's
-// rate-limiting policy; an empty bucket answers 429 rate_limited with Retry-After. Routes without a
-// rate are not limited locally.
+// rate-limiting policy; an empty bucket answers 429 rate_limited with Retry-After and logs a
+// "security event" line (attack_type rate_limit, source_ip, route): the gateway has no database, so
+// the event is not stored. Routes without a rate are not limited locally.
+//
+// # CORS preflights
+//
+// An OPTIONS request with Origin and Access-Control-Request-Method on a declared path goes to the
+// function of the route it asks about (the path with the requested method), without the authorizer
+// and the rate limit, as API Gateway handles preflights before both; the function answers it from its
+// CORS allow-list (package security, OCTO_CORS_ORIGINS). Any other OPTIONS is a 405.
 //
 // # Scale-out
 //

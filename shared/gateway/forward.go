@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -54,21 +55,30 @@ type exchange struct {
 func (g *Gateway) route(ex *exchange) int {
 	w, r := ex.w, ex.r
 	route, allow, kind := g.router.match(r)
-	switch kind {
-	case matchNone:
+	preflight := false
+	if kind == matchWrongMethod && isPreflight(r) {
+		route, preflight = g.preflightRoute(r)
+	}
+	switch {
+	case kind == matchNone:
 		return fail(w, r, apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path)
-	case matchWrongMethod:
+	case kind == matchWrongMethod && !preflight:
 		w.Header().Set("Allow", allow)
 		return fail(w, r, apperr.MethodNotAllowed, "method "+r.Method+" is not allowed here; allowed: "+allow)
 	}
 	ex.function = route.Function
 	ip := clientIP(r)
-	if ok, wait := g.limiter.allow(route, ip); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
-		return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
+	if !preflight {
+		if ok, wait := g.limiter.allow(route, ip); !ok {
+			// The gateway has no database: the refusal is a security event in its log only.
+			g.log.Warn("security event", "attack_type", "rate_limit", "source_ip", ip, "route", route.Pattern(),
+				"request_id", web.RequestID(r.Context()))
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+			return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
+		}
 	}
 	header := forwardHeader(r, ip)
-	if route.Scope != "public" {
+	if route.Scope != "public" && !preflight {
 		d, err := g.auth.authorize(r.Context(), route, r)
 		if err != nil {
 			g.log.Error("authorizer failed", "error", err.Error(), "request_id", web.RequestID(r.Context()))
@@ -109,6 +119,23 @@ func (g *Gateway) route(ex *exchange) int {
 	w.WriteHeader(res.Status)
 	_, _ = w.Write(res.Body) // the status is out; a failed write means the client left
 	return res.Status
+}
+
+// isPreflight reports whether r is a CORS preflight: OPTIONS with Origin and
+// Access-Control-Request-Method.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+// preflightRoute finds the route a preflight asks about (its path with the method in
+// Access-Control-Request-Method). The preflight goes to that route's function, which answers it
+// from its CORS allow-list (package security), without the authorizer and the rate limit: a browser
+// sends no credentials with a preflight, and API Gateway answers preflights before both.
+func (g *Gateway) preflightRoute(r *http.Request) (manifest.BoundRoute, bool) {
+	probe := r.Clone(r.Context())
+	probe.Method = strings.ToUpper(r.Header.Get("Access-Control-Request-Method"))
+	route, _, kind := g.router.match(probe)
+	return route, kind == matchRoute
 }
 
 // call runs one invocation on an instance of fn, returning the instance's pid for the log.
