@@ -44,11 +44,20 @@ func runFDK(ctx context.Context, h http.Handler, opts Options) error {
 	fdk.HandleContext(ctx, a)
 	select {
 	case <-a.calls.drained():
-		return nil
 	case <-time.After(opts.ShutdownTimeout):
 		return fmt.Errorf("serve: oci functions: calls still running %s after shutdown", opts.ShutdownTimeout)
 	}
+	// fdk-go copies a call's buffered response to the socket after the handler returns, and its
+	// shutdown does not wait for that (its source says as much); nor does it expose the server. So
+	// after the last call ended, give that copy a short, bounded moment before the process exits.
+	if d := fdkWriteGrace - time.Since(a.calls.lastEnded()); d > 0 {
+		time.Sleep(d)
+	}
+	return nil
 }
+
+// fdkWriteGrace bounds the wait for fdk-go to write the last response after its handler returned.
+const fdkWriteGrace = 200 * time.Millisecond
 
 // fdkAdapter counts the calls in flight so runFDK can drain them.
 type fdkAdapter struct {
@@ -131,6 +140,7 @@ type inflight struct {
 	draining bool
 	done     chan struct{} // made when draining starts, closed once n reaches 0
 	closed   bool
+	ended    time.Time // when the last call ended
 }
 
 func (c *inflight) begin() {
@@ -143,10 +153,18 @@ func (c *inflight) end() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n--
+	c.ended = time.Now()
 	if c.n == 0 && c.draining && !c.closed {
 		c.closed = true
 		close(c.done)
 	}
+}
+
+// lastEnded returns when the last call ended (the zero time when none has).
+func (c *inflight) lastEnded() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ended
 }
 
 // drained marks the start of shutdown and returns a channel closed once no call is in flight.
