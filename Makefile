@@ -60,8 +60,18 @@ routes: $(BIN)/octo
 ## test: vet and test every module (tools it needs are built first)
 # tofu fmt runs inside the tests only when OpenTofu was built (make tofu / make tf-check); building it
 # takes minutes, so make test does not, and every other Terraform check runs regardless.
+#
+# The tests run with OCTO_SQL_TRACE_FILE set: package db appends every distinct statement it runs, and
+# sqlcover then fails if a SQL statement in the functions (or the shared packages they run SQL
+# through) never ran against the embedded database.
+SQL_TRACE := $(ROOT)/.cache/sql-trace.jsonl
+SQL_DIRS  := functions $(wildcard shared/commerce shared/identity shared/security shared/seed)
+
 test: tools vet
-	OCTO_TOFU=$$([ -x "$(TOFU)" ] && echo "$(TOFU)" || true) $(GO) test -count=1 -timeout 9m $(PKGS)
+	@mkdir -p $(dir $(SQL_TRACE)) && rm -f $(SQL_TRACE)
+	OCTO_SQL_TRACE_FILE=$(SQL_TRACE) OCTO_TOFU=$$([ -x "$(TOFU)" ] && echo "$(TOFU)" || true) \
+		$(GO) test -count=1 -timeout 9m $(PKGS)
+	$(GO) run ./shared/internal/sqlcover -trace $(SQL_TRACE) $(SQL_DIRS)
 
 vet:
 	$(GO) vet $(PKGS)
