@@ -61,8 +61,8 @@ resource "oci_apigateway_deployment" "this" {
         }
       }
 
-      # API Gateway limits per deployment only (no per-route rate in the service): the routes' declared
-      # rates are enforced by the functions and emulated by the local gateway.
+      # API Gateway limits per deployment only (the service has no per-route rate): this limit applies
+      # per client to every route; the routes' declared rates are emulated by the local gateway only.
       rate_limiting {
         rate_in_requests_per_second = var.rate_limit.per_second
         rate_key                    = var.rate_limit.key

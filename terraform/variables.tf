@@ -151,7 +151,7 @@ variable "cors" {
   type = object({
     allowed_origins   = list(string)
     allow_credentials = optional(bool, false)
-    allowed_headers   = optional(list(string), ["Authorization", "Content-Type", "X-Request-Id"])
+    allowed_headers   = optional(list(string), ["Authorization", "Content-Type", "Idempotency-Key", "X-Order-Token", "X-Request-Id", "Traceparent", "Tracestate"])
     max_age_seconds   = optional(number, 600)
   })
   description = "CORS of the API deployment: exact origins (https://shop.example.com); an empty list disables CORS."
@@ -175,7 +175,7 @@ variable "rate_limit" {
     per_second = optional(number, 50)
     key        = optional(string, "CLIENT_IP")
   })
-  description = "API Gateway rate limit for the whole deployment (the service has no per-route limit; the routes' declared rates are enforced by the functions)."
+  description = "API Gateway rate limit for the whole deployment (the service has no per-route limit; the routes' declared rates are emulated by the local gateway only)."
   default     = {}
   validation {
     condition     = var.rate_limit.per_second >= 1 && var.rate_limit.per_second <= 10000

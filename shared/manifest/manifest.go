@@ -71,7 +71,8 @@ type Route struct {
 	BodyLimit int64 `yaml:"body_limit"`
 	// Accept lists extra request media types besides application/json (e.g. text/plain for beacons).
 	Accept []string `yaml:"accept"`
-	// Rate is the per-client request rate limit; nil means the bundle default for the route's class.
+	// Rate is the route's per-client request rate limit, emulated by the local gateway (OCI API
+	// Gateway has one limit per deployment); nil means none beyond that deployment limit.
 	Rate *Rate `yaml:"rate"`
 }
 
