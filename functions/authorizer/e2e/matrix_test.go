@@ -2,27 +2,18 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/migrate"
 	"github.com/octo-drone-shop/serverless/shared/seed"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
 // The repository root, relative to this package, and the binaries TestMain builds there.
@@ -30,35 +21,8 @@ const root = "../../.."
 
 var binDir string
 
-// TestMain builds every function of the bundle (go build of functions/<name>/cmd/<name>, one
-// invocation) so the gateway runs the real binaries, the authorizer among them.
-func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		dir, err := os.MkdirTemp("", "octo-e2e-bin-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		bundle, err := manifest.Load(root)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		args := []string{"build", "-o", dir + string(filepath.Separator)}
-		for _, name := range bundle.Names() {
-			args = append(args, "./functions/"+name+"/cmd/"+name)
-		}
-		cmd := exec.Command("go", args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build functions: %v\n%s", err, out)
-			return 1
-		}
-		binDir = dir
-		return m.Run()
-	}())
-}
+// TestMain builds every function of the bundle so the gateway runs the real binaries.
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
 
 // stack is the local gateway over the built binaries and a migrated and seeded database, set up as
 // `make run` does it.
@@ -70,81 +34,8 @@ type stack struct {
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	ctx := t.Context()
-	dataDir := t.TempDir()
-	dbPath, err := gateway.DatabasePath(dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := sqlite.Open(dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := migrate.Run(ctx, pool, "sqlite", migrate.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Run(ctx, store, seed.Options{}); err != nil {
-		t.Fatal(err)
-	}
-
-	// Every call of the clock is an hour later, so declared rate limits never interfere: the matrix
-	// is about scopes.
-	var tick atomic.Int64
-	start := time.Now()
-	g, err := gateway.New(ctx, gateway.Config{
-		Root:           root,
-		BinDir:         binDir,
-		DataDir:        dataDir,
-		MaxInstances:   2,
-		Env:            withoutTokenKeys(os.Environ()),
-		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		FunctionOutput: io.Discard,
-		Now:            func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Hour) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(g)
-	t.Cleanup(func() {
-		srv.Close()
-		g.Close()
-	})
-	// No key is configured, as with `make run`: the auth function and the authorizer share the
-	// development key they created next to the database. The test signs with it too.
-	keyPEM, err := os.ReadFile(filepath.Join(dataDir, identity.LocalKeyFileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := identity.ParseSigningKeyPEM(keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	issuer, err := identity.NewIssuer(key, identity.IssuerOptions{Issuer: identity.DefaultTokenIssuer, Audience: identity.DefaultTokenAudience})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := manifest.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &stack{url: srv.URL, bundle: bundle, issuer: issuer}
-}
-
-// withoutTokenKeys drops token key settings a developer's shell may hold, so the functions take the
-// local development key.
-func withoutTokenKeys(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "OCTO_TOKEN_") {
-			out = append(out, kv)
-		}
-	}
-	return out
+	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	return &stack{url: st.URL, bundle: st.Bundle, issuer: st.Issuer}
 }
 
 // token returns a token of the auth function's shape for the role's scopes.
