@@ -5,15 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -26,48 +25,30 @@ type bench struct {
 	seq      atomic.Int64 // unique suffix for products, keys and request ids
 }
 
-// newShoppers returns a client whose every request connects from a new loopback address (127.1.0.1,
-// 127.1.0.2, ...): each request is a distinct shopper to the gateway's per-IP rate limits.
-func newShoppers() *http.Client {
-	var next atomic.Uint32
-	next.Store(127<<24 | 1<<16)
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		n := next.Add(1)
-		if n&0xff == 0 || n&0xff == 0xff {
-			n = next.Add(2)
-		}
-		local := &net.TCPAddr{IP: net.IPv4(byte(n>>24), byte(n>>16), byte(n>>8), byte(n))}
-		d := net.Dialer{LocalAddr: local, Timeout: 10 * time.Second}
-		return d.DialContext(ctx, network, addr)
-	}
-	return &http.Client{Timeout: 2 * time.Minute,
-		Transport: &http.Transport{DialContext: dial, DisableKeepAlives: true}}
-}
-
 // catalog times sequential product list pages.
-func (b *bench) catalog(ctx context.Context, n int) (latency, error) {
+func (b *bench) catalog(ctx context.Context, n int) (loadgen.Latency, error) {
 	client := &http.Client{Timeout: time.Minute}
 	var ds []time.Duration
 	for i := range n + n/10 {
 		start := time.Now()
 		req, err := http.NewRequestWithContext(ctx, "GET", b.base+"/api/products?limit=20&sort=rating", nil)
 		if err != nil {
-			return latency{}, err
+			return loadgen.Latency{}, err
 		}
 		resp, err := client.Do(req)
 		if err != nil {
-			return latency{}, err
+			return loadgen.Latency{}, err
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return latency{}, fmt.Errorf("GET /api/products = %d", resp.StatusCode)
+			return loadgen.Latency{}, fmt.Errorf("GET /api/products = %d", resp.StatusCode)
 		}
 		if i >= n/10 { // the first tenth warms the processes up
 			ds = append(ds, time.Since(start))
 		}
 	}
-	return summarize(ds), nil
+	return loadgen.Summarize(ds), nil
 }
 
 // checkouts times n checkouts of one-line carts by c concurrent clients, after 2c untimed ones that
@@ -87,7 +68,7 @@ func (b *bench) checkouts(ctx context.Context, c, n int) (checkoutResult, error)
 	start := time.Now()
 	ds, failed := b.fire(ctx, c, carts[2*c:])
 	wall := time.Since(start)
-	r := checkoutResult{Clients: c, Latency: summarize(ds), OrdersPerSecond: float64(len(ds)) / wall.Seconds()}
+	r := checkoutResult{Clients: c, Latency: loadgen.Summarize(ds), OrdersPerSecond: float64(len(ds)) / wall.Seconds()}
 	if len(failed) > 0 {
 		return r, fmt.Errorf("%d checkouts failed, by status: %v", n-len(ds), failed)
 	}
@@ -220,24 +201,4 @@ func (b *bench) carts(ctx context.Context, n int, products []int64) ([]string, e
 		return nil, fmt.Errorf("insert cart items: %w", err)
 	}
 	return ids, nil
-}
-
-// latency is a latency distribution in milliseconds.
-type latency struct {
-	N   int     `json:"n"`
-	P50 float64 `json:"p50_ms"`
-	P99 float64 `json:"p99_ms"`
-}
-
-func summarize(ds []time.Duration) latency {
-	if len(ds) == 0 {
-		return latency{}
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	at := func(q float64) float64 {
-		i := min(int(q*float64(len(s)-1)+0.5), len(s)-1)
-		return float64(s[i].Microseconds()) / 1000
-	}
-	return latency{N: len(s), P50: at(0.50), P99: at(0.99)}
 }

@@ -9,12 +9,14 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
 type checkoutResult struct {
-	Clients         int     `json:"clients"`
-	Latency         latency `json:"latency"`
-	OrdersPerSecond float64 `json:"orders_per_second"`
+	Clients         int             `json:"clients"`
+	Latency         loadgen.Latency `json:"latency"`
+	OrdersPerSecond float64         `json:"orders_per_second"`
 }
 
 type statementsResult struct {
@@ -29,7 +31,7 @@ type report struct {
 	CPUs       int                `json:"cpus"`
 	Requests   int                `json:"requests_per_scenario"`
 	Instances  int                `json:"max_instances_per_function"`
-	Catalog    latency            `json:"catalog_list"`
+	Catalog    loadgen.Latency    `json:"catalog_list"`
 	Checkout   []checkoutResult   `json:"checkout"`
 	Statements []statementsResult `json:"statements_per_checkout"`
 }

@@ -9,13 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
 type options struct {
@@ -51,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer store.Close()
 
-	env, err := functionEnv()
+	env, err := loadgen.FunctionEnv()
 	if err != nil {
 		return err
 	}
@@ -69,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	b := &bench{base: "http://" + ln.Addr().String(), store: store, stmts: stmts, shoppers: newShoppers()}
+	b := &bench{base: "http://" + ln.Addr().String(), store: store, stmts: stmts, shoppers: loadgen.DistinctClients(1, 2*time.Minute)}
 
 	rep := report{Requests: o.requests, Instances: o.instances}
 	fmt.Fprintln(stderr, "catalog list ...")
@@ -92,19 +91,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.Statements = append(rep.Statements, statementsResult{Lines: n, Statements: s})
 	}
 	return rep.write(filepath.Clean(o.out), stdout)
-}
-
-// functionEnv is the environment of the function processes: ours, plus a throwaway token signing key
-// when none is configured, because the gateway starts every function of the bundle and the auth
-// function refuses to start without one (the benchmark issues no tokens).
-func functionEnv() ([]string, error) {
-	env := os.Environ()
-	if os.Getenv("OCTO_TOKEN_SIGNING_KEY") != "" || os.Getenv("OCTO_TOKEN_KEY_SECRET_OCID") != "" {
-		return env, nil
-	}
-	key, err := identity.GenerateEd25519PEM()
-	if err != nil {
-		return nil, err
-	}
-	return append(env, "OCTO_TOKEN_SIGNING_KEY="+string(key)), nil
 }

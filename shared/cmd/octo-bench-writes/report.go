@@ -9,12 +9,14 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
 type levelResult struct {
-	Clients          int     `json:"clients"`
-	Latency          latency `json:"latency"`
-	InsertsPerSecond float64 `json:"inserts_per_second"`
+	Clients          int             `json:"clients"`
+	Latency          loadgen.Latency `json:"latency"`
+	InsertsPerSecond float64         `json:"inserts_per_second"`
 }
 
 // report is the benchmark's result, written as writes.json and writes.md.

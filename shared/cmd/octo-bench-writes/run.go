@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +19,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
 type options struct {
@@ -63,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	env, err := functionEnv()
+	env, err := loadgen.FunctionEnv()
 	if err != nil {
 		return err
 	}
@@ -81,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 
-	b := &bench{url: "http://" + ln.Addr().String() + "/api/page-views", store: store, visitors: newVisitors()}
+	b := &bench{url: "http://" + ln.Addr().String() + "/api/page-views", store: store, visitors: loadgen.DistinctClients(2, time.Minute)}
 	rep := report{Requests: o.requests, Instances: o.instances}
 	for _, c := range o.clients {
 		fmt.Fprintf(stderr, "page views at %d clients ...\n", c)
@@ -92,37 +90,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.Levels = append(rep.Levels, r)
 	}
 	return rep.write(filepath.Clean(o.out), stdout)
-}
-
-// functionEnv is the environment of the function processes: ours, plus a throwaway token signing key
-// when none is configured, because the gateway starts every function of the bundle and the auth
-// function refuses to start without one (the benchmark issues no tokens).
-func functionEnv() ([]string, error) {
-	env := os.Environ()
-	if os.Getenv("OCTO_TOKEN_SIGNING_KEY") != "" || os.Getenv("OCTO_TOKEN_KEY_SECRET_OCID") != "" {
-		return env, nil
-	}
-	key, err := identity.GenerateEd25519PEM()
-	if err != nil {
-		return nil, err
-	}
-	return append(env, "OCTO_TOKEN_SIGNING_KEY="+string(key)), nil
-}
-
-// newVisitors returns a client whose every request connects from a new loopback address (127.2.0.1,
-// 127.2.0.2, ...): each beacon is a distinct visitor to the gateway's per-IP rate limit.
-func newVisitors() *http.Client {
-	var next atomic.Uint32
-	next.Store(127<<24 | 2<<16)
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		n := next.Add(1)
-		if n&0xff == 0 || n&0xff == 0xff {
-			n = next.Add(2)
-		}
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(byte(n>>24), byte(n>>16), byte(n>>8), byte(n))}, Timeout: 10 * time.Second}
-		return d.DialContext(ctx, network, addr)
-	}
-	return &http.Client{Timeout: time.Minute, Transport: &http.Transport{DialContext: dial, DisableKeepAlives: true}}
 }
 
 type bench struct {
@@ -145,7 +112,7 @@ func (b *bench) level(ctx context.Context, c, n int) (levelResult, error) {
 	start := time.Now()
 	ds, failed := b.fire(ctx, c, n)
 	wall := time.Since(start)
-	r := levelResult{Clients: c, Latency: summarize(ds), InsertsPerSecond: float64(len(ds)) / wall.Seconds()}
+	r := levelResult{Clients: c, Latency: loadgen.Summarize(ds), InsertsPerSecond: float64(len(ds)) / wall.Seconds()}
 	if len(failed) > 0 {
 		return r, fmt.Errorf("%d beacons failed, by status: %v", n-len(ds), failed)
 	}
@@ -219,24 +186,4 @@ func (b *bench) beacon(ctx context.Context) int {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// latency is a latency distribution in milliseconds.
-type latency struct {
-	N   int     `json:"n"`
-	P50 float64 `json:"p50_ms"`
-	P99 float64 `json:"p99_ms"`
-}
-
-func summarize(ds []time.Duration) latency {
-	if len(ds) == 0 {
-		return latency{}
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	at := func(q float64) float64 {
-		i := min(int(q*float64(len(s)-1)+0.5), len(s)-1)
-		return float64(s[i].Microseconds()) / 1000
-	}
-	return latency{N: len(s), P50: at(0.50), P99: at(0.99)}
 }
