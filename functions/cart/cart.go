@@ -24,11 +24,13 @@ package cart
 import (
 	"context"
 	_ "embed"
-	"go.opentelemetry.io/otel/attribute"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
@@ -48,7 +50,7 @@ func Declaration() (manifest.Function, error) { return manifest.Parse(declaratio
 const Lifetime = 7 * 24 * time.Hour
 
 // IDPattern is the shape of a cart id: 128 random bits as 32 lower-case hex characters.
-var IDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+var IDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 
 // Service serves the cart routes.
 type Service struct {

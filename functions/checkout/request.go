@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -18,8 +19,8 @@ import (
 const IdempotencyKeyHeader = "Idempotency-Key"
 
 var (
-	idempotencyKeyRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
-	cartIDRE         = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	idempotencyKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`) })
+	cartIDRE         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 )
 
 // PaymentMethods are the accepted payment methods (payment is simulated).
@@ -55,7 +56,7 @@ func (r Request) normalize() (Request, error) {
 	r.ShippingAddress = strings.TrimSpace(r.ShippingAddress)
 	r.PaymentMethod = strings.TrimSpace(r.PaymentMethod)
 	switch {
-	case !cartIDRE.MatchString(r.CartID):
+	case !cartIDRE().MatchString(r.CartID):
 		return bad("cart_id must be the id POST /api/carts returned")
 	case !textOK(r.Customer.Name, 1, 200):
 		return bad("customer.name is required, at most 200 characters")
@@ -114,7 +115,7 @@ func idempotencyKey(h interface{ Get(string) string }) (string, error) {
 		return "", apperr.E("checkout.IdempotencyKey", apperr.Invalid, "the Idempotency-Key header is required").
 			WithCode("idempotency_key_required")
 	}
-	if !idempotencyKeyRE.MatchString(k) {
+	if !idempotencyKeyRE().MatchString(k) {
 		return "", apperr.E("checkout.IdempotencyKey", apperr.Invalid,
 			"Idempotency-Key must be 8 to 128 of A-Z a-z 0-9 . _ : -").WithCode("idempotency_key_invalid")
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -24,12 +25,12 @@ const (
 )
 
 // couponCodeRE is the shape of a coupon code once normalised: codes are stored upper case.
-var couponCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,63}$`)
+var couponCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,63}$`) })
 
 // NormalizeCode trims and upper-cases a coupon code as typed by a shopper and checks its shape.
 func NormalizeCode(code string) (string, error) {
 	c := strings.ToUpper(strings.TrimSpace(code))
-	if !couponCodeRE.MatchString(c) {
+	if !couponCodeRE().MatchString(c) {
 		return "", apperr.E("commerce.NormalizeCode", apperr.Invalid,
 			"coupon_code must be 1 to 64 letters, digits, '-' or '_'")
 	}

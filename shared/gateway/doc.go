@@ -73,14 +73,13 @@
 // times in its time zone with a plain POST of its body, as OCI Resource Scheduler does.
 package gateway
 
-// Headers the gateway sets for functions. Client-sent copies never reach a function.
+import "github.com/octo-drone-shop/serverless/shared/web"
+
+// Headers the gateway sets for functions, defined in package web so that functions read them without
+// linking the gateway. Client-sent copies never reach a function.
 const (
-	// PrincipalHeader carries the authenticated principal on protected routes.
-	PrincipalHeader = "X-Octo-Principal"
-	// ScopesHeader carries the principal's scopes, space-separated, on protected routes.
-	ScopesHeader = "X-Octo-Scopes"
-	// RealIPHeader carries the connecting client's address.
-	RealIPHeader = "X-Real-IP"
-	// ForwardedForHeader lists proxies' clients; the gateway appends the connecting address.
-	ForwardedForHeader = "X-Forwarded-For"
+	PrincipalHeader    = web.PrincipalHeader
+	ScopesHeader       = web.ScopesHeader
+	RealIPHeader       = web.RealIPHeader
+	ForwardedForHeader = web.ForwardedForHeader
 )

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -238,12 +239,12 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-var traceparentRE = regexp.MustCompile(`^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$`)
+var traceparentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$`) })
 
 // ensureTraceparent keeps a valid W3C traceparent or sets a fresh sampled one on r, and returns the
 // trace id.
 func ensureTraceparent(r *http.Request) string {
-	if m := traceparentRE.FindStringSubmatch(r.Header.Get("Traceparent")); m != nil &&
+	if m := traceparentRE().FindStringSubmatch(r.Header.Get("Traceparent")); m != nil &&
 		m[1] != strings.Repeat("0", 32) && m[2] != strings.Repeat("0", 16) {
 		return m[1]
 	}
@@ -256,7 +257,7 @@ func ensureTraceparent(r *http.Request) string {
 
 // traceIDFromResponse returns the trace id a function reports, if any.
 func traceIDFromResponse(h http.Header) string {
-	if m := traceparentRE.FindStringSubmatch(h.Get("Traceparent")); m != nil {
+	if m := traceparentRE().FindStringSubmatch(h.Get("Traceparent")); m != nil {
 		return m[1]
 	}
 	if id := h.Get("X-Trace-Id"); id != "" && validHeaderValue(id) && len(id) <= 64 {

@@ -35,7 +35,7 @@
 // # Principal
 //
 // Behind the gateway a function learns the caller from the headers the gateway sets and strips from
-// client requests (gateway.PrincipalHeader, gateway.ScopesHeader); see FromRequest. Local accounts
+// client requests (web.PrincipalHeader, web.ScopesHeader); see FromRequest. Local accounts
 // are "user:<id>", external subjects "oidc:<sub>", so an external subject can never be taken for a
 // local account.
 //

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 // Principal prefixes: our own accounts, and subjects of external OpenID Connect issuers.
@@ -32,16 +32,16 @@ type Principal struct {
 func (p Principal) HasScope(s manifest.Scope) bool { return slices.Contains(p.Scopes, string(s)) }
 
 // FromRequest reads the principal from the headers the gateway sets on protected routes
-// (gateway.PrincipalHeader and gateway.ScopesHeader). The gateway drops client-sent copies on every
+// (web.PrincipalHeader and web.ScopesHeader). The gateway drops client-sent copies on every
 // route, so they can be trusted; their absence means the request did not come through a protected
 // route and is answered unauthorized.
 func FromRequest(r *http.Request) (Principal, error) {
 	const op = "identity.FromRequest"
-	id := r.Header.Get(gateway.PrincipalHeader)
+	id := r.Header.Get(web.PrincipalHeader)
 	if id == "" {
 		return Principal{}, apperr.E(op, apperr.Unauthorized, "authentication required")
 	}
-	p := Principal{ID: id, Scopes: strings.Fields(r.Header.Get(gateway.ScopesHeader))}
+	p := Principal{ID: id, Scopes: strings.Fields(r.Header.Get(web.ScopesHeader))}
 	if rest, ok := strings.CutPrefix(id, LocalPrefix); ok {
 		n, err := strconv.ParseInt(rest, 10, 64)
 		if err != nil || n <= 0 {
@@ -52,14 +52,14 @@ func FromRequest(r *http.Request) (Principal, error) {
 	return p, nil
 }
 
-// ClientIP returns the address of the client as the gateway saw it: gateway.RealIPHeader, else the
-// last gateway.ForwardedForHeader entry (the earlier ones are whatever the client sent), else the
+// ClientIP returns the address of the client as the gateway saw it: web.RealIPHeader, else the
+// last web.ForwardedForHeader entry (the earlier ones are whatever the client sent), else the
 // connection's remote address (plain HTTP without a gateway). It returns "unknown" when none parses.
 func ClientIP(r *http.Request) string {
-	if ip := net.ParseIP(strings.TrimSpace(r.Header.Get(gateway.RealIPHeader))); ip != nil {
+	if ip := net.ParseIP(strings.TrimSpace(r.Header.Get(web.RealIPHeader))); ip != nil {
 		return ip.String()
 	}
-	if xff := r.Header.Values(gateway.ForwardedForHeader); len(xff) > 0 {
+	if xff := r.Header.Values(web.ForwardedForHeader); len(xff) > 0 {
 		parts := strings.Split(xff[len(xff)-1], ",")
 		if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
 			return ip.String()

@@ -14,6 +14,7 @@ import (
 	"maps"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -142,8 +143,8 @@ func Merge(defaults, f Function) Function {
 }
 
 var (
-	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
-	segmentRE = regexp.MustCompile(`^([A-Za-z0-9._~-]+|\{[a-z][a-z_0-9]*\})$`)
+	nameRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`) })
+	segmentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9._~-]+|\{[a-z][a-z_0-9]*\})$`) })
 	methods   = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true}
 )
 
@@ -154,7 +155,7 @@ func (f Function) Validate() error {
 	if f.SchemaVersion != 20180708 {
 		bad("schema_version must be 20180708, got %d", f.SchemaVersion)
 	}
-	if !nameRE.MatchString(f.Name) {
+	if !nameRE().MatchString(f.Name) {
 		bad("name %q must be lower-case letters, digits and dashes", f.Name)
 	}
 	if f.Runtime != "docker" {
@@ -212,7 +213,7 @@ func checkPath(p string) error {
 	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	params := map[string]bool{}
 	for _, s := range segs {
-		if !segmentRE.MatchString(s) {
+		if !segmentRE().MatchString(s) {
 			return fmt.Errorf("bad path segment %q", s)
 		}
 		if strings.HasPrefix(s, "{") {

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Wallet limits. An ATP wallet is about ten files and 60 KB; /tmp on a 128 MB function is 32 MB, shared
@@ -34,7 +35,7 @@ var (
 
 // sqlnetDirectory matches the wallet location ADB ships in sqlnet.ora, which only works when the wallet
 // is in Instant Client's own network/admin directory.
-var sqlnetDirectory = regexp.MustCompile(`(?i)DIRECTORY\s*=\s*"\?/network/admin"`)
+var sqlnetDirectory = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)DIRECTORY\s*=\s*"\?/network/admin"`) })
 
 // walletFile is one file of a wallet, read into memory and checked against the limits.
 type walletFile struct {
@@ -153,7 +154,7 @@ func installWallet(parent, key string, files []walletFile) (dir string, err erro
 	for _, f := range files {
 		data := f.data
 		if strings.EqualFold(f.name, "sqlnet.ora") {
-			data = sqlnetDirectory.ReplaceAllLiteral(data, []byte(`DIRECTORY="`+dir+`"`))
+			data = sqlnetDirectory().ReplaceAllLiteral(data, []byte(`DIRECTORY="`+dir+`"`))
 		}
 		if d := filepath.Dir(filepath.FromSlash(f.name)); d != "." {
 			if err := root.MkdirAll(d, 0o700); err != nil {
@@ -176,7 +177,7 @@ func needsRewrite(dir string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read sqlnet.ora: %w", err)
 	}
-	return sqlnetDirectory.Match(data), nil
+	return sqlnetDirectory().Match(data), nil
 }
 
 // checkAlias returns ErrAliasNotFound, listing the aliases found, unless tnsnames.ora in dir defines

@@ -18,6 +18,7 @@ var attackCorpus = []struct {
 	{`admin'or'1'='1`, SQLInjection},
 	{`x" OR ""="`, SQLInjection},
 	{`1 OR 1=1`, SQLInjection},
+	{`1 /*!50000UNION*/ 2`, SQLInjection},
 	{`' or 1=1--`, SQLInjection},
 	{`admin'--`, SQLInjection},
 	{`1 UNION SELECT username, password_hash FROM users`, SQLInjection},
@@ -173,5 +174,77 @@ func TestSubjectNamesProductAndSession(t *testing.T) {
 				t.Fatalf("subject = %d %q, want %d %q", product, session, tt.product, tt.session)
 			}
 		})
+	}
+}
+
+// needsHold checks the prefilter's contract on one value: a rule whose pattern matches v must find
+// one of its needs in v, or detect would never run the pattern on it.
+func needsHold(t *testing.T, v string) {
+	t.Helper()
+	lower := strings.ToLower(v)
+	for _, r := range rules {
+		if r.re().MatchString(lower) && !containsAny(lower, r.needs) {
+			t.Errorf("rule %s matches %q, which holds none of its needs %q", r.name, lower, r.needs)
+		}
+	}
+}
+
+// TestRuleNeedsAreSound runs every pattern, without its prefilter, over the attack corpus and over
+// variants of each attack (every character dropped in turn, every character doubled, whitespace
+// swapped), which is where a need that is not really required shows: a rule matching a value with
+// none of its needs would let that attack through.
+func TestRuleNeedsAreSound(t *testing.T) {
+	for _, r := range rules {
+		if len(r.needs) == 0 {
+			t.Errorf("rule %s has no needs", r.name)
+		}
+	}
+	matched := map[string]bool{}
+	for _, tt := range attackCorpus {
+		v := tt.value
+		needsHold(t, v)
+		for i := range len(v) {
+			needsHold(t, v[:i]+v[i+1:])
+			needsHold(t, v[:i+1]+v[i:])
+		}
+		needsHold(t, strings.NewReplacer(" ", "\t", "\t", " ").Replace(v))
+		needsHold(t, strings.ReplaceAll(v, " ", "\n"))
+		for _, r := range rules {
+			if r.re().MatchString(strings.ToLower(v)) {
+				matched[r.name] = true
+			}
+		}
+	}
+	for _, r := range rules {
+		if !matched[r.name] {
+			t.Errorf("no corpus attack exercises rule %s", r.name)
+		}
+	}
+}
+
+// FuzzRuleNeeds extends TestRuleNeedsAreSound to arbitrary inputs: go test -fuzz FuzzRuleNeeds.
+func FuzzRuleNeeds(f *testing.F) {
+	for _, tt := range attackCorpus {
+		f.Add(tt.value)
+	}
+	f.Fuzz(func(t *testing.T, v string) { needsHold(t, v) })
+}
+
+// TestBenignTextCompilesNoPattern: detection of ordinary text runs on the prefilter alone, so a
+// function whose first requests carry plain values compiles nothing at cold start.
+func TestBenignTextCompilesNoPattern(t *testing.T) {
+	plain := []string{"/api/products", "/api/products/42/reviews", "Falcon X8 Pro", "customer@example.com"}
+	for _, v := range plain {
+		lower := strings.ToLower(v)
+		for _, r := range rules {
+			if containsAny(lower, r.needs) {
+				t.Errorf("%q holds a need of rule %s: its pattern would be compiled and run", v, r.name)
+			}
+		}
+	}
+	for _, v := range append(plain, "O'Brien") {
+		if _, rule, ok := detect(v); ok {
+			t.Errorf("detect(%q) matched %s", v, rule)
+		}
 	}
 }

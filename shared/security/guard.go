@@ -12,11 +12,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -39,7 +39,9 @@ type Config struct {
 // CORSOriginsEnv is the environment variable holding Config.CORSOrigins, comma-separated.
 const CORSOriginsEnv = "OCTO_CORS_ORIGINS"
 
-var originRE = regexp.MustCompile(`^https?://[a-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?$`)
+var originRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https?://[a-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?$`)
+})
 
 // ConfigFromEnv reads OCTO_CORS_ORIGINS: comma-separated exact origins (scheme://host[:port], no
 // path), or "*" alone. Anything else is an error naming the bad entries.
@@ -51,7 +53,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		switch {
 		case o == "":
 			continue
-		case o != "*" && !originRE.MatchString(o):
+		case o != "*" && !originRE().MatchString(o):
 			bad = append(bad, strconv.Quote(o))
 		}
 		cfg.CORSOrigins = append(cfg.CORSOrigins, o)
@@ -125,7 +127,7 @@ func errRejected(op string) error {
 // the handler decodes it (web.Decode), and the request made known to Report and Audit.
 func (g *Guard) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		principal := r.Header.Get(gateway.PrincipalHeader)
+		principal := r.Header.Get(web.PrincipalHeader)
 		setHeaders(w.Header(), principal != "")
 		if g.cors.handle(w, r) {
 			return
@@ -232,7 +234,7 @@ func (in inspector) Rejected(r *http.Request, err error) {
 	in.rq.guard.rec.record(r.Context(), in.rq.event(kind, payload, map[string]any{"reason": reason, "message": msg}))
 }
 
-var sessionRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+var sessionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`) })
 
 // subject returns the product and the session (cart) a request concerns, when it names them: the
 // route's /products/{id} and {cart_id}, or the body's top-level product_id, session_id or cart_id.
@@ -240,7 +242,7 @@ var sessionRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 func subject(r *http.Request, body any) (int64, string) {
 	var product int64
 	var session string
-	if id := r.PathValue("cart_id"); sessionRE.MatchString(id) {
+	if id := r.PathValue("cart_id"); sessionRE().MatchString(id) {
 		session = id
 	}
 	if strings.Contains(r.Pattern, "/products/{id}") {
@@ -255,7 +257,7 @@ func subject(r *http.Request, body any) (int64, string) {
 		}
 	}
 	for _, key := range []string{"session_id", "cart_id"} {
-		if s, ok := obj[key].(string); ok && session == "" && sessionRE.MatchString(s) {
+		if s, ok := obj[key].(string); ok && session == "" && sessionRE().MatchString(s) {
 			session = s
 		}
 	}
@@ -284,7 +286,7 @@ func Report(ctx context.Context, kind Kind, ev Event) {
 	if ev.ProductID > 0 {
 		e.productID = ev.ProductID
 	}
-	if sessionRE.MatchString(ev.Session) {
+	if sessionRE().MatchString(ev.Session) {
 		e.session = ev.Session
 	}
 	rq.guard.rec.record(ctx, e)

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"sync"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 )
@@ -23,7 +24,20 @@ type ctxKey int
 
 const requestIDKey ctxKey = iota
 
-var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
+// Headers the API gateway (OCI API Gateway with the authorizer, or the local gateway) sets for
+// functions. Client-sent copies never reach a function.
+const (
+	// PrincipalHeader carries the authenticated principal on protected routes.
+	PrincipalHeader = "X-Octo-Principal"
+	// ScopesHeader carries the principal's scopes, space-separated, on protected routes.
+	ScopesHeader = "X-Octo-Scopes"
+	// RealIPHeader carries the connecting client's address.
+	RealIPHeader = "X-Real-IP"
+	// ForwardedForHeader lists proxies' clients; the gateway appends the connecting address.
+	ForwardedForHeader = "X-Forwarded-For"
+)
+
+var requestIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`) })
 
 // RequestID returns the request id stored by WithRequestID, or "".
 func RequestID(ctx context.Context) string {
@@ -36,7 +50,7 @@ func RequestID(ctx context.Context) string {
 func WithRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
-		if !requestIDRE.MatchString(id) {
+		if !requestIDRE().MatchString(id) {
 			id = NewID()
 		}
 		w.Header().Set(RequestIDHeader, id)
