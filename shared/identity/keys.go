@@ -52,10 +52,11 @@ type VerificationKey struct {
 }
 
 // ParseSigningKeyPEM reads an Ed25519 or RSA (>= 2048 bits) private key in PEM: PKCS#8
-// ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY").
+// ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY"). The private key may be followed by its public half
+// ("PUBLIC KEY", see KeyPairPEM); the two must match.
 func ParseSigningKeyPEM(data []byte) (*SigningKey, error) {
 	const op = "identity.ParseSigningKeyPEM"
-	block, _ := pem.Decode(data)
+	block, rest := pem.Decode(data)
 	if block == nil {
 		return nil, fmt.Errorf("%s: no PEM block found", op)
 	}
@@ -84,7 +85,30 @@ func ParseSigningKeyPEM(data []byte) (*SigningKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	if pub := publicBlocks(rest); len(pub) > 0 {
+		keys, err := ParsePublicKeysPEM(pub)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		if len(keys) != 1 || keys[0].ID != kid {
+			return nil, fmt.Errorf("%s: the PUBLIC KEY block is not the private key's public half", op)
+		}
+	}
 	return &SigningKey{id: kid, algorithm: alg, private: signer}, nil
+}
+
+// publicBlocks returns the "PUBLIC KEY" PEM blocks of data, re-encoded; nil when there are none.
+func publicBlocks(data []byte) []byte {
+	var out []byte
+	for rest := data; ; {
+		var block *pem.Block
+		if block, rest = pem.Decode(rest); block == nil {
+			return out
+		}
+		if block.Type == "PUBLIC KEY" {
+			out = append(out, pem.EncodeToMemory(block)...)
+		}
+	}
 }
 
 // ParsePublicKeysPEM reads one or more PKIX ("PUBLIC KEY") Ed25519 or RSA public keys, e.g. the
@@ -165,6 +189,26 @@ func GenerateEd25519PEM() ([]byte, error) {
 		return nil, fmt.Errorf("identity: marshal key: %w", err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// KeyPairPEM returns a new Ed25519 private key in PKCS#8 PEM followed by its public half in PKIX PEM.
+// ParseSigningKeyPEM reads it like the private key alone, and TokenSettings.VerificationKeys reads only
+// the public block: an authorizer never parses a private key it does not sign with, and skips the
+// base-point precomputation deriving the public key costs at cold start (about a millisecond).
+func KeyPairPEM() ([]byte, error) {
+	privPEM, err := GenerateEd25519PEM()
+	if err != nil {
+		return nil, err
+	}
+	k, err := ParseSigningKeyPEM(privPEM)
+	if err != nil {
+		return nil, err
+	}
+	pubPEM, err := k.PublicKeyPEM()
+	if err != nil {
+		return nil, err
+	}
+	return append(privPEM, pubPEM...), nil
 }
 
 // PublicKeyPEM returns the key's public half in PKIX PEM, the form OCTO_TOKEN_PUBLIC_KEYS takes.

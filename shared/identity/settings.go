@@ -32,9 +32,10 @@ const (
 //	OCTO_OCI_REGION            Vault region override
 //
 // Local development: with the embedded database (OCTO_DB_DRIVER=sqlite) and none of the key variables
-// set, both functions use the Ed25519 key in LocalKeyFileName next to the database file (OCTO_DB_DSN),
-// created by whichever starts first. `make run` therefore needs no key setup, and a deployment
-// (OCTO_DB_DRIVER=oracle) never gets a key it was not given.
+// set, both functions use the Ed25519 key pair in LocalKeyFileName next to the database file
+// (OCTO_DB_DSN), created by whichever starts first; the authorizer reads only its public half.
+// `make run` therefore needs no key setup, and a deployment (OCTO_DB_DRIVER=oracle) never gets a key
+// it was not given.
 type TokenSettings struct {
 	Issuer        string
 	Audience      string
@@ -144,28 +145,38 @@ func (s TokenSettings) Secrets() (SecretSource, error) {
 // SigningKey returns the configured signing key: OCTO_TOKEN_SIGNING_KEY, else the Vault secret read
 // through secrets. It fails when neither is configured.
 func (s TokenSettings) SigningKey(ctx context.Context, secrets SecretSource) (*SigningKey, error) {
-	pem := s.SigningKeyPEM
-	if len(pem) == 0 && s.LocalKeyFile != "" {
+	pemData, err := s.signingKeyPEM(ctx, secrets)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSigningKeyPEM(pemData)
+}
+
+// signingKeyPEM reads the signing key's PEM from where it is configured.
+func (s TokenSettings) signingKeyPEM(ctx context.Context, secrets SecretSource) ([]byte, error) {
+	pemData := s.SigningKeyPEM
+	if len(pemData) == 0 && s.LocalKeyFile != "" {
 		var err error
-		if pem, err = loadOrCreateKeyFile(s.LocalKeyFile); err != nil {
+		if pemData, err = loadOrCreateKeyFile(s.LocalKeyFile); err != nil {
 			return nil, fmt.Errorf("identity: local signing key: %w", err)
 		}
 	}
-	if len(pem) == 0 {
+	if len(pemData) == 0 {
 		if s.KeySecretOCID == "" {
 			return nil, errors.New("identity: no signing key: set OCTO_TOKEN_SIGNING_KEY or OCTO_TOKEN_KEY_SECRET_OCID")
 		}
 		var err error
-		if pem, err = secrets.SecretContent(ctx, s.KeySecretOCID); err != nil {
+		if pemData, err = secrets.SecretContent(ctx, s.KeySecretOCID); err != nil {
 			return nil, fmt.Errorf("identity: signing key: %w", err)
 		}
 	}
-	return ParseSigningKeyPEM(pem)
+	return pemData, nil
 }
 
 // VerificationKeys returns the keys our tokens may be signed with: OCTO_TOKEN_PUBLIC_KEYS plus the
-// public half of the signing key when one is configured (directly or in Vault). It fails when that
-// makes no key at all.
+// public half of the signing key when one is configured (directly, in Vault or in the local file).
+// When that PEM is a key pair (KeyPairPEM) only its public block is read. It fails when that makes no
+// key at all.
 func (s TokenSettings) VerificationKeys(ctx context.Context, secrets SecretSource) (StaticKeys, error) {
 	var keys StaticKeys
 	if len(s.PublicKeysPEM) > 0 {
@@ -176,11 +187,24 @@ func (s TokenSettings) VerificationKeys(ctx context.Context, secrets SecretSourc
 		keys = append(keys, pub...)
 	}
 	if len(s.SigningKeyPEM) > 0 || s.KeySecretOCID != "" || s.LocalKeyFile != "" {
-		k, err := s.SigningKey(ctx, secrets)
+		pemData, err := s.signingKeyPEM(ctx, secrets)
 		if err != nil {
 			return nil, err
 		}
-		keys = append(keys, k.Public())
+		if pub := publicBlocks(pemData); len(pub) > 0 {
+			// A key pair (KeyPairPEM): trust its public half without parsing the private key.
+			k, err := ParsePublicKeysPEM(pub)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k...)
+		} else {
+			k, err := ParseSigningKeyPEM(pemData)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k.Public())
+		}
 	}
 	if len(keys) == 0 {
 		return nil, errors.New("identity: no token verification key: set OCTO_TOKEN_PUBLIC_KEYS, OCTO_TOKEN_SIGNING_KEY or OCTO_TOKEN_KEY_SECRET_OCID")
@@ -188,7 +212,8 @@ func (s TokenSettings) VerificationKeys(ctx context.Context, secrets SecretSourc
 	return keys, nil
 }
 
-// loadOrCreateKeyFile reads the key file, creating it with a new Ed25519 key when it does not exist.
+// loadOrCreateKeyFile reads the key file, creating it with a new Ed25519 key pair (KeyPairPEM) when it
+// does not exist. A file holding only the private key, as earlier versions wrote, still works.
 // Two processes starting at once agree on one key: each writes a temporary file and links it into
 // place, and the one whose link fails reads the winner's.
 func loadOrCreateKeyFile(path string) ([]byte, error) {
@@ -196,7 +221,7 @@ func loadOrCreateKeyFile(path string) ([]byte, error) {
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return data, err
 	}
-	pem, err := GenerateEd25519PEM()
+	pem, err := KeyPairPEM()
 	if err != nil {
 		return nil, err
 	}

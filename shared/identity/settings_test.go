@@ -135,3 +135,65 @@ func TestLocalKeyFileIsSharedByConcurrentStarts(t *testing.T) {
 		t.Fatalf("temporary files left: %v", left)
 	}
 }
+
+func TestKeyPairVerifiersReadOnlyThePublicHalf(t *testing.T) {
+	pair, err := KeyPairPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ParseSigningKeyPEM(pair)
+	if err != nil {
+		t.Fatalf("a key pair must parse as a signing key: %v", err)
+	}
+	keys, err := TokenSettings{SigningKeyPEM: pair}.VerificationKeys(t.Context(), noSecrets{})
+	if err != nil || len(keys) != 1 || keys[0].ID != signer.ID() {
+		t.Fatalf("verification keys %v, %v; want the pair's public key %s", keys, err, signer.ID())
+	}
+	// The private block is not parsed on the verifying side: a pair whose private half is unreadable
+	// still gives the public key to an authorizer, while signing with it fails.
+	i := strings.Index(string(pair), "-----BEGIN PUBLIC KEY-----")
+	broken := append([]byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), pair[i:]...)
+	if keys, err := (TokenSettings{SigningKeyPEM: broken}).VerificationKeys(t.Context(), noSecrets{}); err != nil || len(keys) != 1 || keys[0].ID != signer.ID() {
+		t.Fatalf("verification keys of a pair with a broken private block: %v, %v", keys, err)
+	}
+	if _, err := ParseSigningKeyPEM(broken); err == nil {
+		t.Fatal("signing with a broken private block worked")
+	}
+	// A public block that is not the private key's own is refused on the signing side.
+	other, err := KeyPairPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := strings.Index(string(other), "-----BEGIN PUBLIC KEY-----")
+	mismatched := append(append([]byte{}, pair[:i]...), other[j:]...)
+	if _, err := ParseSigningKeyPEM(mismatched); err == nil || !strings.Contains(err.Error(), "public half") {
+		t.Fatalf("mismatched pair: err = %v", err)
+	}
+}
+
+func TestLocalKeyFileHoldsThePairAndOldFilesStillWork(t *testing.T) {
+	dir := t.TempDir()
+	s := TokenSettings{LocalKeyFile: filepath.Join(dir, LocalKeyFileName)}
+	signer, err := s.SigningKey(t.Context(), noSecrets{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(s.LocalKeyFile)
+	if err != nil || !strings.Contains(string(data), "PUBLIC KEY") {
+		t.Fatalf("new local key file lacks its public half: %v\n%s", err, data)
+	}
+	// A file written before key pairs (private key only) still verifies, by deriving the public key.
+	old, err := GenerateEd25519PEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldFile := filepath.Join(dir, "old.pem")
+	if err := os.WriteFile(oldFile, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	oldKey, _ := ParseSigningKeyPEM(old)
+	keys, err := TokenSettings{LocalKeyFile: oldFile}.VerificationKeys(t.Context(), noSecrets{})
+	if err != nil || len(keys) != 1 || keys[0].ID != oldKey.ID() || keys[0].ID == signer.ID() {
+		t.Fatalf("old key file: %v, %v", keys, err)
+	}
+}
