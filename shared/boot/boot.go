@@ -40,6 +40,11 @@ type Env struct {
 	getenv  func(string) string
 	pool    *sql.DB
 	secrets *oracle.VaultSecrets // built on first use, once per container
+
+	// dbReady is closed when the database's first connection has been made and checked, with dbErr
+	// its outcome; see openDB.
+	dbReady chan struct{}
+	dbErr   error
 }
 
 // secret reads a Vault secret with the function's resource principal. The client is built once and
@@ -125,17 +130,26 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 	return e, nil
 }
 
+// openDB opens the pool and starts its first connection in the background. The first connection is
+// the slow part of a cold start that needs no one else: on SQLite it reads and parses the whole schema,
+// on Oracle it is a TLS handshake and a logon. Making it while the handler is built and the runtime's
+// socket comes up, rather than before, takes it off the cold start's critical path; the first request
+// waits for it (dbScope), and a failure stops the function with that error (Serve), as a synchronous
+// check would.
 func (e *Env) openDB(ctx context.Context) error {
 	var err error
+	var check func(context.Context) error
 	switch e.Config.DB.Driver {
 	case config.DriverSQLite:
-		e.pool, err = sqlite.Open(e.Config.DB.Path)
+		e.pool, err = sqlite.OpenPool(e.Config.DB.Path)
+		check = func(ctx context.Context) error { return sqlite.Check(ctx, e.pool) }
 	case config.DriverOracle:
 		var opts []oracle.Option
 		if e.secrets != nil {
 			opts = append(opts, oracle.WithSecretSource(e.secrets))
 		}
-		e.pool, err = oracle.Open(ctx, e.Config.DB.Oracle, opts...)
+		e.pool, err = oracle.OpenPool(ctx, e.Config.DB.Oracle, opts...)
+		check = func(ctx context.Context) error { return oracle.Ping(ctx, e.pool, e.Config.DB.Oracle) }
 	}
 	if err != nil {
 		return err
@@ -155,7 +169,28 @@ func (e *Env) openDB(ctx context.Context) error {
 		_ = e.pool.Close()
 		return err
 	}
+	e.dbReady = make(chan struct{})
+	go func() {
+		defer close(e.dbReady)
+		if err := check(context.WithoutCancel(ctx)); err != nil {
+			e.dbErr = fmt.Errorf("boot: database: %w", err)
+		}
+	}()
 	return nil
+}
+
+// WaitDB waits for the database's first connection (see openDB) and returns its error; nil at once
+// for a function without a database.
+func (e *Env) WaitDB(ctx context.Context) error {
+	if e.dbReady == nil {
+		return nil
+	}
+	select {
+	case <-e.dbReady:
+		return e.dbErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (e *Env) namespace() string {
@@ -172,7 +207,7 @@ func (e *Env) namespace() string {
 func (e *Env) Handler(h http.Handler) http.Handler {
 	h = e.Security.Middleware(h)
 	if e.DB != nil {
-		h = dbScope(e.DB, h)
+		h = dbScope(e, h)
 	}
 	return e.Telemetry.Middleware(accessLog(e.Log, h))
 }
@@ -180,9 +215,21 @@ func (e *Env) Handler(h http.Handler) http.Handler {
 // Getenv reads the environment the Env was opened from, for settings a function reads itself.
 func (e *Env) Getenv(key string) string { return e.getenv(key) }
 
-// Serve runs h under the runtime the environment selects until ctx ends, then releases the Env.
+// Serve runs h under the runtime the environment selects until ctx ends, then releases the Env. When
+// the database's first connection fails (see openDB) it logs the cause, stops serving and returns it.
 func (e *Env) Serve(ctx context.Context, h http.Handler) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		if err := e.WaitDB(ctx); err != nil && ctx.Err() == nil {
+			e.Log.ErrorContext(ctx, "cold start failed: stopping", slog.String("error", err.Error()))
+			cancel()
+		}
+	}()
 	err := serve.Run(ctx, e.Handler(h), serve.Options{Getenv: e.getenv, Logger: e.Log})
+	if dbErr := e.WaitDB(context.Background()); dbErr != nil {
+		err = errors.Join(dbErr, err)
+	}
 	return errors.Join(err, e.Close(context.WithoutCancel(ctx)))
 }
 

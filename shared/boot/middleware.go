@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -62,9 +63,15 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 
 // dbScope pins one pooled connection for the request's statements, so the session tags set for the
 // request are on the very connection that runs them; the connection returns to the pool afterwards.
-func dbScope(d *db.DB, next http.Handler) http.Handler {
+// A request arriving while the cold start's first connection is still being made waits for it; if
+// that failed, the request gets 503 unavailable (and the function stops, see Env.Serve).
+func dbScope(e *Env, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, release := d.Scope(r.Context())
+		if err := e.WaitDB(r.Context()); err != nil {
+			web.Error(w, r, e.Log, apperr.Wrap("boot.dbScope", apperr.Unavailable, err))
+			return
+		}
+		ctx, release := e.DB.Scope(r.Context())
 		defer release()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -54,8 +54,8 @@ const instrumentationName = "github.com/octo-drone-shop/serverless/shared/db"
 type Options struct {
 	// Driver is "oracle" or "sqlite".
 	Driver string
-	// DB is a ready pool (from shared/oracle or shared/sqlite). The caller keeps ownership: Close
-	// does not close it. When nil, DSN is opened and Close closes it.
+	// DB is a pool from shared/oracle or shared/sqlite. The caller keeps ownership: Close does not
+	// close it, and Open does not connect it. When nil, DSN is opened, pinged, and closed by Close.
 	DB *sql.DB
 	// DSN is a database file path for "sqlite" (opened with sqlite.Open) or a godror connect string.
 	DSN string
@@ -165,13 +165,13 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return nil, d.mapErr("db.Open", err)
 		}
 		d.owned = true
-	}
-	if err := d.sql.PingContext(ctx); err != nil {
-		if d.owned {
+		if err := d.sql.PingContext(ctx); err != nil {
 			_ = d.sql.Close()
+			return nil, d.mapErr("db.Open: ping", err)
 		}
-		return nil, d.mapErr("db.Open: ping", err)
 	}
+	// A pool passed in (Options.DB) is not pinged: its owner decides when the first connection is
+	// made (package boot makes it concurrently with the rest of a cold start).
 	return d, nil
 }
 

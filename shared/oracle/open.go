@@ -33,7 +33,7 @@ func WithSecretSource(src SecretSource) Option {
 }
 
 // Open prepares the wallet, reads the password, opens the godror session pool and pings the database
-// once within cfg.PingTimeout. Call it once per container and share the *sql.DB.
+// once within cfg.PingTimeout: OpenPool then Ping. Call it once per container and share the *sql.DB.
 //
 // Pool sizing: a function container handles one request at a time, so the ODPI-C pool starts with
 // one session (created by the cold-start ping and kept warm between invocations), grows one session
@@ -41,6 +41,21 @@ func WithSecretSource(src SecretSource) Option {
 // queues a connection request the pool cannot serve; idle database/sql connections are kept, since
 // closing them only returns the session to the ODPI-C pool anyway.
 func Open(ctx context.Context, cfg Config, opts ...Option) (*sql.DB, error) {
+	db, err := OpenPool(ctx, cfg, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := Ping(ctx, db, cfg); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return db, nil
+}
+
+// OpenPool is Open without the ping: the wallet and password are read (Vault), the pool is configured,
+// and no session exists yet. Ping it before relying on it; a function's cold start does so
+// concurrently with the rest of its start (package boot), since the first session is a TLS handshake
+// and a database logon.
+func OpenPool(ctx context.Context, cfg Config, opts ...Option) (*sql.DB, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("open oracle: %w", err)
 	}
@@ -75,14 +90,19 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*sql.DB, error) {
 	db := sql.OpenDB(godror.NewConnector(connectionParams(cfg, walletDir, password)))
 	db.SetMaxOpenConns(cfg.PoolMaxSessions)
 	db.SetMaxIdleConns(cfg.PoolMaxSessions)
+	return db, nil
+}
 
+// Ping creates the pool's first session within cfg.PingTimeout (DefaultPingTimeout when zero) and
+// explains the usual failures (see classify).
+func Ping(ctx context.Context, db *sql.DB, cfg Config) error {
+	cfg = cfg.withDefaults()
 	pingCtx, cancel := context.WithTimeout(ctx, cfg.PingTimeout)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		err = errors.Join(classify(err), db.Close())
-		return nil, fmt.Errorf("open oracle: ping %s as %s: %w", cfg.Alias, cfg.User, err)
+		return fmt.Errorf("open oracle: ping %s as %s: %w", cfg.Alias, cfg.User, classify(err))
 	}
-	return db, nil
+	return nil
 }
 
 // connectionParams builds godror's parameters as a value: the password never goes through a DSN

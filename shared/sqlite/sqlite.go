@@ -26,6 +26,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -59,9 +60,25 @@ func DSN(path string) string {
 		"&_txlock=immediate&_texttotime=1"
 }
 
-// Open opens (creating if needed) the database file at path and checks that it is usable. The file
-// must be a real path: ":memory:" would give every pooled connection its own empty database.
+// Open opens (creating if needed) the database file at path and checks that it is usable: OpenPool
+// then Check. The file must be a real path: ":memory:" would give every pooled connection its own
+// empty database.
 func Open(path string) (*sql.DB, error) {
+	db, err := OpenPool(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := Check(context.Background(), db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlite.Open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// OpenPool validates path and returns the pool without connecting (sql.Open does no I/O). Check the
+// pool before relying on it; a function's cold start does so concurrently with the rest of its start
+// (package boot), since the first connection reads and parses the whole schema.
+func OpenPool(path string) (*sql.DB, error) {
 	switch {
 	case path == "":
 		return nil, errors.New("sqlite.Open: empty database path")
@@ -74,25 +91,21 @@ func Open(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite.Open %s: %w", path, err)
 	}
-	if err := check(db); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("sqlite.Open %s: %w", path, err)
-	}
 	return db, nil
 }
 
-// check opens a first connection (applying the pragmas) and verifies WAL and foreign keys took effect:
-// journal_mode silently stays "delete" on file systems without shared memory.
-func check(db *sql.DB) error {
+// Check opens a first connection (applying the pragmas) and verifies WAL and foreign keys took
+// effect: journal_mode silently stays "delete" on file systems without shared memory.
+func Check(ctx context.Context, db *sql.DB) error {
 	var mode string
-	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return fmt.Errorf("read journal_mode: %w", err)
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("journal_mode is %q, want wal", mode)
 	}
 	var fk int
-	if err := db.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+	if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
 		return fmt.Errorf("read foreign_keys: %w", err)
 	}
 	if fk != 1 {

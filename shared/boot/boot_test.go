@@ -1,0 +1,79 @@
+package boot
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// A handler that runs one statement, so a request needs the database.
+func probe(e *Env) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		if err := e.DB.QueryRowContext(r.Context(), "SELECT 1 FROM dual").Scan(&n); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// The first connection is made in the background; a request waits for it and then runs on it.
+func TestRequestWaitsForTheFirstConnection(t *testing.T) {
+	vars := map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_DB_DSN": filepath.Join(t.TempDir(), "octo.db")}
+	e, err := Open(t.Context(), "probe", env(vars), Options{LogOutput: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close(context.Background()) })
+	rec := httptest.NewRecorder()
+	e.Handler(probe(e)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if err := e.WaitDB(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A database whose first connection fails answers 503 unavailable without detail, and Serve stops
+// with the cause, as a synchronous check at cold start would have.
+func TestFailedFirstConnectionStopsTheFunction(t *testing.T) {
+	dir := t.TempDir() // a directory is no database file
+	vars := map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_DB_DSN": dir, "PORT": "0", "OCTO_HTTP_HOST": "127.0.0.1"}
+	e, err := Open(t.Context(), "probe", env(vars), Options{LogOutput: io.Discard})
+	if err != nil {
+		t.Fatalf("Open must not wait for the first connection: %v", err)
+	}
+	rec := httptest.NewRecorder()
+	e.Handler(probe(e)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != http.StatusServiceUnavailable || body.Error.Code != "unavailable" {
+		t.Fatalf("status %d body %s (%v), want 503 unavailable", rec.Code, rec.Body, err)
+	}
+	if strings.Contains(rec.Body.String(), dir) {
+		t.Fatalf("the answer leaks the cause: %s", rec.Body)
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.Serve(context.Background(), probe(e)) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "boot: database") {
+			t.Fatalf("Serve returned %v, want the database error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve kept serving with a failed database")
+	}
+}
