@@ -65,6 +65,7 @@ name: hello
 memory: 128
 config:
   TESTFN_CONFIG: from-function
+smoke: {method: GET, path: /api/echo}
 routes:
   - {method: GET, path: /api/echo, scope: public}
   - {method: POST, path: /api/echo, scope: public}
@@ -79,6 +80,7 @@ routes:
 const hangYAML = `schema_version: 20180708
 name: hang
 timeout: 1
+smoke: {method: GET, path: /api/hang}
 routes:
   - {method: GET, path: /api/hang, scope: public}
 `

@@ -61,6 +61,56 @@ type Function struct {
 	Schedule      *Schedule         `yaml:"schedule"`
 	// Authorizer marks the API Gateway custom authorizer function: it has no routes of its own.
 	Authorizer bool `yaml:"authorizer"`
+	// Smoke is the request that proves the function serves: one of its routes, answered 2xx from
+	// the seeded database. The cold-start benchmark (make bench) times it and the end-to-end tests
+	// send it through the gateway; every function with routes declares one.
+	Smoke *Smoke `yaml:"smoke"`
+}
+
+// Smoke is a function's smoke request. It reads the seed, or writes only rows of its own (a new
+// cart, a page view), so it can be sent any number of times.
+type Smoke struct {
+	Method string `yaml:"method"`
+	Path   string `yaml:"path"` // a concrete path matching one of the function's routes
+	// As is the scope of the seeded account the request is made as (customer, staff, admin); empty
+	// for a public route.
+	As Scope `yaml:"as"`
+	// Body is the JSON body, if any.
+	Body string `yaml:"body"`
+}
+
+// SmokeRoute returns the function's route the smoke request is sent to.
+func (f Function) SmokeRoute() (Route, bool) {
+	if f.Smoke == nil {
+		return Route{}, false
+	}
+	for _, r := range f.Routes {
+		if r.Matches(f.Smoke.Method, f.Smoke.Path) {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// Matches reports whether a request with method and a concrete path is one of the route's.
+func (r Route) Matches(method, path string) bool {
+	if method != r.Method {
+		return false
+	}
+	want, got := strings.Split(r.Path, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") {
+			if got[i] == "" {
+				return false
+			}
+		} else if w != got[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Route is one HTTP route a function serves.
@@ -196,6 +246,16 @@ func (f Function) Validate() error {
 			bad("%s collides with %s", where, prev)
 		}
 		seen[key] = where
+	}
+	switch r, ok := f.SmokeRoute(); {
+	case len(f.Routes) > 0 && f.Smoke == nil:
+		bad("declares no smoke request (smoke: method, path[, as, body])")
+	case f.Smoke != nil && !ok:
+		bad("smoke request %s %s matches none of its routes", f.Smoke.Method, f.Smoke.Path)
+	case f.Smoke != nil && r.Scope != Public && f.Smoke.As != r.Scope:
+		bad("smoke request %s %s needs as: %s (the route's scope)", f.Smoke.Method, f.Smoke.Path, r.Scope)
+	case f.Smoke != nil && r.Scope == Public && f.Smoke.As != "":
+		bad("smoke request %s %s is to a public route: drop as", f.Smoke.Method, f.Smoke.Path)
 	}
 	if s := f.Schedule; s != nil && (strings.Count(strings.TrimSpace(s.Cron), " ") != 4 || s.TimeZone == "") {
 		bad("schedule needs a 5-field cron and a time_zone")

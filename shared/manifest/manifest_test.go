@@ -12,6 +12,7 @@ name: cart
 runtime: docker
 memory: 256
 timeout: 30
+smoke: {method: GET, path: /api/carts/abc}
 routes:
   - {method: GET, path: '/api/carts/{cart_id}', scope: public}
   - {method: POST, path: '/api/carts/{cart_id}/items', scope: public, body_limit: 4096}
@@ -31,7 +32,12 @@ func TestParseAndValidate(t *testing.T) {
 		{"bad scope is rejected", strings.Replace(validFn, "scope: public}\n  - {method: POST", "scope: root}\n  - {method: POST", 1), `scope "root"`},
 		{"path outside /api is rejected", strings.Replace(validFn, "/api/carts/{cart_id}', scope: public}\n  - {method: POST", "/carts/{cart_id}', scope: public}\n  - {method: POST", 1), "must start with /api/"},
 		{"colliding templates are rejected", validFn + "  - {method: GET, path: '/api/carts/{id}', scope: public}\n", "collides"},
-		{"bad method is rejected", strings.Replace(validFn, "method: GET", "method: FETCH", 1), "method must be"},
+		{"bad method is rejected", strings.Replace(validFn, "{method: GET, path: '", "{method: FETCH, path: '", 1), "method must be"},
+		{"missing smoke request is rejected", strings.Replace(validFn, "smoke: {method: GET, path: /api/carts/abc}\n", "", 1), "declares no smoke request"},
+		{"smoke request to no route is rejected", strings.Replace(validFn, "/api/carts/abc}", "/api/carts/abc/items}", 1), "matches none of its routes"},
+		{"smoke request with the wrong method is rejected", strings.Replace(validFn, "smoke: {method: GET", "smoke: {method: DELETE", 1), "matches none of its routes"},
+		{"smoke request to a protected route needs its scope", strings.Replace(validFn, "cart_id}', scope: public}\n  - {method: POST", "cart_id}', scope: customer}\n  - {method: POST", 1), "needs as: customer"},
+		{"smoke request to a public route takes no account", strings.Replace(validFn, "/api/carts/abc}", "/api/carts/abc, as: admin}", 1), "drop as"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,8 +91,8 @@ func writeBundle(t *testing.T, work string, fns map[string]string) string {
 }
 
 func TestLoadBundle(t *testing.T) {
-	cart := "name: cart\nroutes:\n  - {method: GET, path: '/api/carts/{cart_id}', scope: public}\n"
-	catalog := "name: catalog\nroutes:\n  - {method: GET, path: '/api/products', scope: public}\n"
+	cart := "name: cart\nsmoke: {method: GET, path: /api/carts/1}\nroutes:\n  - {method: GET, path: '/api/carts/{cart_id}', scope: public}\n"
+	catalog := "name: catalog\nsmoke: {method: GET, path: /api/products}\nroutes:\n  - {method: GET, path: '/api/products', scope: public}\n"
 	tests := []struct {
 		name    string
 		work    string

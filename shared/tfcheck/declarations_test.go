@@ -190,6 +190,7 @@ memory: 512
 config:
   OCTO_DB_DRIVER: sqlite
   OCTO_SHOP_MODE: full
+smoke: {method: GET, path: /api/shops/1}
 routes:
   - method: GET
     path: /api/shops/{id}

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/dbtest"
+	"github.com/octo-drone-shop/serverless/shared/gateway"
+	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 func TestPercentileIsNearestRank(t *testing.T) {
@@ -27,29 +33,62 @@ func TestPercentileIsNearestRank(t *testing.T) {
 	}
 }
 
-func TestProbeForPrefersPublicPlainGETRoutes(t *testing.T) {
-	route := func(m, p string) manifest.Route { return manifest.Route{Method: m, Path: p, Scope: manifest.Public} }
-	tests := []struct {
-		name   string
-		routes []manifest.Route
-		want   probe
-	}{
-		{"plain GET route wins over a parameterised one", []manifest.Route{route("POST", "/api/carts"),
-			route("GET", "/api/products/{id}"), route("GET", "/api/products")}, probe{path: "/api/products"}},
-		{"parameters are filled and any non-5xx accepted", []manifest.Route{route("GET", "/api/orders/{id}/items/{n}")},
-			probe{path: "/api/orders/1/items/1", anyStatus: true}},
-		{"no GET route means a plain invocation", []manifest.Route{route("POST", "/api/leads")}, probe{}},
-		{"public parameterised GET wins over a protected plain one", []manifest.Route{
-			{Method: "GET", Path: "/api/orders", Scope: manifest.Customer}, route("GET", "/api/orders/{id}")},
-			probe{path: "/api/orders/1", anyStatus: true}},
-		{"protected GET is probed accepting any answer", []manifest.Route{{Method: "GET", Path: "/api/auth/me", Scope: manifest.Customer}},
-			probe{path: "/api/auth/me", anyStatus: true}},
+// Probes are the declared smoke requests, made as the seeded account of their scope; the
+// authorizer's is a customer token that the same key verifies.
+func TestProbesAreSmokeRequestsAsSeededAccounts(t *testing.T) {
+	d := dbtest.Open(t, dbtest.Options{Seed: true})
+	pr, err := newProber(t.Context(), d.Path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := probeFor(manifest.Function{Routes: tt.routes}); got != tt.want {
-				t.Errorf("probeFor = %+v, want %+v", got, tt.want)
-			}
-		})
+	orders := manifest.Function{Name: "orders",
+		Routes: []manifest.Route{{Method: "GET", Path: "/api/orders", Scope: manifest.Customer}},
+		Smoke:  &manifest.Smoke{Method: "GET", Path: "/api/orders", As: manifest.Customer}}
+	p, err := pr.probeFor(orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.call(1).HTTP.Header
+	if p.method != "GET" || p.path != "/api/orders" || h.Get(web.PrincipalHeader) != "user:4" || h.Get(web.ScopesHeader) != "customer" || p.bearer == "" {
+		t.Fatalf("signed-in probe %+v with headers %v", p, h)
+	}
+	leads := manifest.Function{Name: "lead-capture", Smoke: &manifest.Smoke{Method: "POST", Path: "/api/leads", Body: `{"x":1}`}}
+	if p, err := pr.probeFor(leads); err != nil || p.principal != "" || string(p.call(1).Body) != `{"x":1}` ||
+		p.call(1).HTTP.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("public POST probe %+v, %v", p, err)
+	}
+	if _, err := pr.probeFor(manifest.Function{Name: "bare"}); err == nil {
+		t.Fatal("a function without a smoke request got a probe")
+	}
+
+	auth, err := pr.probeFor(manifest.Function{Name: "authorizer", Authorizer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in gateway.AuthorizerInput
+	if err := json.Unmarshal(auth.call(1).Body, &in); err != nil || auth.call(1).HTTP != nil {
+		t.Fatalf("authorizer probe is no plain invocation of an authorizer input: %v", err)
+	}
+	settings, err := identity.TokenSettingsFromEnv(func(k string) string {
+		return map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_DB_DSN": d.Path}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := settings.VerificationKeys(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := identity.NewVerifier(identity.VerifierOptions{Issuers: []identity.TrustedIssuer{
+		{Issuer: settings.Issuer, Audience: settings.Audience, Keys: keys, Local: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(t.Context(), strings.TrimPrefix(in.Data["token"], "Bearer ")); err != nil {
+		t.Fatalf("the authorizer would refuse the probe's token: %v", err)
+	}
+	// An answer outside 2xx, or an authorizer answer that is not active, fails the probe.
+	if p.check(401, nil) == nil || auth.check(200, []byte(`{"active":false}`)) == nil || auth.check(200, []byte(`{"active":true}`)) != nil {
+		t.Fatal("check accepts what it must refuse, or the reverse")
 	}
 }

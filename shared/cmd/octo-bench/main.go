@@ -7,9 +7,10 @@
 // The database must be prepared (bin/octo migrate and seed into -data-dir): the Makefile's bench-spine
 // target does that, so the benchmark measures the functions, not the migrations.
 //
-// Cold start probe: the function's first GET route without path parameters must answer 200; a route
-// with parameters (filled with "1") may answer any status below 500; a function without GET routes
-// (authorizer, scheduled) gets a plain invocation of {} and must answer. Runs are interleaved
+// Cold start probe: the function's smoke request (declared in its func.yaml), made as the seeded
+// account of its scope, must answer 2xx; the authorizer gets a customer's token in the API Gateway
+// authorizer contract and must accept it. So every cold start reads the database or verifies a
+// signature for real. Runs are interleaved
 // (hello, f1, f2, ..., hello, f1, ...) so machine noise hits every subject alike; the median is
 // reported. A function whose median exceeds 2x hello-world's is flagged (and fails with -strict).
 package main
@@ -21,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -79,7 +81,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(dbPath); err != nil {
 		return fmt.Errorf("database not prepared (run bin/octo migrate and seed with OCTO_DB_DSN=%s): %w", dbPath, err)
 	}
-	subjects, err := newSubjects(bundle, o, dbPath)
+	pr, err := newProber(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	subjects, err := newSubjects(bundle, o, dbPath, pr)
 	if err != nil {
 		return err
 	}
@@ -111,7 +117,7 @@ type subject struct {
 	probe probe
 }
 
-func newSubjects(b *manifest.Bundle, o options, dbPath string) ([]subject, error) {
+func newSubjects(b *manifest.Bundle, o options, dbPath string, pr *prober) ([]subject, error) {
 	hello, err := filepath.Abs(o.hello)
 	if err != nil {
 		return nil, err
@@ -120,7 +126,7 @@ func newSubjects(b *manifest.Bundle, o options, dbPath string) ([]subject, error
 		return nil, fmt.Errorf("hello-world binary: %w", err)
 	}
 	helloFn := manifest.Function{Name: "fdkhello", Memory: b.Defaults.Memory}
-	out := []subject{{name: "fdk hello-world", probe: probe{path: "/", anyStatus: true},
+	out := []subject{{name: "fdk hello-world", probe: probe{method: http.MethodGet, path: "/"},
 		spec: spec("fdkhello", hello, gateway.FunctionEnv(helloFn, dbPath, os.Environ()))}}
 	for _, fn := range b.Functions {
 		bin, err := filepath.Abs(filepath.Join(o.binDir, fn.Name))
@@ -130,7 +136,11 @@ func newSubjects(b *manifest.Bundle, o options, dbPath string) ([]subject, error
 		if _, err := os.Stat(bin); err != nil {
 			return nil, fmt.Errorf("function binary (run make build): %w", err)
 		}
-		out = append(out, subject{name: fn.Name, probe: probeFor(fn),
+		p, err := pr.probeFor(fn)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, subject{name: fn.Name, probe: p,
 			spec: spec(fn.Name, bin, gateway.FunctionEnv(fn, dbPath, os.Environ()))})
 	}
 	return out, nil

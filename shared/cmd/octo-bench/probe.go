@@ -2,75 +2,138 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/gateway"
+	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/seed"
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-// probe is the call that proves a function serves: an HTTP GET of path, or a plain invocation.
+// probe is the call that proves a function serves: its declared smoke request (func.yaml), made as
+// the seeded account of the request's scope, or for the authorizer a customer's token in the API
+// Gateway authorizer contract. Every probe must succeed (2xx, or active for the authorizer): the cold
+// start is exec to the first successful answer, with the database and the token key really used.
 type probe struct {
-	path      string // "" for a plain invocation of {}
-	anyStatus bool   // accept any status below 500 (parameterised routes, hello-world)
+	method, path, body string
+	principal, scopes  string // gateway headers when the smoke request is made as an account
+	bearer             string // the same account's token, for calls through the gateway
+	authorizer         bool   // body is an authorizer input, and the answer must be active
 }
 
-// probeFor picks the function's first GET route without parameters, else its first GET route with
-// parameters filled with "1", else a plain invocation.
-func probeFor(fn manifest.Function) probe {
-	// Prefer a public GET without parameters (a real 200 with data), then any public GET, then a
-	// protected GET: called on the bare socket it has no principal, so any answer counts; the cold
-	// start (exec, configuration, database, routing) is the same.
-	var best probe
-	rank := 0
-	for _, r := range fn.Routes {
-		if r.Method != http.MethodGet {
-			continue
-		}
-		p, k := probe{path: fillParams(r.Path), anyStatus: true}, 1
-		switch {
-		case r.Scope == manifest.Public && !strings.Contains(r.Path, "{"):
-			p, k = probe{path: r.Path}, 3
-		case r.Scope == manifest.Public:
-			k = 2
-		}
-		if k > rank {
-			best, rank = p, k
-		}
-	}
-	return best
+// accounts are the seeded accounts smoke requests are made as, by scope.
+var accounts = map[manifest.Scope]string{
+	manifest.Customer: seed.ShopperUser,
+	manifest.Staff:    seed.SupportUser,
+	manifest.Admin:    seed.AdminUser,
 }
 
-func fillParams(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
-			segs[i] = "1"
-		}
+// account is a seeded account and a token for it.
+type account struct {
+	principal string
+	scopes    []string
+	token     string
+}
+
+// prober builds the probes of a bundle over the benchmark's database and token key.
+type prober struct {
+	accounts map[manifest.Scope]account
+}
+
+// newProber reads the seeded accounts from the database at dbPath and signs their tokens with the
+// local development key next to it (created if missing, as the functions would).
+func newProber(ctx context.Context, dbPath string) (*prober, error) {
+	settings := identity.TokenSettings{Issuer: identity.DefaultTokenIssuer, Audience: identity.DefaultTokenAudience,
+		LocalKeyFile: filepath.Join(filepath.Dir(dbPath), identity.LocalKeyFileName)}
+	key, err := settings.SigningKey(ctx, nil)
+	if err != nil {
+		return nil, err
 	}
-	return strings.Join(segs, "/")
+	issuer, err := identity.NewIssuer(key, identity.IssuerOptions{Issuer: settings.Issuer, Audience: settings.Audience, TTL: time.Hour})
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	p := &prober{accounts: map[manifest.Scope]account{}}
+	for scope, username := range accounts {
+		var id, customerID int64
+		var role string
+		err := db.QueryRowContext(ctx, "SELECT id, role, COALESCE(customer_id, 0) FROM users WHERE username = ?", username).
+			Scan(&id, &role, &customerID)
+		if err != nil {
+			return nil, fmt.Errorf("seeded account %s (run octo seed): %w", username, err)
+		}
+		g := identity.Grant{UserID: id, Scopes: identity.ScopesForRole(role), CustomerID: customerID}
+		tok, err := issuer.Issue(g)
+		if err != nil {
+			return nil, err
+		}
+		p.accounts[scope] = account{principal: identity.LocalPrincipal(id), scopes: g.Scopes, token: tok}
+	}
+	return p, nil
+}
+
+// probeFor returns fn's probe.
+func (pr *prober) probeFor(fn manifest.Function) (probe, error) {
+	if fn.Authorizer {
+		in, err := json.Marshal(gateway.AuthorizerInput{Type: "USER_DEFINED",
+			Data: map[string]string{"token": "Bearer " + pr.accounts[manifest.Customer].token}})
+		return probe{body: string(in), authorizer: true}, err
+	}
+	s := fn.Smoke
+	if s == nil {
+		return probe{}, fmt.Errorf("function %s declares no smoke request", fn.Name)
+	}
+	p := probe{method: s.Method, path: s.Path, body: s.Body}
+	if s.As != "" {
+		a, ok := pr.accounts[s.As]
+		if !ok {
+			return probe{}, fmt.Errorf("function %s: no seeded account for scope %s", fn.Name, s.As)
+		}
+		p.principal, p.scopes, p.bearer = a.principal, strings.Join(a.scopes, " "), a.token
+	}
+	return p, nil
 }
 
 // describe names the probe for the report.
 func (p probe) describe() string {
-	if p.path == "" {
-		return "invoke {}"
+	switch {
+	case p.authorizer:
+		return "authorize a customer token"
+	case p.principal != "":
+		return p.method + " " + p.path + " (signed in)"
 	}
-	return "GET " + p.path
+	return p.method + " " + p.path
 }
 
 // call builds the protocol call the gateway would send for the probe.
 func (p probe) call(id int) gateway.Call {
-	c := gateway.Call{ID: fmt.Sprintf("bench-%d", id), Deadline: time.Now().Add(30 * time.Second), ContentType: "application/json"}
-	if p.path == "" {
-		c.Body = []byte("{}")
+	c := gateway.Call{ID: fmt.Sprintf("bench-%d", id), Deadline: time.Now().Add(30 * time.Second)}
+	if p.authorizer {
+		c.ContentType, c.Body = "application/json", []byte(p.body)
 		return c
 	}
-	c.ContentType = ""
-	c.HTTP = &gateway.HTTPRequest{Method: http.MethodGet, URL: p.path,
-		Header: http.Header{"Accept": {"application/json"}, "Host": {"localhost"}}}
+	h := http.Header{"Accept": {"application/json"}, "Host": {"localhost"}, web.RealIPHeader: {"127.0.0.1"}}
+	if p.body != "" {
+		h.Set("Content-Type", "application/json")
+		c.Body = []byte(p.body)
+	}
+	if p.principal != "" {
+		h.Set(web.PrincipalHeader, p.principal)
+		h.Set(web.ScopesHeader, p.scopes)
+	}
+	c.HTTP = &gateway.HTTPRequest{Method: p.method, URL: p.path, Header: h}
 	return c
 }
 
@@ -80,12 +143,19 @@ func (p probe) once(ctx context.Context, c *gateway.Client) error {
 	if err != nil {
 		return err
 	}
-	return p.check(res.Status)
+	return p.check(res.Status, res.Body)
 }
 
-func (p probe) check(status int) error {
-	if status == http.StatusOK || (p.anyStatus && status < 500) {
-		return nil
+// check accepts a 2xx answer; for the authorizer, one that says the token is active.
+func (p probe) check(status int, body []byte) error {
+	if status < 200 || status > 299 {
+		return fmt.Errorf("%s answered %d: %.200s", p.describe(), status, body)
 	}
-	return fmt.Errorf("%s answered %d", p.describe(), status)
+	if p.authorizer {
+		var out gateway.AuthorizerOutput
+		if err := json.Unmarshal(body, &out); err != nil || !out.Active {
+			return fmt.Errorf("%s: the authorizer did not accept the token: %.200s", p.describe(), body)
+		}
+	}
+	return nil
 }

@@ -19,8 +19,10 @@ type warmResult struct {
 }
 
 // measureWarm runs the gateway in-process with one instance per function (so every request hits a
-// warm process) and, for each function with a GET probe, times sequential requests through it, then
-// the same protocol call made directly on a separately started process's socket.
+// warm process) and, for each function whose probe is a GET, times sequential requests through it,
+// then the same protocol call made directly on a separately started process's socket. A probe made as
+// a signed-in account carries its bearer token through the gateway (which then calls the authorizer,
+// as in production) and the principal headers directly.
 func measureWarm(ctx context.Context, o options, subjects []subject, log *slog.Logger) (map[string]warmResult, error) {
 	g, err := gateway.New(ctx, gateway.Config{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir, MaxInstances: 1,
 		Logger: log, FunctionOutput: io.Discard})
@@ -40,7 +42,7 @@ func measureWarm(ctx context.Context, o options, subjects []subject, log *slog.L
 
 	out := map[string]warmResult{}
 	for _, s := range subjects {
-		if s.probe.path == "" {
+		if s.probe.method != http.MethodGet {
 			continue
 		}
 		var r warmResult
@@ -61,14 +63,21 @@ const warmup = 20
 func timeGateway(c *http.Client, url string, p probe, n int) ([]time.Duration, error) {
 	out := make([]time.Duration, 0, n)
 	for i := range warmup + n {
-		start := time.Now()
-		resp, err := c.Get(url)
+		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
 			return nil, err
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
+		if p.bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+p.bearer)
+		}
+		start := time.Now()
+		resp, err := c.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if err := p.check(resp.StatusCode); err != nil {
+		if err := p.check(resp.StatusCode, body); err != nil {
 			return nil, err
 		}
 		if i >= warmup {
@@ -91,7 +100,7 @@ func timeDirect(ctx context.Context, s subject, n int) ([]time.Duration, error) 
 		if err != nil {
 			return nil, err
 		}
-		if err := s.probe.check(res.Status); err != nil {
+		if err := s.probe.check(res.Status, res.Body); err != nil {
 			return nil, err
 		}
 		if i >= warmup {

@@ -34,7 +34,7 @@ func writeRoot(t *testing.T) string {
 	files := map[string]string{
 		"func.yaml": "schema_version: 20180708\nversion: 0.1.0\nruntime: docker\nmemory: 128\ntimeout: 30\n",
 		"go.work":   "go 1.26.0\n\nuse ./functions/hello\n",
-		"functions/hello/func.yaml": "schema_version: 20180708\nname: hello\nroutes:\n" +
+		"functions/hello/func.yaml": "schema_version: 20180708\nname: hello\nsmoke: {method: GET, path: /api/echo}\nroutes:\n" +
 			"  - {method: GET, path: /api/echo, scope: public}\n",
 	}
 	for name, data := range files {
