@@ -1,6 +1,9 @@
 package seed
 
-import "github.com/octo-drone-shop/serverless/shared/money"
+import (
+	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/money"
+)
 
 // product is one catalog entry of the demo data set.
 type product struct {
@@ -92,6 +95,20 @@ const (
 	ShopperUser       = "shopper"
 	ShopperPassword   = "OctoShopper!2026"
 )
+
+// AccountFor returns the seeded login a request of the given scope is made as (smoke requests, the
+// benchmarks): the shopper for customer, support for staff, admin for admin; "" for public.
+func AccountFor(scope manifest.Scope) string {
+	switch scope {
+	case manifest.Customer:
+		return ShopperUser
+	case manifest.Staff:
+		return SupportUser
+	case manifest.Admin:
+		return AdminUser
+	}
+	return ""
+}
 
 // user is a demo login; customer is the index into customers() or -1.
 type user struct {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/identity"
-	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
@@ -18,7 +17,6 @@ import (
 // does not work fails here first.
 func TestSmokeRequestsSucceedThroughTheGateway(t *testing.T) {
 	st := stacktest.Start(t, root, binDir, stacktest.Options{})
-	users := map[manifest.Scope]string{manifest.Customer: seed.ShopperUser, manifest.Staff: seed.SupportUser, manifest.Admin: seed.AdminUser}
 	for _, name := range st.Bundle.Names() {
 		fn, _ := st.Bundle.Function(name)
 		if fn.Smoke == nil {
@@ -42,7 +40,7 @@ func TestSmokeRequestsSucceedThroughTheGateway(t *testing.T) {
 				var id, customerID int64
 				var role string
 				if err := st.DB.QueryRowContext(t.Context(), "SELECT id, role, COALESCE(customer_id, 0) FROM users WHERE username = :1",
-					users[s.As]).Scan(&id, &role, &customerID); err != nil {
+					seed.AccountFor(s.As)).Scan(&id, &role, &customerID); err != nil {
 					t.Fatal(err)
 				}
 				tok, err := st.Issuer.Issue(identity.Grant{UserID: id, Scopes: identity.ScopesForRole(role), CustomerID: customerID})

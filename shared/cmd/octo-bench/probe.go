@@ -28,13 +28,6 @@ type probe struct {
 	authorizer         bool   // body is an authorizer input, and the answer must be active
 }
 
-// accounts are the seeded accounts smoke requests are made as, by scope.
-var accounts = map[manifest.Scope]string{
-	manifest.Customer: seed.ShopperUser,
-	manifest.Staff:    seed.SupportUser,
-	manifest.Admin:    seed.AdminUser,
-}
-
 // account is a seeded account and a token for it.
 type account struct {
 	principal string
@@ -66,7 +59,8 @@ func newProber(ctx context.Context, dbPath string) (*prober, error) {
 	}
 	defer db.Close()
 	p := &prober{accounts: map[manifest.Scope]account{}}
-	for scope, username := range accounts {
+	for _, scope := range []manifest.Scope{manifest.Customer, manifest.Staff, manifest.Admin} {
+		username := seed.AccountFor(scope)
 		var id, customerID int64
 		var role string
 		err := db.QueryRowContext(ctx, "SELECT id, role, COALESCE(customer_id, 0) FROM users WHERE username = ?", username).
