@@ -26,14 +26,13 @@ import (
 	_ "embed"
 	"log/slog"
 	"net/http"
-	"regexp"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/shape"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -49,8 +48,9 @@ func Declaration() (manifest.Function, error) { return manifest.Parse(declaratio
 // Lifetime is how long a cart lives without a change.
 const Lifetime = 7 * 24 * time.Hour
 
-// IDPattern is the shape of a cart id: 128 random bits as 32 lower-case hex characters.
-var IDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
+// ValidID reports whether id has the shape of a cart id: 128 random bits as 32 lower-case hex
+// characters.
+func ValidID(id string) bool { return shape.LowerHex(id, 32) }
 
 // Service serves the cart routes.
 type Service struct {

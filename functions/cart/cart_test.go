@@ -71,7 +71,7 @@ func (f fixture) product(t *testing.T, sku string) (id, stock int64) {
 func (f fixture) newCart(t *testing.T) string {
 	t.Helper()
 	status, c, _, _ := f.do(t, "POST", "/api/carts", "")
-	if status != http.StatusCreated || !IDPattern().MatchString(c.ID) || len(c.Items) != 0 {
+	if status != http.StatusCreated || !ValidID(c.ID) || len(c.Items) != 0 {
 		t.Fatalf("create = %d %+v", status, c)
 	}
 	return c.ID

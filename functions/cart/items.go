@@ -223,7 +223,7 @@ func errItemNotFound(op string) error {
 // cartID reads and checks the cart id of the path; a malformed id cannot exist (404).
 func cartID(r *http.Request) (string, error) {
 	id := r.PathValue("cart_id")
-	if !IDPattern().MatchString(id) {
+	if !ValidID(id) {
 		return "", errCartNotFound("cart.ID")
 	}
 	return id, nil

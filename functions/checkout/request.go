@@ -5,23 +5,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/commerce"
+	"github.com/octo-drone-shop/serverless/shared/shape"
 )
 
 // IdempotencyKeyHeader names the header that makes a checkout safe to retry.
 const IdempotencyKeyHeader = "Idempotency-Key"
-
-var (
-	idempotencyKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`) })
-	cartIDRE         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
-)
 
 // PaymentMethods are the accepted payment methods (payment is simulated).
 var PaymentMethods = []string{"bank_transfer", "card", "invoice", "paypal"}
@@ -56,7 +50,7 @@ func (r Request) normalize() (Request, error) {
 	r.ShippingAddress = strings.TrimSpace(r.ShippingAddress)
 	r.PaymentMethod = strings.TrimSpace(r.PaymentMethod)
 	switch {
-	case !cartIDRE().MatchString(r.CartID):
+	case !shape.LowerHex(r.CartID, 32):
 		return bad("cart_id must be the id POST /api/carts returned")
 	case !textOK(r.Customer.Name, 1, 200):
 		return bad("customer.name is required, at most 200 characters")
@@ -115,7 +109,7 @@ func idempotencyKey(h interface{ Get(string) string }) (string, error) {
 		return "", apperr.E("checkout.IdempotencyKey", apperr.Invalid, "the Idempotency-Key header is required").
 			WithCode("idempotency_key_required")
 	}
-	if !idempotencyKeyRE().MatchString(k) {
+	if !shape.Token(k, 8, 128) {
 		return "", apperr.E("checkout.IdempotencyKey", apperr.Invalid,
 			"Idempotency-Key must be 8 to 128 of A-Z a-z 0-9 . _ : -").WithCode("idempotency_key_invalid")
 	}

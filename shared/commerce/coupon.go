@@ -4,14 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/money"
+	"github.com/octo-drone-shop/serverless/shared/shape"
 )
 
 // Client-visible codes of coupon failures (all 422 unprocessable: the request is well formed but the
@@ -24,13 +23,10 @@ const (
 	CodeCouponNotYet    = "coupon_not_yet_valid"
 )
 
-// couponCodeRE is the shape of a coupon code once normalised: codes are stored upper case.
-var couponCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,63}$`) })
-
 // NormalizeCode trims and upper-cases a coupon code as typed by a shopper and checks its shape.
 func NormalizeCode(code string) (string, error) {
 	c := strings.ToUpper(strings.TrimSpace(code))
-	if !couponCodeRE().MatchString(c) {
+	if !shape.Code(c, 64) {
 		return "", apperr.E("commerce.NormalizeCode", apperr.Invalid,
 			"coupon_code must be 1 to 64 letters, digits, '-' or '_'")
 	}

@@ -12,11 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"strings"
-	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/octo-drone-shop/serverless/shared/shape"
 )
 
 // Scope is the access level a route requires. The authorizer's returned scopes are matched against it.
@@ -193,9 +193,7 @@ func Merge(defaults, f Function) Function {
 }
 
 var (
-	nameRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`) })
-	segmentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9._~-]+|\{[a-z][a-z_0-9]*\})$`) })
-	methods   = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true}
+	methods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true}
 )
 
 // Validate checks one merged declaration against Fn's schema and our route rules.
@@ -205,7 +203,7 @@ func (f Function) Validate() error {
 	if f.SchemaVersion != 20180708 {
 		bad("schema_version must be 20180708, got %d", f.SchemaVersion)
 	}
-	if !nameRE().MatchString(f.Name) {
+	if !shape.Name(f.Name, 63) {
 		bad("name %q must be lower-case letters, digits and dashes", f.Name)
 	}
 	if f.Runtime != "docker" {
@@ -273,7 +271,7 @@ func checkPath(p string) error {
 	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	params := map[string]bool{}
 	for _, s := range segs {
-		if !segmentRE().MatchString(s) {
+		if !shape.PathSegment(s) {
 			return fmt.Errorf("bad path segment %q", s)
 		}
 		if strings.HasPrefix(s, "{") {

@@ -9,15 +9,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/shape"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -39,10 +38,6 @@ type Config struct {
 // CORSOriginsEnv is the environment variable holding Config.CORSOrigins, comma-separated.
 const CORSOriginsEnv = "OCTO_CORS_ORIGINS"
 
-var originRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^https?://[a-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?$`)
-})
-
 // ConfigFromEnv reads OCTO_CORS_ORIGINS: comma-separated exact origins (scheme://host[:port], no
 // path), or "*" alone. Anything else is an error naming the bad entries.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -53,7 +48,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		switch {
 		case o == "":
 			continue
-		case o != "*" && !originRE().MatchString(o):
+		case o != "*" && !shape.Origin(o):
 			bad = append(bad, strconv.Quote(o))
 		}
 		cfg.CORSOrigins = append(cfg.CORSOrigins, o)
@@ -234,15 +229,13 @@ func (in inspector) Rejected(r *http.Request, err error) {
 	in.rq.guard.rec.record(r.Context(), in.rq.event(kind, payload, map[string]any{"reason": reason, "message": msg}))
 }
 
-var sessionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`) })
-
 // subject returns the product and the session (cart) a request concerns, when it names them: the
 // route's /products/{id} and {cart_id}, or the body's top-level product_id, session_id or cart_id.
 // Values of the wrong shape are ignored: they are the attacker's, not a session.
 func subject(r *http.Request, body any) (int64, string) {
 	var product int64
 	var session string
-	if id := r.PathValue("cart_id"); sessionRE().MatchString(id) {
+	if id := r.PathValue("cart_id"); shape.Token(id, 1, 128) {
 		session = id
 	}
 	if strings.Contains(r.Pattern, "/products/{id}") {
@@ -257,7 +250,7 @@ func subject(r *http.Request, body any) (int64, string) {
 		}
 	}
 	for _, key := range []string{"session_id", "cart_id"} {
-		if s, ok := obj[key].(string); ok && session == "" && sessionRE().MatchString(s) {
+		if s, ok := obj[key].(string); ok && session == "" && shape.Token(s, 1, 128) {
 			session = s
 		}
 	}
@@ -286,7 +279,7 @@ func Report(ctx context.Context, kind Kind, ev Event) {
 	if ev.ProductID > 0 {
 		e.productID = ev.ProductID
 	}
-	if sessionRE().MatchString(ev.Session) {
+	if shape.Token(ev.Session, 1, 128) {
 		e.session = ev.Session
 	}
 	rq.guard.rec.record(ctx, e)

@@ -11,10 +11,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"regexp"
-	"sync"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/shape"
 )
 
 // RequestIDHeader carries the request id in and out.
@@ -37,8 +36,6 @@ const (
 	ForwardedForHeader = "X-Forwarded-For"
 )
 
-var requestIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`) })
-
 // RequestID returns the request id stored by WithRequestID, or "".
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
@@ -50,7 +47,7 @@ func RequestID(ctx context.Context) string {
 func WithRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
-		if !requestIDRE().MatchString(id) {
+		if !shape.Token(id, 8, 128) {
 			id = NewID()
 		}
 		w.Header().Set(RequestIDHeader, id)
