@@ -55,6 +55,9 @@ type exchange struct {
 // returns the status it answered.
 func (g *Gateway) route(ex *exchange) int {
 	w, r := ex.w, ex.r
+	if r.URL.Path == OpenAPIPath {
+		return g.serveOpenAPI(w, r)
+	}
 	route, allow, kind := g.router.match(r)
 	preflight := false
 	if kind == matchWrongMethod && isPreflight(r) {

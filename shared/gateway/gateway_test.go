@@ -318,3 +318,46 @@ func TestDeadlineExceededIsGatewayTimeoutAndReplacesTheProcess(t *testing.T) {
 		return len(now) == 1 && now[0] != before[0] && !alive(before[0])
 	})
 }
+
+// The gateway serves the OpenAPI document of the declarations it routes by, naming itself as the
+// server; other methods on that path are 405.
+func TestServesTheOpenAPIDocumentOfItsRoutes(t *testing.T) {
+	env := newTestEnv(t, map[string]string{"hello": helloYAML})
+	g, base := env.start(t)
+
+	resp, body := do(t, "GET", base+OpenAPIPath, nil, "")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET %s = %d %s: %s", OpenAPIPath, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Servers []struct{ URL string }               `json:"servers"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OpenAPI == "" || len(doc.Servers) != 1 || doc.Servers[0].URL != base {
+		t.Fatalf("openapi %q, servers %+v; want the gateway %s", doc.OpenAPI, doc.Servers, base)
+	}
+	var got []string
+	for path, item := range doc.Paths {
+		for method := range item {
+			if method != "parameters" {
+				got = append(got, strings.ToUpper(method)+" "+path)
+			}
+		}
+	}
+	slices.Sort(got)
+	var want []string
+	for _, r := range g.bundle.Routes() {
+		want = append(want, r.Pattern())
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("documented %v, routed %v", got, want)
+	}
+
+	resp, body = do(t, "POST", base+OpenAPIPath, nil, "")
+	assertError(t, resp, body, http.StatusMethodNotAllowed, "method_not_allowed")
+}

@@ -1,9 +1,10 @@
 // Command octo is the operator's tool for the bundle: it migrates and seeds the database, prints the
-// route table and computes Oracle SQL_IDs.
+// route table and the OpenAPI document, and computes Oracle SQL_IDs.
 //
 //	octo migrate            apply pending migrations (OCTO_DB_DRIVER, OCTO_DB_DSN / Oracle settings)
 //	octo seed [--if-empty]  load the demo data set
 //	octo routes             print every route of the bundle with its function and scope
+//	octo openapi            print the bundle's OpenAPI 3.0 document (--server URL, repeatable)
 //	octo sqlid 'SQL'        print the SQL_ID Oracle will give the statement (-f FILE, or - for stdin)
 package main
 
@@ -37,6 +38,7 @@ func commands() map[string]command {
 		"migrate": {runMigrate, "apply pending schema migrations"},
 		"seed":    {runSeed, "load the demo data set into an empty database"},
 		"routes":  {runRoutes, "print the route table from the function declarations"},
+		"openapi": {runOpenAPI, "print the OpenAPI document built from the function declarations"},
 		"sqlid":   {runSQLID, "print the Oracle SQL_ID of a statement"},
 	}
 }
