@@ -40,6 +40,7 @@ type Env struct {
 	getenv  func(string) string
 	pool    *sql.DB
 	secrets *oracle.VaultSecrets // built on first use, once per container
+	signals *serve.Signals       // started by Run before Open; nil lets serve.Run start its own
 
 	// dbReady is closed when the database's first connection has been made and checked, with dbErr
 	// its outcome; see openDB.
@@ -226,7 +227,7 @@ func (e *Env) Serve(ctx context.Context, h http.Handler) error {
 			cancel()
 		}
 	}()
-	err := serve.Run(ctx, e.Handler(h), serve.Options{Getenv: e.getenv, Logger: e.Log})
+	err := serve.Run(ctx, e.Handler(h), serve.Options{Getenv: e.getenv, Logger: e.Log, Signals: e.signals})
 	if dbErr := e.WaitDB(context.Background()); dbErr != nil {
 		err = errors.Join(dbErr, err)
 	}

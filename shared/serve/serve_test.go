@@ -3,8 +3,11 @@ package serve
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestDetectRuntime(t *testing.T) {
@@ -70,5 +73,47 @@ func TestRunRefusesEnvironmentTheRuntimeLibraryCannotSee(t *testing.T) {
 				t.Fatalf("Run = %v, want an error mentioning %s", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// WatchSignals turns a real SIGTERM into cancellation once installed, and Stop is idempotent.
+func TestWatchSignalsCancelsOnSIGTERM(t *testing.T) {
+	s := WatchSignals(context.Background())
+	defer s.Stop()
+	<-s.installed
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("SIGTERM did not cancel")
+	}
+	s.Stop()
+	s.Stop()
+}
+
+// A Run handed Signals started earlier serves until they fire, then shuts down and returns nil.
+func TestRunStopsOnSignalsStartedBeforeIt(t *testing.T) {
+	for _, k := range []string{"FN_FORMAT", "FN_LISTENER", "AWS_LAMBDA_RUNTIME_API"} {
+		t.Setenv(k, "")
+	}
+	s := WatchSignals(context.Background())
+	env := map[string]string{"PORT": "0", "OCTO_HTTP_HOST": "127.0.0.1"}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), http.NotFoundHandler(), Options{Getenv: func(k string) string { return env[k] }, Signals: s})
+	}()
+	<-s.installed
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v, want nil after SIGTERM", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after SIGTERM")
 	}
 }
