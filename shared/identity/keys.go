@@ -30,7 +30,8 @@ const minRSABits = 2048
 type SigningKey struct {
 	id        string
 	algorithm string
-	private   crypto.Signer
+	public    crypto.PublicKey
+	jws       any // what go-jose signs with: a crypto.Signer, or a *deferredEd25519 (jose.OpaqueSigner)
 }
 
 // ID returns the key's kid: its RFC 7638 SHA-256 thumbprint, base64url.
@@ -41,7 +42,7 @@ func (k *SigningKey) Algorithm() string { return k.algorithm }
 
 // Public returns the key's verification half.
 func (k *SigningKey) Public() VerificationKey {
-	return VerificationKey{ID: k.id, Algorithm: k.algorithm, Key: k.private.Public()}
+	return VerificationKey{ID: k.id, Algorithm: k.algorithm, Key: k.public}
 }
 
 // VerificationKey is a public key a token may be signed with.
@@ -54,11 +55,29 @@ type VerificationKey struct {
 // ParseSigningKeyPEM reads an Ed25519 or RSA (>= 2048 bits) private key in PEM: PKCS#8
 // ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY"). The private key may be followed by its public half
 // ("PUBLIC KEY", see KeyPairPEM); the two must match.
+//
+// An Ed25519 key followed by its public half is not derived here but at its first signature (see
+// deferredEd25519), which is also when the two halves are compared; every other key is parsed and
+// checked at once.
 func ParseSigningKeyPEM(data []byte) (*SigningKey, error) {
 	const op = "identity.ParseSigningKeyPEM"
 	block, rest := pem.Decode(data)
 	if block == nil {
 		return nil, fmt.Errorf("%s: no PEM block found", op)
+	}
+	if pub := publicBlocks(rest); len(pub) > 0 && block.Type == "PRIVATE KEY" {
+		if seed, ok := ed25519Seed(block.Bytes); ok {
+			keys, err := ParsePublicKeysPEM(pub)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			pk, isEd := keys[0].Key.(ed25519.PublicKey)
+			if len(keys) != 1 || !isEd {
+				return nil, fmt.Errorf("%s: the PUBLIC KEY block is not the private key's public half", op)
+			}
+			d := newDeferredEd25519(seed, pk, keys[0].ID)
+			return &SigningKey{id: keys[0].ID, algorithm: EdDSA, public: pk, jws: d}, nil
+		}
 	}
 	var key any
 	var err error
@@ -94,7 +113,7 @@ func ParseSigningKeyPEM(data []byte) (*SigningKey, error) {
 			return nil, fmt.Errorf("%s: the PUBLIC KEY block is not the private key's public half", op)
 		}
 	}
-	return &SigningKey{id: kid, algorithm: alg, private: signer}, nil
+	return &SigningKey{id: kid, algorithm: alg, public: signer.Public(), jws: signer}, nil
 }
 
 // publicBlocks returns the "PUBLIC KEY" PEM blocks of data, re-encoded; nil when there are none.
@@ -213,7 +232,7 @@ func KeyPairPEM() ([]byte, error) {
 
 // PublicKeyPEM returns the key's public half in PKIX PEM, the form OCTO_TOKEN_PUBLIC_KEYS takes.
 func (k *SigningKey) PublicKeyPEM() ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(k.private.Public())
+	der, err := x509.MarshalPKIXPublicKey(k.public)
 	if err != nil {
 		return nil, fmt.Errorf("identity: marshal public key: %w", err)
 	}

@@ -2,6 +2,8 @@ package identity
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -159,15 +161,79 @@ func TestKeyPairVerifiersReadOnlyThePublicHalf(t *testing.T) {
 	if _, err := ParseSigningKeyPEM(broken); err == nil {
 		t.Fatal("signing with a broken private block worked")
 	}
-	// A public block that is not the private key's own is refused on the signing side.
+	// A public block that is not the private key's own is refused on the signing side: an Ed25519
+	// pair is derived and compared at its first signature (see deferredEd25519), which fails and
+	// keeps failing, so no token is ever signed with it.
 	other, err := KeyPairPEM()
 	if err != nil {
 		t.Fatal(err)
 	}
 	j := strings.Index(string(other), "-----BEGIN PUBLIC KEY-----")
 	mismatched := append(append([]byte{}, pair[:i]...), other[j:]...)
-	if _, err := ParseSigningKeyPEM(mismatched); err == nil || !strings.Contains(err.Error(), "public half") {
-		t.Fatalf("mismatched pair: err = %v", err)
+	key, err := ParseSigningKeyPEM(mismatched)
+	if err != nil {
+		t.Fatalf("mismatched pair refused before its first signature: %v", err)
+	}
+	iss, err := NewIssuer(key, IssuerOptions{Issuer: "octo", Audience: "octo-api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if tok, err := iss.Issue(Grant{UserID: 1, Scopes: []string{"customer"}}); err == nil || !strings.Contains(err.Error(), "public half") {
+			t.Fatalf("mismatched pair signed %q, err = %v", tok, err)
+		}
+	}
+}
+
+// A key pair's Ed25519 half is derived at the first signature, not when read, and signs tokens that
+// verify with the pair's public key under the pair's kid; its seed is still checked when read.
+func TestKeyPairSigningIsDeferredAndSound(t *testing.T) {
+	pair, err := KeyPairPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ParseSigningKeyPEM(pair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := key.jws.(*deferredEd25519)
+	if !ok {
+		t.Fatalf("a key pair is signed with %T, want the deferred Ed25519 signer", key.jws)
+	}
+	iss, err := NewIssuer(key, IssuerOptions{Issuer: "octo", Audience: "octo-api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue(Grant{UserID: 7, Scopes: []string{"customer"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier(VerifierOptions{Issuers: []TrustedIssuer{{Issuer: "octo", Audience: "octo-api",
+		Keys: StaticKeys{key.Public()}, Local: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := v.Verify(t.Context(), tok)
+	if err != nil || claims.Principal != "user:7" {
+		t.Fatalf("token of the deferred key: %+v, %v", claims, err)
+	}
+	if priv, err := d.private(); err != nil || !priv.Public().(ed25519.PublicKey).Equal(key.Public().Key) {
+		t.Fatalf("derived key %v, %v", priv, err)
+	}
+	// The same private key without its public block is parsed at once, to the same kid.
+	i := strings.Index(string(pair), "-----BEGIN PUBLIC KEY-----")
+	eager, err := ParseSigningKeyPEM(pair[:i])
+	if err != nil || eager.ID() != key.ID() {
+		t.Fatalf("private block alone: kid %v, %v; want %s", eager, err, key.ID())
+	}
+	if _, ok := eager.jws.(*deferredEd25519); ok {
+		t.Fatal("a private key without its public half was deferred")
+	}
+	// A malformed seed inside the pair is refused when read.
+	block, _ := pem.Decode(pair)
+	short := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: block.Bytes[:len(block.Bytes)-1]})
+	if _, err := ParseSigningKeyPEM(append(short, pair[i:]...)); err == nil {
+		t.Fatal("a truncated seed was accepted")
 	}
 }
 

@@ -65,7 +65,7 @@ func NewIssuer(key *SigningKey, opts IssuerOptions) (*Issuer, error) {
 		opts.Now = time.Now
 	}
 	signer, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: jose.SignatureAlgorithm(key.algorithm), Key: jose.JSONWebKey{Key: key.private, KeyID: key.id}},
+		jose.SigningKey{Algorithm: jose.SignatureAlgorithm(key.algorithm), Key: jose.JSONWebKey{Key: key.jws, KeyID: key.id}},
 		(&jose.SignerOptions{}).WithType(tokenType))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
