@@ -26,7 +26,7 @@ export OCTO_RIE := $(TOOLS)/aws-lambda-rie
 # of each cold start. Tests build with it too, so they exercise the binaries that ship.
 export GOFLAGS := $(strip $(GOFLAGS) -tags=lambda.norpc)
 
-.PHONY: all build run test vet lint fmt bench tools clean migrate seed routes
+.PHONY: all build run test vet lint fmt bench tools clean migrate seed routes generate
 
 all: build
 
@@ -34,7 +34,8 @@ all: build
 build: $(addprefix $(BIN)/,$(FUNCTIONS)) $(BIN)/octo $(BIN)/octo-gateway
 
 # Go's build cache decides what is stale, so these always ask it (FORCE) rather than trust mtimes.
-$(addprefix $(BIN)/,$(FUNCTIONS)): $(BIN)/%: FORCE
+# Function binaries compile their func.yaml in (declaration_gen.go), so generate runs first.
+$(addprefix $(BIN)/,$(FUNCTIONS)): $(BIN)/%: FORCE | generate
 	$(GO) build -o $@ ./functions/$*/cmd/$*
 
 $(BIN)/octo $(BIN)/octo-gateway: $(BIN)/%: FORCE
@@ -42,6 +43,11 @@ $(BIN)/octo $(BIN)/octo-gateway: $(BIN)/%: FORCE
 
 .PHONY: FORCE
 FORCE:
+
+## generate: compile every functions/<name>/func.yaml into its declaration_gen.go (make build does it;
+## commit the result: make test fails when a committed file is out of date)
+generate: $(BIN)/octo
+	$(BIN)/octo generate
 
 ## run: build, migrate and seed the embedded database under $(DATA_DIR), serve on :8080
 run: build

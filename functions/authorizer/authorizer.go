@@ -20,7 +20,6 @@ package authorizer
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"io"
@@ -38,14 +37,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "authorizer"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // Challenges sent as wwwAuthenticate (RFC 6750 section 3): without credentials no error code, with
 // bad ones invalid_token.
@@ -74,10 +70,7 @@ type Service struct {
 
 // New returns the authorizer's HTTP handler.
 func New(v Verifier, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{verifier: v, log: log}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{web.InvokePattern: s.authorize})
 }

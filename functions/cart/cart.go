@@ -23,7 +23,6 @@ package cart
 
 import (
 	"context"
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"time"
@@ -36,14 +35,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "cart"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // Lifetime is how long a cart lives without a change.
 const Lifetime = 7 * 24 * time.Hour
@@ -73,10 +69,7 @@ func WithMetrics(m Metrics) Option { return func(s *Service) { s.metrics = m } }
 
 // New returns the cart function's HTTP handler.
 func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, log: log, now: time.Now}
 	for _, o := range opts {
 		o(s)

@@ -20,7 +20,6 @@
 package catalog
 
 import (
-	_ "embed"
 	"log/slog"
 	"net/http"
 
@@ -30,14 +29,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "catalog"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // LowStock is the stock level at or under which a product is flagged low (the shop's rule).
 const LowStock = commerce.LowStock
@@ -51,10 +47,7 @@ type Service struct {
 
 // New returns the catalog function's HTTP handler.
 func New(store db.DBTX, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, log: log, lists: make(map[string]string, len(sorts))}
 	for name, o := range sorts {
 		s.lists[name] = listProductsSQL(o)

@@ -29,7 +29,6 @@ package leadcapture
 import (
 	"context"
 	"database/sql"
-	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -44,14 +43,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "lead-capture"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // Window is how long after its creation a lead absorbs repeat submissions.
 const Window = 30 * 24 * time.Hour
@@ -64,10 +60,7 @@ type Service struct {
 
 // New returns the lead-capture function's HTTP handler.
 func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{"POST /api/leads": s.capture})
 }

@@ -20,7 +20,6 @@
 package orders
 
 import (
-	_ "embed"
 	"log/slog"
 	"net/http"
 
@@ -29,14 +28,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "orders"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // TokenHeader carries the order token of GET /api/orders/{id}.
 const TokenHeader = "X-Order-Token"
@@ -49,10 +45,7 @@ type Service struct {
 
 // New returns the orders function's HTTP handler.
 func New(store db.DBTX, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, log: log}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
 		"GET /api/orders/{id}":         s.getByToken,

@@ -20,7 +20,6 @@
 package pageview
 
 import (
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -36,14 +35,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "page-view"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // MaxLoadTimeMS is the largest load time a page view may report.
 const MaxLoadTimeMS = 60000
@@ -79,10 +75,7 @@ type Service struct {
 
 // New returns the page-view function's HTTP handler.
 func New(store db.DBTX, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{"POST /api/page-views": s.record})
 }

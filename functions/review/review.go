@@ -31,7 +31,6 @@
 package review
 
 import (
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -43,14 +42,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "review"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // Service serves the review routes.
 type Service struct {
@@ -60,10 +56,7 @@ type Service struct {
 
 // New returns the review function's HTTP handler.
 func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
 		"GET /api/products/{id}/reviews":          s.list,

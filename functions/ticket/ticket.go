@@ -27,7 +27,6 @@
 package ticket
 
 import (
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,14 +38,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-//go:embed func.yaml
-var declaration []byte
-
 // Name is the function's name, as declared.
 const Name = "ticket"
 
-// Declaration returns the function's declaration (func.yaml).
-func Declaration() (manifest.Function, error) { return manifest.Parse(declaration) }
+// Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
+func Declaration() manifest.Function { return declared }
 
 // Service serves the ticket routes.
 type Service struct {
@@ -56,10 +52,7 @@ type Service struct {
 
 // New returns the ticket function's HTTP handler.
 func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
-	fn, err := Declaration()
-	if err != nil {
-		return nil, err
-	}
+	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
 		"POST /api/tickets":               s.create,

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -34,7 +35,7 @@ type Gateway struct {
 // (logging each cold start). It fails when a binary is missing or a function does not start.
 func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	cfg = cfg.withDefaults()
-	bundle, err := manifest.Load(cfg.Root)
+	bundle, err := funcyaml.Load(cfg.Root)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}

@@ -3,13 +3,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"sort"
-	"strings"
-
-	"golang.org/x/mod/modfile"
 )
 
 // Bundle is every function of the repository, declarations merged with the root defaults.
@@ -23,51 +17,6 @@ type Bundle struct {
 type BoundRoute struct {
 	Route
 	Function string
-}
-
-// Load reads root/func.yaml and every root/functions/*/func.yaml, merges and validates them, and
-// checks the bundle as a whole: each function's name equals its directory, go.work uses exactly the
-// function modules present, and no two routes of the bundle collide.
-func Load(root string) (*Bundle, error) {
-	data, err := os.ReadFile(filepath.Join(root, "func.yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("manifest: bundle defaults: %w", err)
-	}
-	defaults, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("manifest: root func.yaml: %w", err)
-	}
-	files, err := filepath.Glob(filepath.Join(root, "functions", "*", "func.yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("manifest: list functions: %w", err)
-	}
-	b := &Bundle{Root: root, Defaults: defaults}
-	var errs []error
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("manifest: %w", err)
-		}
-		f, err := Parse(data)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", file, err))
-			continue
-		}
-		f = Merge(defaults, f)
-		if dir := filepath.Base(filepath.Dir(file)); f.Name != dir {
-			errs = append(errs, fmt.Errorf("%s: name %q differs from its directory %q", file, f.Name, dir))
-		}
-		if err := f.Validate(); err != nil {
-			errs = append(errs, err)
-		}
-		b.Functions = append(b.Functions, f)
-	}
-	sort.Slice(b.Functions, func(i, j int) bool { return b.Functions[i].Name < b.Functions[j].Name })
-	errs = append(errs, b.checkRoutes(), b.checkWorkspace())
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("manifest: %w", err)
-	}
-	return b, nil
 }
 
 // Function returns the named function's declaration.
@@ -116,7 +65,9 @@ func (b *Bundle) Authorizer() string {
 	return ""
 }
 
-func (b *Bundle) checkRoutes() error {
+// CheckRoutes fails when two routes of the bundle collide (the same method on paths of the same
+// shape, see Shape) or more than one function declares itself the authorizer.
+func (b *Bundle) CheckRoutes() error {
 	var errs []error
 	owner := map[string]string{}
 	authorizers := 0
@@ -136,28 +87,4 @@ func (b *Bundle) checkRoutes() error {
 		errs = append(errs, fmt.Errorf("%d functions declare authorizer: true; at most one may", authorizers))
 	}
 	return errors.Join(errs...)
-}
-
-// checkWorkspace compares go.work's use directives under functions/ with the function directories.
-func (b *Bundle) checkWorkspace() error {
-	data, err := os.ReadFile(filepath.Join(b.Root, "go.work"))
-	if err != nil {
-		return fmt.Errorf("go.work: %w", err)
-	}
-	wf, err := modfile.ParseWork("go.work", data, nil)
-	if err != nil {
-		return fmt.Errorf("go.work: %w", err)
-	}
-	var used []string
-	for _, u := range wf.Use {
-		p := filepath.ToSlash(filepath.Clean(u.Path))
-		if rest, ok := strings.CutPrefix(p, "functions/"); ok {
-			used = append(used, rest)
-		}
-	}
-	sort.Strings(used)
-	if have := b.Names(); !slices.Equal(used, have) {
-		return fmt.Errorf("go.work uses functions %v but functions/ declares %v", used, have)
-	}
-	return nil
 }

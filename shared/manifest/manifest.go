@@ -1,20 +1,19 @@
-// Package manifest reads the function declarations: each function's func.yaml (a valid Fn
+// Package manifest is the model of the function declarations: each function's func.yaml (a valid Fn
 // schema_version 20180708 file with runtime docker) carries, besides the Fn keys, the function's
 // routes with their auth scope, and an optional schedule. The root func.yaml holds bundle-wide
-// defaults merged into every function's own file.
+// defaults merged into every function's own file. Package funcyaml reads the files; this package
+// imports no YAML parser, so function binaries, which use the declarations funcyaml compiles into
+// them, do not link one.
 //
 // These declarations are the single source of truth: the function's router (package web), the local
 // gateway, Terraform (through yamldecode), the route and OpenAPI checks and the tests all read them.
 package manifest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/octo-drone-shop/serverless/shared/shape"
 )
@@ -149,18 +148,6 @@ func (r Route) Limit() int64 {
 		return r.BodyLimit
 	}
 	return DefaultBodyLimit
-}
-
-// Parse reads one func.yaml strictly (unknown keys are an error, so a typo cannot silently drop a
-// route) and validates it. Defaults are not applied; see Merge.
-func Parse(data []byte) (Function, error) {
-	var f Function
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return Function{}, fmt.Errorf("manifest: parse: %w", err)
-	}
-	return f, nil
 }
 
 // Merge applies the bundle defaults to f: every zero field takes the default's value, and config maps

@@ -9,12 +9,13 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 )
 
 func loadBundle(t *testing.T) *manifest.Bundle {
 	t.Helper()
-	b, err := manifest.Load("../..")
+	b, err := funcyaml.Load("../..")
 	if err != nil {
 		t.Fatal(err)
 	}

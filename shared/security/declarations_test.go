@@ -3,6 +3,7 @@ package security_test
 import (
 	"testing"
 
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 )
 
@@ -11,7 +12,7 @@ import (
 // client IP. Without it a script could create carts, orders, reviews or leads as fast as the
 // functions answer.
 func TestPublicWritesAreRateLimited(t *testing.T) {
-	bundle, err := manifest.Load("../..")
+	bundle, err := funcyaml.Load("../..")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
@@ -38,7 +39,7 @@ func Main(m *testing.M, root string, binDir *string) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	bundle, err := manifest.Load(root)
+	bundle, err := funcyaml.Load(root)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -130,7 +131,7 @@ func Start(t testing.TB, root, binDir string, opts Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := manifest.Load(root)
+	bundle, err := funcyaml.Load(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
-	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 )
 
 // tfFunction is one element of local.functions as Terraform evaluates it.
@@ -73,7 +73,7 @@ func terraformView(t *testing.T, root string) (map[string]tfFunction, []tfRoute,
 // compareWithManifest fails t wherever Terraform's view of the bundle differs from manifest.Load's.
 func compareWithManifest(t *testing.T, root string) {
 	t.Helper()
-	bundle, err := manifest.Load(root)
+	bundle, err := funcyaml.Load(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
-	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 )
 
 func parseTerraform(t *testing.T, dir string) map[string]*hclsyntax.Body {
@@ -135,7 +135,7 @@ func TestTerraformIteratesDeclarations(t *testing.T) {
 		}
 	}
 
-	bundle, err := manifest.Load(root)
+	bundle, err := funcyaml.Load(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,9 +29,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 func main() {
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.runs < 1 || o.requests < 1 {
 		return errors.New("-runs and -requests must be positive")
 	}
-	bundle, err := manifest.Load(o.root)
+	bundle, err := funcyaml.Load(o.root)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@
 //	octo seed [--if-empty]  load the demo data set
 //	octo routes             print every route of the bundle with its function and scope
 //	octo openapi            print the bundle's OpenAPI 3.0 document (--server URL, repeatable)
+//	octo generate [--check] compile each functions/<name>/func.yaml into its declaration_gen.go
 //	octo sqlid 'SQL'        print the SQL_ID Oracle will give the statement (-f FILE, or - for stdin)
 package main
 
@@ -35,11 +36,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"migrate": {runMigrate, "apply pending schema migrations"},
-		"seed":    {runSeed, "load the demo data set into an empty database"},
-		"routes":  {runRoutes, "print the route table from the function declarations"},
-		"openapi": {runOpenAPI, "print the OpenAPI document built from the function declarations"},
-		"sqlid":   {runSQLID, "print the Oracle SQL_ID of a statement"},
+		"migrate":  {runMigrate, "apply pending schema migrations"},
+		"seed":     {runSeed, "load the demo data set into an empty database"},
+		"routes":   {runRoutes, "print the route table from the function declarations"},
+		"openapi":  {runOpenAPI, "print the OpenAPI document built from the function declarations"},
+		"generate": {runGenerate, "compile each function's func.yaml into its declaration_gen.go"},
+		"sqlid":    {runSQLID, "print the Oracle SQL_ID of a statement"},
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/openapi"
 )
 
@@ -37,7 +37,7 @@ func runOpenAPI(_ context.Context, env commandEnv, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: openapi takes no arguments", errUsage)
 	}
-	b, err := manifest.Load(*root)
+	b, err := funcyaml.Load(*root)
 	if err != nil {
 		return err
 	}

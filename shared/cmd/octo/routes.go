@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 )
 
 // runRoutes prints the bundle's route table, read from the function declarations.
@@ -17,7 +17,7 @@ func runRoutes(_ context.Context, env commandEnv, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	b, err := manifest.Load(*root)
+	b, err := funcyaml.Load(*root)
 	if err != nil {
 		return err
 	}

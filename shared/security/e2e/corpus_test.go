@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 )
 
@@ -210,7 +211,7 @@ var staffWrites = map[string]sample{}
 // TestStaffWritesAreAudited sends every staff or admin write the bundle declares with an admin token
 // and a known trace id: each must succeed and leave an audit_logs row with that trace id.
 func TestStaffWritesAreAudited(t *testing.T) {
-	bundle, err := manifest.Load(root)
+	bundle, err := funcyaml.Load(root)
 	if err != nil {
 		t.Fatal(err)
 	}
