@@ -226,3 +226,23 @@ func main() { _ = json.NewEncoder(os.Stdout).Encode(declared) }
 		}
 	}
 }
+
+// CheckCompiled, which every function's generated test calls, tells a current declaration from a
+// stale one.
+func TestCheckCompiled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "func.yaml")
+	if err := os.WriteFile(path, []byte(validFn), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse([]byte(validFn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckCompiled(path, f); err != nil {
+		t.Fatalf("current declaration: %v", err)
+	}
+	f.Routes[1].BodyLimit = 8192
+	if err := CheckCompiled(path, f); err == nil || !strings.Contains(err.Error(), "make generate") {
+		t.Fatalf("stale declaration: err = %v", err)
+	}
+}
