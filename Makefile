@@ -21,10 +21,15 @@ RIE_VERSION         := v0.0.0-20261030222936-bef5c4ba774d
 
 export OCTO_RIE := $(TOOLS)/aws-lambda-rie
 
-# lambda.norpc drops aws-lambda-go's legacy net/rpc mode (Go 1.x runtime), which the provided.al2023
-# runtime never uses: net/rpc, encoding/gob and html/template leave every binary, and with them part
-# of each cold start. Tests build with it too, so they exercise the binaries that ship.
-export GOFLAGS := $(strip $(GOFLAGS) -tags=lambda.norpc)
+# Build tags of every binary, tests included so they exercise the binaries that ship; every function's
+# Dockerfile builds with the same (a tfcheck test compares them with this line):
+# - lambda.norpc drops aws-lambda-go's legacy net/rpc mode (Go 1.x runtime), which the provided.al2023
+#   runtime never uses: net/rpc and encoding/gob leave every binary, and with them part of each cold start;
+# - grpcnotrace drops gRPC's golang.org/x/net/trace (with text/template and html/template): gRPC is
+#   linked only because the OTLP/HTTP exporters' packages reference it, and never runs. 6 MB less per
+#   function binary.
+BUILD_TAGS := lambda.norpc,grpcnotrace
+export GOFLAGS := $(strip $(GOFLAGS) -tags=$(BUILD_TAGS))
 
 .PHONY: all build run test vet lint fmt bench tools clean migrate seed routes generate
 

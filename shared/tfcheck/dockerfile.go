@@ -17,6 +17,7 @@ var (
 	goImageRE    = regexp.MustCompile(`^(docker\.io/(library/)?)?golang:1\.26(\.\d+)?(-[a-z0-9]+)?(@sha256:[0-9a-f]{64})?$`)
 	argRefRE     = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 	cgoEnvRE     = regexp.MustCompile(`(^|\s)CGO_ENABLED=1(\s|$)`)
+	tagsRE       = regexp.MustCompile(`-tags[= ]([A-Za-z0-9_.,]+)`)
 )
 
 type instruction struct {
@@ -35,8 +36,10 @@ type stage struct {
 // a build stage FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and
 // only functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>; a final stage FROM oraclelinux:9-slim
 // with Oracle Instant Client 23ai basiclite, running as uid 1000 with the binary as its exec-form
-// ENTRYPOINT. It returns one message per violation; none means the structure is right.
-func CheckDockerfile(fn string, src []byte) []string {
+// ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS), so the image
+// ships the binary the tests exercised. It returns one message per violation; none means the
+// structure is right.
+func CheckDockerfile(fn string, src []byte, tags string) []string {
 	stages, globalArgs := parseDockerfile(src)
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -70,15 +73,16 @@ func CheckDockerfile(fn string, src []byte) []string {
 	if !buildImageRE.MatchString(build.image) {
 		bad("build stage must be FROM oraclelinux:9, is FROM %s", build.image)
 	}
-	problems = append(problems, checkBuildStage(fn, build, stages, binary)...)
+	problems = append(problems, checkBuildStage(fn, build, stages, binary, tags)...)
 	problems = append(problems, checkRunStage(fn, final, binary, dest)...)
 	return problems
 }
 
-func checkBuildStage(fn string, build *stage, stages []*stage, binary string) []string {
+func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags string) []string {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	var hasGo, cgo, built bool
+	var usedTags []string
 	copied := map[string]bool{}
 	pkg := "./functions/" + fn + "/cmd/" + fn
 	for _, in := range build.instrs {
@@ -109,7 +113,9 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary string) []
 			if cgoEnvRE.MatchString(in.args) {
 				cgo = true
 			}
+			usedTags = append(usedTags, tagArgs(in.args)...)
 		case "RUN":
+			usedTags = append(usedTags, tagArgs(in.args)...)
 			if strings.Contains(in.args, "CGO_ENABLED=1") {
 				cgo = true
 			}
@@ -134,6 +140,9 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary string) []
 	}
 	if !built {
 		bad("build stage must RUN go build -o %s %s", binary, pkg)
+	}
+	if len(usedTags) != 1 || usedTags[0] != tags {
+		bad("build stage must build with -tags=%s (the Makefile's BUILD_TAGS) exactly once, has %q", tags, usedTags)
 	}
 	return problems
 }
@@ -178,6 +187,15 @@ func checkRunStage(fn string, final *stage, binary, dest string) []string {
 
 // parseDockerfile splits src into stages of instructions, joining continuation lines and dropping
 // comments. It returns the global ARG defaults (those before the first FROM) too.
+// tagArgs returns the values of the -tags flags in s (a RUN command or an ENV such as GOFLAGS).
+func tagArgs(s string) []string {
+	var out []string
+	for _, m := range tagsRE.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
 func parseDockerfile(src []byte) ([]*stage, map[string]string) {
 	var stages []*stage
 	args := map[string]string{}

@@ -15,6 +15,7 @@ func TestEveryFunctionHasADockerfile(t *testing.T) {
 	if err != nil || len(decls) == 0 {
 		t.Fatalf("no function declarations: %v", err)
 	}
+	tags := makefileBuildTags(t, root)
 	for _, decl := range decls {
 		dir := filepath.Dir(decl)
 		fn := filepath.Base(dir)
@@ -23,11 +24,27 @@ func TestEveryFunctionHasADockerfile(t *testing.T) {
 			if err != nil {
 				t.Fatalf("function %s has no Dockerfile: %v", fn, err)
 			}
-			for _, p := range CheckDockerfile(fn, src) {
+			for _, p := range CheckDockerfile(fn, src, tags) {
 				t.Error(p)
 			}
 		})
 	}
+}
+
+// makefileBuildTags reads BUILD_TAGS, the build tags of every binary, from the Makefile.
+func makefileBuildTags(t *testing.T, root string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(line, "BUILD_TAGS := "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatal("the Makefile sets no BUILD_TAGS")
+	return ""
 }
 
 func TestCheckDockerfile(t *testing.T) {
@@ -55,6 +72,8 @@ func TestCheckDockerfile(t *testing.T) {
 		{name: "missing go.work fails", old: "COPY go.work go.work.sum ./", new: "COPY go.work.sum ./", want: "must COPY go.work"},
 		{name: "shell-form entrypoint fails", old: `ENTRYPOINT ["/function/demo"]`, new: "ENTRYPOINT /function/demo", want: "exec form"},
 		{name: "entrypoint other than the binary fails", old: `ENTRYPOINT ["/function/demo"]`, new: `ENTRYPOINT ["/bin/sh"]`, want: "ENTRYPOINT must start the function binary"},
+		{name: "missing build tags fail", old: ` -tags=lambda.norpc,grpcnotrace"`, new: `"`, want: "must build with -tags=lambda.norpc,grpcnotrace"},
+		{name: "other build tags fail", old: "-tags=lambda.norpc,grpcnotrace", new: "-tags=lambda.norpc", want: "must build with -tags=lambda.norpc,grpcnotrace"},
 		{name: "single stage fails", old: "FROM container-registry.oracle.com/os/oraclelinux:9-slim\n", new: "", want: "COPY --from=<build stage>"},
 	}
 	for _, tt := range tests {
@@ -66,7 +85,7 @@ func TestCheckDockerfile(t *testing.T) {
 				}
 				src = strings.Replace(src, tt.old, tt.new, 1)
 			}
-			problems := CheckDockerfile("demo", []byte(src))
+			problems := CheckDockerfile("demo", []byte(src), "lambda.norpc,grpcnotrace")
 			if tt.want == "" {
 				if len(problems) > 0 {
 					t.Fatalf("unexpected problems: %q", problems)

@@ -14,7 +14,7 @@ RUN dnf install -y gcc && dnf clean all
 COPY --from=go /usr/local/go /usr/local/go
 ENV PATH=/usr/local/go/bin:$PATH \
     CGO_ENABLED=1 \
-    GOFLAGS=-trimpath
+    GOFLAGS="-trimpath -tags=lambda.norpc,grpcnotrace"
 WORKDIR /src
 COPY go.work go.work.sum ./
 COPY shared/ shared/
