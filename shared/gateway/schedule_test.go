@@ -28,6 +28,10 @@ func TestSchedulesInvokeWithAPlainPostOfTheBody(t *testing.T) {
 	if string(got) != `{"rollup":"hourly"}` {
 		t.Errorf("scheduled body = %s, want the declared body", got)
 	}
+	// The function writes the file before it answers and the gateway logs after the answer: wait.
+	waitFor(t, 5*time.Second, "the scheduled invocation's log line", func() bool {
+		return len(env.logLines(t, "scheduled invocation")) > 0
+	})
 	if n := len(env.logLines(t, "scheduled invocation")); n != 1 {
 		t.Errorf("%d scheduled invocation log lines, want 1", n)
 	}
