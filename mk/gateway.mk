@@ -3,16 +3,16 @@
 #
 #   make bench-spine                     cold starts vs an fdk-go hello-world, warm latency through the
 #                                        local gateway vs direct on the socket -> bench/results/spine.{md,json}
-#   make bench-spine BENCH_RUNS=61 BENCH_ARGS=-strict   more runs; fail when a function is over 2x
+#   make bench-spine BENCH_RUNS=101 BENCH_ARGS=-strict  more runs; fail when a function is over 2x
 #
-# 31 cold starts per subject by default: on this 2-core VM one cold start varies from 0.6x to 1.5x of
+# 61 cold starts per subject by default: on this 2-core VM one cold start varies from 0.6x to 1.5x of
 # its median, and with 7 runs the medians (and the ratios to hello-world) moved by 15% between runs.
 #
 # The benchmark gets a freshly migrated and seeded database of its own, so it never touches .octo/.
 
 BENCH_DATA_DIR ?= $(ROOT)/.cache/bench-data
 BENCH_OUT      ?= $(ROOT)/bench/results
-BENCH_RUNS     ?= 31
+BENCH_RUNS     ?= 61
 BENCH_REQUESTS ?= 300
 BENCH_ARGS     ?=
 

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.dataDir, "data-dir", ".octo", "directory of the migrated and seeded octo.db")
 	fs.StringVar(&o.hello, "hello", "bin/fdkhello", "the fdk-go hello-world binary (go build ./shared/internal/fdkhello)")
 	fs.StringVar(&o.out, "out", "bench/results", "directory for spine.md and spine.json")
-	fs.IntVar(&o.runs, "runs", 31, "cold starts per subject")
+	fs.IntVar(&o.runs, "runs", 61, "cold starts per subject")
 	fs.IntVar(&o.requests, "requests", 300, "warm requests per function and path")
 	fs.BoolVar(&o.strict, "strict", false, "exit 1 when a function's cold start exceeds 2x hello-world's")
 	if err := fs.Parse(args); err != nil {
