@@ -47,12 +47,6 @@ WHERE o.customer_id = (SELECT u.customer_id FROM users u WHERE u.id = :1 AND u.i
 ORDER BY o.created_at DESC, o.id DESC
 FETCH FIRST :6 ROWS ONLY`
 
-// listCursor is the position after the last order of a page.
-type listCursor struct {
-	At time.Time `json:"t"`
-	ID int64     `json:"i"`
-}
-
 func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	const op = "orders.List"
 	p, err := identity.FromRequest(r)
@@ -63,16 +57,9 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.E(op, apperr.Invalid, "malformed query string")
 	}
-	limit, err := web.Limit(op, q, defaultLimit, maxLimit)
+	req, err := web.ParseNewestFirst(op, q, defaultLimit, maxLimit)
 	if err != nil {
 		return err
-	}
-	first, after := 1, listCursor{}
-	if v := q.Get("cursor"); v != "" {
-		if err := web.DecodeCursor(op, v, &after, func() bool { return after.ID >= 1 && !after.At.IsZero() }); err != nil {
-			return err
-		}
-		first = 0
 	}
 	page := Page{Items: []Summary{}}
 	w.Header().Set("Cache-Control", "no-store")
@@ -80,11 +67,8 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		web.JSON(w, http.StatusOK, page)
 		return nil
 	}
-	var at any
-	if first == 0 {
-		at = after.At
-	}
-	err = each(r.Context(), s.db, listSQL, []any{p.UserID, first, at, at, after.ID, limit + 1}, func(scan func(...any) error) error {
+	first, at, afterID := req.Keyset()
+	err = each(r.Context(), s.db, listSQL, []any{p.UserID, first, at, at, afterID, req.Limit + 1}, func(scan func(...any) error) error {
 		var (
 			o        Summary
 			tracking sql.NullString
@@ -101,14 +85,9 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		next, err := web.EncodeCursor(listCursor{At: last.CreatedAt, ID: last.ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		page.NextCursor = &next
+	page.Items, page.NextCursor, err = web.Next(req, page.Items, func(o Summary) (time.Time, int64) { return o.CreatedAt, o.ID })
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	web.JSON(w, http.StatusOK, page)
 	return nil

@@ -55,12 +55,6 @@ ORDER BY id
 FETCH FIRST :3 ROWS ONLY`
 )
 
-// cursor is the position after the last ticket of a page.
-type cursor struct {
-	At time.Time `json:"t"`
-	ID int64     `json:"i"`
-}
-
 func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	const op = "ticket.List"
 	p, err := identity.FromRequest(r)
@@ -71,16 +65,9 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.E(op, apperr.Invalid, "malformed query string")
 	}
-	limit, err := intParam(op, q, "limit", defaultLimit, maxLimit)
+	req, err := web.ParseNewestFirst(op, q, defaultLimit, maxLimit)
 	if err != nil {
 		return err
-	}
-	first, after := 1, cursor{}
-	if v := q.Get("cursor"); v != "" {
-		if err := web.DecodeCursor(op, v, &after, func() bool { return after.ID >= 1 && !after.At.IsZero() }); err != nil {
-			return err
-		}
-		first = 0
 	}
 	page := Page{Items: []Ticket{}}
 	w.Header().Set("Cache-Control", "no-store")
@@ -88,11 +75,8 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		web.JSON(w, http.StatusOK, page)
 		return nil
 	}
-	var at any
-	if first == 0 {
-		at = after.At
-	}
-	rows, err := s.db.QueryContext(r.Context(), listSQL, p.UserID, first, at, at, after.ID, limit+1)
+	first, at, afterID := req.Keyset()
+	rows, err := s.db.QueryContext(r.Context(), listSQL, p.UserID, first, at, at, afterID, req.Limit+1)
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
@@ -107,14 +91,9 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err := rows.Err(); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		next, err := web.EncodeCursor(cursor{At: last.UpdatedAt, ID: last.ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		page.NextCursor = &next
+	page.Items, page.NextCursor, err = web.Next(req, page.Items, func(t Ticket) (time.Time, int64) { return t.UpdatedAt, t.ID })
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	web.JSON(w, http.StatusOK, page)
 	return nil
@@ -134,7 +113,7 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.E(op, apperr.Invalid, "malformed query string")
 	}
-	limit, err := intParam(op, q, "limit", defaultMessages, maxMessages)
+	limit, err := web.Limit(op, q, defaultMessages, maxMessages)
 	if err != nil {
 		return err
 	}
@@ -212,17 +191,4 @@ func scanTicket(scan func(...any) error) (Ticket, error) {
 		t.ClosedAt = &closedAt.Time
 	}
 	return t, nil
-}
-
-// intParam reads an optional integer query parameter within 1..most.
-func intParam(op string, q url.Values, name string, def, most int) (int, error) {
-	v := q.Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > most {
-		return 0, apperr.E(op, apperr.Invalid, name+" must be an integer from 1 to "+strconv.Itoa(most))
-	}
-	return n, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -82,4 +83,60 @@ func mustCursor(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// ParseNewestFirst, Keyset and Next together page a list newest first without gaps or repeats, and
+// refuse limits and cursors the API did not hand out.
+func TestNewestFirstPaging(t *testing.T) {
+	type row struct {
+		at time.Time
+		id int64
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var all []row // newest first; ids 7 and 6 share a timestamp
+	for id := int64(9); id >= 1; id-- {
+		at := base.Add(time.Duration(id) * time.Minute)
+		if id == 6 {
+			at = base.Add(7 * time.Minute)
+		}
+		all = append(all, row{at, id})
+	}
+	key := func(r row) (time.Time, int64) { return r.at, r.id }
+	var seen []int64
+	q := url.Values{"limit": {"4"}}
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+		req, err := ParseNewestFirst("test", q, 20, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, at, id := req.Keyset()
+		var fetched []row // what (:first = 1 OR t < :at OR (t = :at AND id < :id)) LIMIT limit+1 returns
+		for _, r := range all {
+			if len(fetched) <= req.Limit && (first == 1 || r.at.Before(at.(time.Time)) || r.at.Equal(at.(time.Time)) && r.id < id) {
+				fetched = append(fetched, r)
+			}
+		}
+		page, next, err := Next(req, fetched, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page {
+			seen = append(seen, r.id)
+		}
+		if next == nil {
+			break
+		}
+		q.Set("cursor", *next)
+	}
+	if fmt.Sprint(seen) != "[9 8 7 6 5 4 3 2 1]" {
+		t.Fatalf("paged %v, want every row once, newest first", seen)
+	}
+	for _, bad := range []url.Values{{"limit": {"0"}}, {"limit": {"101"}}, {"cursor": {"not-a-cursor"}}, {"cursor": {"e30"}}} {
+		if _, err := ParseNewestFirst("test", bad, 20, 100); err == nil {
+			t.Errorf("ParseNewestFirst(%v) accepted", bad)
+		}
+	}
 }
