@@ -6,14 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"path/filepath"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
@@ -40,35 +35,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.requests < 10 || o.instances < 1 {
 		return errors.New("-requests must be at least 10 and -instances at least 1")
 	}
-	dbPath, err := gateway.DatabasePath(o.dataDir)
-	if err != nil {
-		return err
-	}
-	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: dbPath})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-
-	env, err := loadgen.FunctionEnv()
-	if err != nil {
-		return err
-	}
 	stmts := newStatementLog()
-	g, err := gateway.New(ctx, gateway.Config{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir, Env: env,
-		MaxInstances: o.instances, QueueTimeout: time.Minute, Logger: slog.New(slog.DiscardHandler), FunctionOutput: stmts})
+	st, err := loadgen.StartStack(ctx, loadgen.StackOptions{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir,
+		Instances: o.instances, FunctionOutput: stmts})
 	if err != nil {
 		return err
 	}
-	defer g.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	b := &bench{base: "http://" + ln.Addr().String(), store: store, stmts: stmts, shoppers: loadgen.DistinctClients(1, 2*time.Minute)}
+	defer st.Close()
+	b := &bench{base: st.URL, store: st.Store, stmts: stmts, shoppers: loadgen.DistinctClients(1, 2*time.Minute)}
 
 	rep := report{Requests: o.requests, Instances: o.instances}
 	fmt.Fprintln(stderr, "catalog list ...")

@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -18,7 +16,6 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
@@ -52,34 +49,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.requests < 10 || o.instances < 1 {
 		return errors.New("-requests must be at least 10 and -instances at least 1")
 	}
-	dbPath, err := gateway.DatabasePath(o.dataDir)
+	st, err := loadgen.StartStack(ctx, loadgen.StackOptions{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir,
+		Instances: o.instances, FunctionOutput: io.Discard})
 	if err != nil {
 		return err
 	}
-	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: dbPath})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	env, err := loadgen.FunctionEnv()
-	if err != nil {
-		return err
-	}
-	g, err := gateway.New(ctx, gateway.Config{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir, Env: env,
-		MaxInstances: o.instances, QueueTimeout: time.Minute, Logger: slog.New(slog.DiscardHandler), FunctionOutput: io.Discard})
-	if err != nil {
-		return err
-	}
-	defer g.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer st.Close()
 
-	b := &bench{url: "http://" + ln.Addr().String() + "/api/page-views", store: store, visitors: loadgen.DistinctClients(2, time.Minute)}
+	b := &bench{url: st.URL + "/api/page-views", store: st.Store, visitors: loadgen.DistinctClients(2, time.Minute)}
 	rep := report{Requests: o.requests, Instances: o.instances}
 	for _, c := range o.clients {
 		fmt.Fprintf(stderr, "page views at %d clients ...\n", c)

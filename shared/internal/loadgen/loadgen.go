@@ -5,6 +5,9 @@ package loadgen
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 )
 
@@ -68,3 +73,58 @@ func FunctionEnv() ([]string, error) {
 	}
 	return append(env, "OCTO_TOKEN_SIGNING_KEY="+string(key)), nil
 }
+
+// StackOptions says which bundle a load benchmark starts and how far it may scale.
+type StackOptions struct {
+	Root, BinDir, DataDir string
+	Instances             int       // function processes per function (the gateway's scale-out cap)
+	FunctionOutput        io.Writer // the function processes' stdout and stderr
+}
+
+// Stack is the local stack a load benchmark drives: the prepared database, opened through the data
+// layer for the benchmark's own checks, and the local gateway serving on a loopback port.
+type Stack struct {
+	Store *db.DB
+	URL   string // the gateway's base URL, e.g. http://127.0.0.1:41234
+	close func()
+}
+
+// StartStack opens the database under o.DataDir and starts the gateway in front of every function,
+// with the benchmarked functions' environment (FunctionEnv).
+func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
+	dbPath, err := gateway.DatabasePath(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: dbPath})
+	if err != nil {
+		return nil, err
+	}
+	env, err := FunctionEnv()
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	g, err := gateway.New(ctx, gateway.Config{Root: o.Root, BinDir: o.BinDir, DataDir: o.DataDir, Env: env,
+		MaxInstances: o.Instances, QueueTimeout: time.Minute, Logger: slog.New(slog.DiscardHandler), FunctionOutput: o.FunctionOutput})
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		g.Close()
+		_ = store.Close()
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &Stack{Store: store, URL: "http://" + ln.Addr().String(), close: func() {
+		_ = srv.Close()
+		g.Close()
+		_ = store.Close()
+	}}, nil
+}
+
+// Close stops the gateway and its functions and closes the database.
+func (s *Stack) Close() { s.close() }
