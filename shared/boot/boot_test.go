@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,5 +76,42 @@ func TestFailedFirstConnectionStopsTheFunction(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve kept serving with a failed database")
+	}
+}
+
+// On Oracle the pool is configured at Open (wallet, alias, password) and its first session is made
+// in the background like SQLite's: without Instant Client, Open succeeds, a request gets 503 without
+// detail, and the cause Serve stops with names DPI-1047 and what to install.
+func TestOracleWithoutInstantClientFailsClearly(t *testing.T) {
+	dirs := append(filepath.SplitList(os.Getenv("LD_LIBRARY_PATH")), "/usr/lib/oracle/*/client64/lib", "/opt/oracle/instantclient*", "/usr/lib/x86_64-linux-gnu")
+	for _, d := range dirs {
+		if m, _ := filepath.Glob(filepath.Join(d, "libclntsh.so*")); len(m) > 0 {
+			t.Skipf("Instant Client present (%s)", m[0])
+		}
+	}
+	wallet := t.TempDir()
+	tns := "octodb_tp = (description=(address=(protocol=tcps)(port=1522)(host=adb.invalid))(connect_data=(service_name=x_octodb_tp.adb.oraclecloud.com)))\n"
+	if err := os.WriteFile(filepath.Join(wallet, "tnsnames.ora"), []byte(tns), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"OCTO_DB_DRIVER": "oracle", "OCTO_DB_DSN": "octodb_tp", "OCTO_DB_USER": "octo",
+		"OCTO_DB_PASSWORD": "pw-not-in-errors", "OCTO_DB_WALLET_DIR": wallet, "PORT": "0", "OCTO_HTTP_HOST": "127.0.0.1"}
+	e, err := Open(t.Context(), "probe", env(vars), Options{LogOutput: io.Discard})
+	if err != nil {
+		t.Fatalf("Open must not wait for the first session: %v", err)
+	}
+	rec := httptest.NewRecorder()
+	e.Handler(probe(e)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusServiceUnavailable || strings.Contains(rec.Body.String(), "DPI") {
+		t.Fatalf("status %d body %s, want 503 without the cause", rec.Code, rec.Body)
+	}
+	err = e.Serve(context.Background(), probe(e))
+	for _, want := range []string{"boot: database", "DPI-1047", "oracle-instantclient", "octodb_tp"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Serve returned %v, want it to name %q", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "pw-not-in-errors") {
+		t.Errorf("the error leaks the password: %v", err)
 	}
 }

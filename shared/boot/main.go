@@ -15,18 +15,16 @@ type BuildFunc func(e *Env) (http.Handler, error)
 // Run opens the Env of the function named name, builds its handler and serves it until ctx ends.
 // Tests call it with their own getenv to drive the real wiring.
 func Run(ctx context.Context, name string, getenv func(string) string, build BuildFunc, opts Options) error {
-	// Signal handling is installed first, in the background, so that it overlaps the cold start
-	// (see serve.WatchSignals); Lambda gets none, as serve.Run documents.
-	var sig *serve.Signals
+	// Signal handling is installed in the background, overlapping the cold start (see
+	// serve.WatchSignals); Open starts it right after the database's first connection. Lambda gets
+	// none, as serve.Run documents.
 	if rt, err := serve.DetectRuntime(getenv); err == nil && rt != serve.RuntimeLambda {
-		sig = serve.WatchSignals(ctx)
-		defer sig.Stop()
+		opts.watchSignals = true
 	}
 	e, err := Open(ctx, name, getenv, opts)
 	if err != nil {
 		return err
 	}
-	e.signals = sig
 	h, err := build(e)
 	if err != nil {
 		_ = e.Close(ctx)

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"syscall"
@@ -91,6 +92,25 @@ func TestWatchSignalsCancelsOnSIGTERM(t *testing.T) {
 	}
 	s.Stop()
 	s.Stop()
+}
+
+// Run listens without waiting for the signal handler, but no call starts before it is installed.
+func TestCallsWaitForTheSignalHandler(t *testing.T) {
+	s := &Signals{installed: make(chan struct{})}
+	started := make(chan struct{})
+	h := s.gate(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { close(started) }))
+	go h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	select {
+	case <-started:
+		t.Fatal("the call started before the signal handler was installed")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(s.installed)
+	select {
+	case <-started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the call did not start once the signal handler was installed")
+	}
 }
 
 // A Run handed Signals started earlier serves until they fire, then shuts down and returns nil.
