@@ -24,6 +24,14 @@ resource "oci_functions_application" "this" {
       condition     = length(local.authorizer_names) <= 1
       error_message = "At most one function may declare authorizer: true."
     }
+    precondition {
+      condition     = length(local.token_signer_names) <= 1
+      error_message = "At most one function may declare token_signer: true."
+    }
+    precondition {
+      condition     = length(local.authorizer_names) == 0 || var.token_public_keys_pem != null
+      error_message = "The authorizer verifies tokens with token_public_keys_pem: set it (openssl pkey -pubout of the signing key)."
+    }
   }
 }
 
@@ -40,6 +48,7 @@ resource "oci_functions_function" "this" {
   config = merge(
     each.value.config,
     local.function_wiring,
+    { for k in local.token_config[each.key] : k => local.token_values[k] },
     { OCTO_FUNCTION_VERSION = lookup(var.image_tags, each.key, var.image_tag) },
     var.extra_config,
   )

@@ -2,8 +2,10 @@
 # false and create the equivalent statements yourself otherwise). Names of the principal types:
 # fnfunc (functions), ApiGateway (gateways), resourceschedule (Resource Scheduler schedules).
 locals {
-  compartment  = "compartment id ${var.compartment_ocid}"
-  secret_match = join(", ", [for id in values(local.secret_ids) : "target.secret.id = '${id}'"])
+  compartment = "compartment id ${var.compartment_ocid}"
+  # Every function reads the database password, the wallet and the APM data key; only the token signer
+  # (its own dynamic group) reads the token signing key.
+  secret_match = join(", ", [for k, id in local.secret_ids : "target.secret.id = '${id}'" if k != "token_key"])
 
   policy_statements = concat(
     [
@@ -14,6 +16,9 @@ locals {
       "Allow service faas to use virtual-network-family in ${local.compartment}",
       "Allow service faas to read repos in tenancy",
     ],
+    length(local.token_signer_names) > 0 ? [
+      "Allow dynamic-group ${local.dg_token_signer} to read secret-bundles in tenancy where target.secret.id = '${local.secret_ids.token_key}'",
+    ] : [],
     var.functions_read_database ? [
       "Allow dynamic-group ${local.dg_functions} to read autonomous-database-family in ${local.compartment}",
     ] : [],
@@ -22,6 +27,8 @@ locals {
   dg_functions = "${var.name_prefix}-functions"
   dg_gateway   = "${var.name_prefix}-api-gateway"
   dg_scheduler = "${var.name_prefix}-schedules"
+
+  dg_token_signer = "${var.name_prefix}-token-signer"
 }
 
 resource "oci_identity_dynamic_group" "functions" {
@@ -54,6 +61,16 @@ resource "oci_identity_dynamic_group" "scheduler" {
   freeform_tags  = local.tags
 }
 
+resource "oci_identity_dynamic_group" "token_signer" {
+  count = var.create_iam && length(local.token_signer_names) > 0 ? 1 : 0
+
+  compartment_id = var.tenancy_ocid
+  name           = local.dg_token_signer
+  description    = "The function of ${var.name_prefix} that signs access tokens, the only one that reads the signing key."
+  matching_rule  = "ALL {resource.type = 'fnfunc', resource.id = '${oci_functions_function.this[local.token_signer_names[0]].id}'}"
+  freeform_tags  = local.tags
+}
+
 resource "oci_identity_policy" "this" {
   count = var.create_iam ? 1 : 0
 
@@ -67,5 +84,6 @@ resource "oci_identity_policy" "this" {
     oci_identity_dynamic_group.functions,
     oci_identity_dynamic_group.gateway,
     oci_identity_dynamic_group.scheduler,
+    oci_identity_dynamic_group.token_signer,
   ]
 }

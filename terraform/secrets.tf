@@ -75,7 +75,7 @@ resource "oci_vault_secret" "token_key" {
   vault_id       = var.vault.vault_ocid
   key_id         = var.vault.key_ocid
   secret_name    = "${var.name_prefix}-token-signing-key"
-  description    = "PEM private key the auth function signs access tokens with (the authorizer derives the public key)."
+  description    = "PEM private key the auth function signs access tokens with (the authorizer has only the public key)."
   freeform_tags  = local.tags
 
   secret_content {

@@ -274,6 +274,18 @@ variable "token_signing_key_pem" {
   }
 }
 
+variable "token_public_keys_pem" {
+  type        = string
+  description = "PEM public keys the authorizer verifies tokens with: the public half of token_signing_key_pem (openssl pkey -pubout), followed during a key rotation by the previous key's. The authorizer gets no private key."
+  default     = null
+  validation {
+    condition = var.token_public_keys_pem == null || try(
+      can(regex("-----BEGIN PUBLIC KEY-----", var.token_public_keys_pem)) && !can(regex("PRIVATE KEY", var.token_public_keys_pem)),
+    false)
+    error_message = "token_public_keys_pem must hold PEM public keys (BEGIN PUBLIC KEY) and no private key."
+  }
+}
+
 variable "database" {
   type = object({
     existing_ocid   = optional(string)

@@ -17,5 +17,6 @@ var declared = manifest.Function{
 		{Method: "POST", Path: "/api/auth/login", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
 		{Method: "GET", Path: "/api/auth/me", Scope: "customer"},
 	},
-	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/auth/me", As: "customer"},
+	TokenSigner: true,
+	Smoke:       &manifest.Smoke{Method: "GET", Path: "/api/auth/me", As: "customer"},
 }

@@ -43,6 +43,9 @@ func TestParseAndValidate(t *testing.T) {
 		{"smoke request with the wrong method is rejected", strings.Replace(validFn, "smoke: {method: GET", "smoke: {method: DELETE", 1), "matches none of its routes"},
 		{"smoke request to a protected route needs its scope", strings.Replace(validFn, "cart_id}', scope: public}\n  - {method: POST", "cart_id}', scope: customer}\n  - {method: POST", 1), "needs as: customer"},
 		{"smoke request to a public route takes no account", strings.Replace(validFn, "/api/carts/abc}", "/api/carts/abc, as: admin}", 1), "drop as"},
+		{"a token signer passes", validFn + "token_signer: true\n", ""},
+		{"the authorizer may not sign tokens", "schema_version: 20180708\nname: authorizer\nruntime: docker\nmemory: 128\ntimeout: 10\nauthorizer: true\ntoken_signer: true\n",
+			"may not be the token_signer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +102,8 @@ func TestLoadBundle(t *testing.T) {
 			map[string]string{"cart": catalog}, "differs from its directory"},
 		{"routes colliding across functions fail", "go 1.26\nuse (\n\t./functions/cart\n\t./functions/catalog\n)\n",
 			map[string]string{"cart": cart, "catalog": catalog + "  - {method: GET, path: '/api/carts/{id}', scope: public}\n"}, "collides"},
+		{"two token signers fail", "go 1.26\nuse (\n\t./functions/cart\n\t./functions/catalog\n)\n",
+			map[string]string{"cart": cart + "token_signer: true\n", "catalog": catalog + "token_signer: true\n"}, "at most one may"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,14 +66,17 @@ func (b *Bundle) Authorizer() string {
 }
 
 // CheckRoutes fails when two routes of the bundle collide (the same method on paths of the same
-// shape, see Shape) or more than one function declares itself the authorizer.
+// shape, see Shape), or more than one function declares itself the authorizer or the token signer.
 func (b *Bundle) CheckRoutes() error {
 	var errs []error
 	owner := map[string]string{}
-	authorizers := 0
+	authorizers, signers := 0, 0
 	for _, f := range b.Functions {
 		if f.Authorizer {
 			authorizers++
+		}
+		if f.TokenSigner {
+			signers++
 		}
 		for _, r := range f.Routes {
 			key := r.Method + " " + Shape(r.Path)
@@ -85,6 +88,9 @@ func (b *Bundle) CheckRoutes() error {
 	}
 	if authorizers > 1 {
 		errs = append(errs, fmt.Errorf("%d functions declare authorizer: true; at most one may", authorizers))
+	}
+	if signers > 1 {
+		errs = append(errs, fmt.Errorf("%d functions declare token_signer: true; at most one may", signers))
 	}
 	return errors.Join(errs...)
 }

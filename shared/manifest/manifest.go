@@ -60,6 +60,10 @@ type Function struct {
 	Schedule      *Schedule         `yaml:"schedule"`
 	// Authorizer marks the API Gateway custom authorizer function: it has no routes of its own.
 	Authorizer bool `yaml:"authorizer"`
+	// TokenSigner marks the function that issues access tokens: the only one a deployment gives the
+	// signing key (OCTO_TOKEN_KEY_SECRET_OCID and read access to that Vault secret). The authorizer
+	// verifies with the public key alone (OCTO_TOKEN_PUBLIC_KEYS) and may not be the signer.
+	TokenSigner bool `yaml:"token_signer"`
 	// Smoke is the request that proves the function serves: one of its routes, answered 2xx from
 	// the seeded database. The cold-start benchmark (make bench) times it and the end-to-end tests
 	// send it through the gateway; every function with routes declares one.
@@ -204,6 +208,9 @@ func (f Function) Validate() error {
 	}
 	if f.Authorizer && len(f.Routes) > 0 {
 		bad("the authorizer function declares no routes")
+	}
+	if f.Authorizer && f.TokenSigner {
+		bad("the authorizer verifies tokens with the public key only: it may not be the token_signer")
 	}
 	if !f.Authorizer && len(f.Routes) == 0 && f.Schedule == nil {
 		bad("declares neither routes nor a schedule")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/octo-drone-shop/serverless/shared/funcyaml"
@@ -18,11 +19,12 @@ import (
 
 // tfFunction is one element of local.functions as Terraform evaluates it.
 type tfFunction struct {
-	Memory     int               `json:"memory"`
-	Timeout    int               `json:"timeout"`
-	Config     map[string]string `json:"config"`
-	Authorizer bool              `json:"authorizer"`
-	Schedule   *struct {
+	Memory      int               `json:"memory"`
+	Timeout     int               `json:"timeout"`
+	Config      map[string]string `json:"config"`
+	Authorizer  bool              `json:"authorizer"`
+	TokenSigner bool              `json:"token_signer"`
+	Schedule    *struct {
 		Cron     string          `json:"cron"`
 		TimeZone string          `json:"time_zone"`
 		Body     json.RawMessage `json:"body"`
@@ -40,7 +42,14 @@ type tfRoute struct {
 // terraformView evaluates terraform/'s declaration locals for the repository at root.
 func terraformView(t *testing.T, root string) (map[string]tfFunction, []tfRoute, []string, []string) {
 	t.Helper()
-	vals, err := EvalLocals(filepath.Join(root, "terraform"), "functions", "routes", "scheduled_functions", "authorizer_names")
+	fns, routes, scheduled, authorizers, _ := terraformTokens(t, root)
+	return fns, routes, scheduled, authorizers
+}
+
+// terraformTokens is terraformView plus local.token_config: the token variables each function gets.
+func terraformTokens(t *testing.T, root string) (map[string]tfFunction, []tfRoute, []string, []string, map[string][]string) {
+	t.Helper()
+	vals, err := EvalLocals(filepath.Join(root, "terraform"), "functions", "routes", "scheduled_functions", "authorizer_names", "token_config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,12 +71,14 @@ func terraformView(t *testing.T, root string) (map[string]tfFunction, []tfRoute,
 	decode("routes", &routes)
 	decode("scheduled_functions", &scheduled)
 	decode("authorizer_names", &authorizers)
+	var tokens map[string][]string
+	decode("token_config", &tokens)
 	var names []string
 	for n := range scheduled {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return fns, routes, names, authorizers
+	return fns, routes, names, authorizers, tokens
 }
 
 // compareWithManifest fails t wherever Terraform's view of the bundle differs from manifest.Load's.
@@ -77,7 +88,7 @@ func compareWithManifest(t *testing.T, root string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fns, routes, scheduled, authorizers := terraformView(t, root)
+	fns, routes, scheduled, authorizers, tokens := terraformTokens(t, root)
 
 	var tfNames []string
 	for n := range fns {
@@ -101,6 +112,20 @@ func compareWithManifest(t *testing.T, root string) {
 		}
 		if f.Authorizer {
 			wantAuthorizers = append(wantAuthorizers, f.Name)
+		}
+		if got.TokenSigner != f.TokenSigner {
+			t.Errorf("%s: terraform token_signer %v, declared %v", f.Name, got.TokenSigner, f.TokenSigner)
+		}
+		// Only the signer gets the signing key's secret, only the authorizer the public keys.
+		var wantTokens []string
+		if f.TokenSigner {
+			wantTokens = append(wantTokens, "OCTO_TOKEN_KEY_SECRET_OCID")
+		}
+		if f.Authorizer {
+			wantTokens = append(wantTokens, "OCTO_TOKEN_PUBLIC_KEYS")
+		}
+		if !slices.Equal(tokens[f.Name], wantTokens) {
+			t.Errorf("%s: terraform token variables %v, want %v", f.Name, tokens[f.Name], wantTokens)
 		}
 		switch {
 		case f.Schedule == nil && got.Schedule != nil:
@@ -187,6 +212,7 @@ config:
 		"functions/shop/func.yaml": `schema_version: 20180708
 name: shop
 memory: 512
+token_signer: true
 config:
   OCTO_DB_DRIVER: sqlite
   OCTO_SHOP_MODE: full
@@ -227,6 +253,36 @@ authorizer: true
 	}
 	if fns["rollup"].Memory != 256 || fns["rollup"].Timeout != 120 {
 		t.Errorf("defaults not applied: rollup %+v", fns["rollup"])
+	}
+	_, _, _, _, tokens := terraformTokens(t, root)
+	if !slices.Equal(tokens["shop"], []string{"OCTO_TOKEN_KEY_SECRET_OCID"}) || len(tokens["rollup"]) != 0 ||
+		!slices.Equal(tokens["authorizer"], []string{"OCTO_TOKEN_PUBLIC_KEYS"}) {
+		t.Errorf("token variables %v: want the signing key's secret for shop only, the public keys for the authorizer only", tokens)
+	}
+}
+
+// No function gets a token key through the wiring every function shares: main.tf's function_wiring
+// names no OCTO_TOKEN_* variable (token_config hands them out).
+func TestSharedWiringHoldsNoTokenKey(t *testing.T) {
+	exprs, err := parseLocals(filepath.Join(repoRoot(t), "terraform"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, ok := exprs["function_wiring"].(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		t.Fatalf("local.function_wiring is %T, want an object", exprs["function_wiring"])
+	}
+	if len(obj.Items) == 0 {
+		t.Fatal("local.function_wiring is empty")
+	}
+	for _, item := range obj.Items {
+		key, diags := item.KeyExpr.Value(nil)
+		if diags.HasErrors() {
+			t.Fatalf("function_wiring key: %v", diags)
+		}
+		if strings.HasPrefix(key.AsString(), "OCTO_TOKEN_") {
+			t.Errorf("function_wiring gives every function %s", key.AsString())
+		}
 	}
 }
 
