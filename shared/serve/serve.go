@@ -136,8 +136,9 @@ type Signals struct {
 //
 // Why in the background: the first signal.Notify starts the runtime's signal-mask thread and hands
 // each signal to it, measured at 0.15 to 0.9 ms on this 2-core VM, up to a sixth of a hello-world
-// function's cold start. Started first thing in main, it overlaps the configuration, telemetry and
-// handler set-up, and Run listens without waiting for it.
+// function's cold start. Started early (package boot starts it right after the database's first
+// connection), it overlaps the configuration, telemetry and handler set-up, and Run listens without
+// waiting for it.
 //
 // What that costs, and why no call is exposed by it: Run holds every call until the handler is
 // installed (see gate), so a call never starts without a graceful shutdown behind it. A signal that
