@@ -31,13 +31,6 @@ func newFixture(t *testing.T) fixture {
 	return fixture{db: d, h: h}
 }
 
-func (f fixture) exec(t *testing.T, query string, args ...any) {
-	t.Helper()
-	if _, err := f.db.ExecContext(context.Background(), query, args...); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // get answers target, decoding a 200 body into out; it returns the status and the statements run.
 func (f fixture) get(t *testing.T, target string, out any) (int, int) {
 	t.Helper()
@@ -88,11 +81,11 @@ func (f fixture) all(t *testing.T, target string) []Product {
 func TestListProductsSortsAndPagesEveryOrder(t *testing.T) {
 	f := newFixture(t)
 	// Reviews make the rating order meaningful: ratings 5,4 (4.50) and 3 (3.00) on two products.
-	f.exec(t, `DELETE FROM reviews`)
-	f.exec(t, `INSERT INTO reviews (product_id, author_name, rating) SELECT id, 'A', 5 FROM products WHERE sku = 'ACC-PAD-150'`)
-	f.exec(t, `INSERT INTO reviews (product_id, author_name, rating) SELECT id, 'B', 4 FROM products WHERE sku = 'ACC-PAD-150'`)
-	f.exec(t, `INSERT INTO reviews (product_id, author_name, rating) SELECT id, 'C', 3 FROM products WHERE sku = 'CTL-ANT-HG'`)
-	f.exec(t, `UPDATE products SET is_active = 0 WHERE sku = 'PRT-ESC-80'`)
+	f.db.Exec(t, `DELETE FROM reviews`)
+	f.db.Exec(t, `INSERT INTO reviews (product_id, author_name, rating) SELECT id, 'A', 5 FROM products WHERE sku = 'ACC-PAD-150'`)
+	f.db.Exec(t, `INSERT INTO reviews (product_id, author_name, rating) SELECT id, 'B', 4 FROM products WHERE sku = 'ACC-PAD-150'`)
+	f.db.Exec(t, `INSERT INTO reviews (product_id, author_name, rating) SELECT id, 'C', 3 FROM products WHERE sku = 'CTL-ANT-HG'`)
+	f.db.Exec(t, `UPDATE products SET is_active = 0 WHERE sku = 'PRT-ESC-80'`)
 	var active int
 	if err := f.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM products WHERE is_active = 1`).Scan(&active); err != nil {
 		t.Fatal(err)
@@ -146,7 +139,7 @@ func TestListProductsSortsAndPagesEveryOrder(t *testing.T) {
 
 func TestListProductsFilters(t *testing.T) {
 	f := newFixture(t)
-	f.exec(t, `UPDATE products SET description = 'Rated 100% waterproof' WHERE sku = 'ACC-VEST-HV'`)
+	f.db.Exec(t, `UPDATE products SET description = 'Rated 100% waterproof' WHERE sku = 'ACC-VEST-HV'`)
 	for _, tc := range []struct {
 		name, query string
 		want        []string // SKUs, sorted
@@ -201,14 +194,14 @@ func TestGetProduct(t *testing.T) {
 	if err := f.db.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = 'DRN-X8-HL'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	f.exec(t, `DELETE FROM reviews WHERE product_id = :1`, id)
-	f.exec(t, `INSERT INTO reviews (product_id, author_name, rating) VALUES (:1, 'A', 4)`, id)
-	f.exec(t, `INSERT INTO reviews (product_id, author_name, rating) VALUES (:1, 'B', 4)`, id)
-	f.exec(t, `INSERT INTO reviews (product_id, author_name, rating) VALUES (:1, 'C', 5)`, id)
+	f.db.Exec(t, `DELETE FROM reviews WHERE product_id = :1`, id)
+	f.db.Exec(t, `INSERT INTO reviews (product_id, author_name, rating) VALUES (:1, 'A', 4)`, id)
+	f.db.Exec(t, `INSERT INTO reviews (product_id, author_name, rating) VALUES (:1, 'B', 4)`, id)
+	f.db.Exec(t, `INSERT INTO reviews (product_id, author_name, rating) VALUES (:1, 'C', 5)`, id)
 	if err := f.db.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = 'PRT-FC-V5'`).Scan(&inactive); err != nil {
 		t.Fatal(err)
 	}
-	f.exec(t, `UPDATE products SET is_active = 0 WHERE id = :1`, inactive)
+	f.db.Exec(t, `UPDATE products SET is_active = 0 WHERE id = :1`, inactive)
 
 	var p Product
 	status, stmts := f.get(t, "/api/products/"+itoa(id), &p)
@@ -227,8 +220,8 @@ func TestGetProduct(t *testing.T) {
 
 func TestReferenceLists(t *testing.T) {
 	f := newFixture(t)
-	f.exec(t, `UPDATE products SET is_active = 0 WHERE sku = 'CTL-ANT-HG'`)
-	f.exec(t, `UPDATE shops SET is_active = 0 WHERE city = 'Austin'`)
+	f.db.Exec(t, `UPDATE products SET is_active = 0 WHERE sku = 'CTL-ANT-HG'`)
+	f.db.Exec(t, `UPDATE shops SET is_active = 0 WHERE city = 'Austin'`)
 
 	var cats List[Category]
 	if status, stmts := f.get(t, "/api/categories", &cats); status != http.StatusOK || stmts != 1 {

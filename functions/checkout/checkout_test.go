@@ -32,44 +32,44 @@ func TestCheckoutPlacesTheWholeOrder(t *testing.T) {
 	if len(got.result.OrderToken) < 43 {
 		t.Fatalf("order_token %q is not 256 bits", got.result.OrderToken)
 	}
-	if f.int(t, `SELECT stock FROM products WHERE id = :1`, a) != 8 || f.int(t, `SELECT stock FROM products WHERE id = :1`, b) != 2 {
+	if f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, a) != 8 || f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, b) != 2 {
 		t.Fatal("stock not decremented by the quantities")
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM cart_items WHERE cart_id = :1`, cartID); n != 0 {
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM cart_items WHERE cart_id = :1`, cartID); n != 0 {
 		t.Fatalf("cart still holds %d lines", n)
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM order_items WHERE order_id = :1 AND line_total = unit_price * quantity`, o.ID); n != 2 {
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM order_items WHERE order_id = :1 AND line_total = unit_price * quantity`, o.ID); n != 2 {
 		t.Fatalf("%d consistent order items, want 2", n)
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id
 WHERE o.id = :1 AND c.email = 'New.Buyer@Example.com' AND o.order_token_hash = :2 AND o.idempotency_key = 'order-key-0001'`,
 		o.ID, commerce.OrderTokenHash(got.result.OrderToken)); n != 1 {
 		t.Fatal("order row lacks its customer, token hash or key")
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM shipments s JOIN shipment_events e ON e.shipment_id = s.id
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM shipments s JOIN shipment_events e ON e.shipment_id = s.id
 WHERE s.order_id = :1 AND s.tracking_number = :2 AND s.weight_kg = 7 AND s.status = 'processing' AND e.status = 'processing'`,
 		o.ID, o.TrackingNumber); n != 1 {
 		t.Fatal("shipment (5 units x 1.4 kg = 7 kg) or its event missing")
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'order.placed' AND entity_id = :1`, fmt.Sprint(o.ID)); n != 1 {
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'order.placed' AND entity_id = :1`, fmt.Sprint(o.ID)); n != 1 {
 		t.Fatal("audit log row missing")
 	}
 }
 
 func TestCheckoutNeverOverwritesAnExistingCustomer(t *testing.T) {
 	f := newFixture(t)
-	f.exec(t, `INSERT INTO customers (name, email, phone, company) VALUES ('Dana Original', 'dana@example.com', '+1 555 0199', 'Acme')`)
+	f.db.Exec(t, `INSERT INTO customers (name, email, phone, company) VALUES ('Dana Original', 'dana@example.com', '+1 555 0199', 'Acme')`)
 	p := f.product(t, "T-C", 1000, 5)
 	payload := strings.Replace(body(f.cart(t, map[int64]int64{p: 1}), "DANA@EXAMPLE.COM", ""), `"phone":"+1 555 0100"`,
 		`"phone":"+1 555 6666","company":"Evil Corp"`, 1)
 	if got := f.checkout(t, "dana-key-0001", payload); got.status != http.StatusCreated {
 		t.Fatalf("status %d %+v", got.status, got.err)
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM customers WHERE LOWER(email) = 'dana@example.com'
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM customers WHERE LOWER(email) = 'dana@example.com'
 AND name = 'Dana Original' AND phone = '+1 555 0199' AND company = 'Acme'`); n != 1 {
 		t.Fatal("the existing customer's name, phone or company changed, or a duplicate was created")
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'dana@example.com'`); n != 1 {
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'dana@example.com'`); n != 1 {
 		t.Fatal("the order is not linked to the existing customer")
 	}
 }
@@ -77,8 +77,8 @@ AND name = 'Dana Original' AND phone = '+1 555 0199' AND company = 'Acme'`); n !
 // TestPricing runs real checkouts through the pricing rules.
 func TestPricing(t *testing.T) {
 	f := newFixture(t)
-	f.exec(t, `INSERT INTO coupons (code, discount_percent, discount_amount) VALUES ('STACK', 10, 25)`)
-	f.exec(t, `INSERT INTO coupons (code, discount_amount) VALUES ('HUGE', 99999)`)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, discount_amount) VALUES ('STACK', 10, 25)`)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_amount) VALUES ('HUGE', 99999)`)
 	for i, tc := range []struct {
 		name                                string
 		price, qty                          int64
@@ -160,20 +160,20 @@ func TestCheckoutNeverOversells(t *testing.T) {
 	if byOutcome["201 "] != 7 || byOutcome["409 out_of_stock"] != 33 || len(byOutcome) != 2 {
 		t.Fatalf("outcomes = %v, want 7 x 201 and 33 x 409 out_of_stock", byOutcome)
 	}
-	if stock := f.int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 0 {
+	if stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 0 {
 		t.Fatalf("stock ends at %d, want 0", stock)
 	}
-	if n := f.int(t, `SELECT COALESCE(SUM(quantity), 0) FROM order_items WHERE product_id = :1`, p); n != 7 {
+	if n := f.db.Int(t, `SELECT COALESCE(SUM(quantity), 0) FROM order_items WHERE product_id = :1`, p); n != 7 {
 		t.Fatalf("%d units sold, want 7", n)
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM cart_items WHERE product_id = :1`, p); n != 33 {
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM cart_items WHERE product_id = :1`, p); n != 33 {
 		t.Fatalf("%d carts still hold the product, want the 33 refused ones", n)
 	}
 }
 
 func TestCouponLimitHoldsUnderConcurrency(t *testing.T) {
 	f := newFixture(t)
-	f.exec(t, `INSERT INTO coupons (code, discount_percent, max_uses) VALUES ('THREE', 5, 3)`)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, max_uses) VALUES ('THREE', 5, 3)`)
 	p := f.product(t, "T-PLENTY", 10000, 1000)
 	carts := make([]string, 20)
 	for i := range carts {
@@ -196,11 +196,11 @@ func TestCouponLimitHoldsUnderConcurrency(t *testing.T) {
 			t.Errorf("unexpected answer %d %+v", a.status, a.err)
 		}
 	}
-	withCoupon := f.int(t, `SELECT COUNT(*) FROM orders WHERE coupon_code = 'THREE'`)
-	if ok != 3 || exhausted != 17 || withCoupon != 3 || f.int(t, `SELECT used_count FROM coupons WHERE code = 'THREE'`) != 3 {
+	withCoupon := f.db.Int(t, `SELECT COUNT(*) FROM orders WHERE coupon_code = 'THREE'`)
+	if ok != 3 || exhausted != 17 || withCoupon != 3 || f.db.Int(t, `SELECT used_count FROM coupons WHERE code = 'THREE'`) != 3 {
 		t.Fatalf("ok=%d exhausted=%d orders with coupon=%d, want 3, 17, 3 and used_count 3", ok, exhausted, withCoupon)
 	}
-	if stock := f.int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 997 {
+	if stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 997 {
 		t.Fatalf("stock %d, want 997: refused checkouts must not decrement", stock)
 	}
 }
@@ -225,10 +225,10 @@ func TestConcurrentReplaysMakeOneOrder(t *testing.T) {
 			t.Fatalf("answers carry different orders: %d vs %d", a.result.Order.ID, answers[0].result.Order.ID)
 		}
 	}
-	if created != 1 || f.int(t, `SELECT COUNT(*) FROM orders WHERE idempotency_key = 'replay-key-0001'`) != 1 {
+	if created != 1 || f.db.Int(t, `SELECT COUNT(*) FROM orders WHERE idempotency_key = 'replay-key-0001'`) != 1 {
 		t.Fatalf("%d created answers, want exactly one order", created)
 	}
-	if stock := f.int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 48 {
+	if stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 48 {
 		t.Fatalf("stock %d, want 48 (decremented once)", stock)
 	}
 	// The same key with another request is refused.
@@ -257,10 +257,10 @@ func race(n int, call func(i int) answer) []answer {
 // snapshot is what a refused checkout must leave unchanged.
 func snapshot(t *testing.T, f fixture) string {
 	return fmt.Sprint(
-		f.int(t, `SELECT COUNT(*) FROM orders`), f.int(t, `SELECT COUNT(*) FROM order_items`),
-		f.int(t, `SELECT COUNT(*) FROM shipments`), f.int(t, `SELECT COUNT(*) FROM customers`),
-		f.int(t, `SELECT COUNT(*) FROM audit_logs`), f.int(t, `SELECT SUM(stock) FROM products`),
-		f.int(t, `SELECT SUM(used_count) FROM coupons`), f.int(t, `SELECT COUNT(*) FROM cart_items`))
+		f.db.Int(t, `SELECT COUNT(*) FROM orders`), f.db.Int(t, `SELECT COUNT(*) FROM order_items`),
+		f.db.Int(t, `SELECT COUNT(*) FROM shipments`), f.db.Int(t, `SELECT COUNT(*) FROM customers`),
+		f.db.Int(t, `SELECT COUNT(*) FROM audit_logs`), f.db.Int(t, `SELECT SUM(stock) FROM products`),
+		f.db.Int(t, `SELECT SUM(used_count) FROM coupons`), f.db.Int(t, `SELECT COUNT(*) FROM cart_items`))
 }
 
 func TestBadCheckoutsChangeNothing(t *testing.T) {
@@ -268,10 +268,10 @@ func TestBadCheckoutsChangeNothing(t *testing.T) {
 	p := f.product(t, "T-OK", 1000, 5)
 	short := f.product(t, "T-SHORT", 1000, 1)
 	gone := f.product(t, "T-GONE", 1000, 5)
-	f.exec(t, `UPDATE products SET is_active = 0 WHERE id = :1`, gone)
+	f.db.Exec(t, `UPDATE products SET is_active = 0 WHERE id = :1`, gone)
 	good := f.cart(t, map[int64]int64{p: 1})
 	expired := f.cart(t, map[int64]int64{p: 1})
-	f.exec(t, `UPDATE carts SET expires_at = :1 WHERE id = :2`, time.Now().Add(-time.Minute).UTC(), expired)
+	f.db.Exec(t, `UPDATE carts SET expires_at = :1 WHERE id = :2`, time.Now().Add(-time.Minute).UTC(), expired)
 	shortCart := f.cart(t, map[int64]int64{p: 1, short: 2})
 	goneCart := f.cart(t, map[int64]int64{p: 1, gone: 1})
 	before := snapshot(t, f)

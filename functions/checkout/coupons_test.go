@@ -10,7 +10,7 @@ import (
 
 func TestValidateCouponPreviewsWithoutUsing(t *testing.T) {
 	f := newFixture(t)
-	f.exec(t, `INSERT INTO coupons (code, discount_percent, discount_amount, max_uses, used_count) VALUES ('PREVIEW', 10, 25, 5, 4)`)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, discount_amount, max_uses, used_count) VALUES ('PREVIEW', 10, 25, 5, 4)`)
 	for _, tc := range []struct {
 		name, body string
 		status     int
@@ -41,7 +41,7 @@ func TestValidateCouponPreviewsWithoutUsing(t *testing.T) {
 			}
 		})
 	}
-	if n := f.int(t, `SELECT used_count FROM coupons WHERE code = 'PREVIEW'`); n != 4 {
+	if n := f.db.Int(t, `SELECT used_count FROM coupons WHERE code = 'PREVIEW'`); n != 4 {
 		t.Fatalf("previews changed used_count to %d", n)
 	}
 }

@@ -34,22 +34,6 @@ func newFixture(t *testing.T) fixture {
 	return fixture{db: d, h: h}
 }
 
-func (f fixture) exec(t testing.TB, query string, args ...any) {
-	t.Helper()
-	if _, err := f.db.ExecContext(context.Background(), query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-}
-
-func (f fixture) int(t testing.TB, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := f.db.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 // product inserts an active product with the price (cents) and stock and returns its id.
 func (f fixture) product(t testing.TB, sku string, price, stock int64) int64 {
 	t.Helper()
@@ -65,7 +49,7 @@ VALUES (:1, :2, 'test', :3, :4) RETURNING id INTO :5`, sku, "Product "+sku, fmt.
 func (f fixture) cart(t testing.TB, lines map[int64]int64) string {
 	t.Helper()
 	id := web.NewID()
-	f.exec(t, `INSERT INTO carts (id) VALUES (:1)`, id)
+	f.db.Exec(t, `INSERT INTO carts (id) VALUES (:1)`, id)
 	var rows [][]any
 	for p, q := range lines {
 		rows = append(rows, []any{id, p, q})

@@ -75,7 +75,7 @@ func TestProcessesNeverOversell(t *testing.T) {
 	f := newFixture(t)
 	urls := startProcesses(t, f.db.Path, 4)
 	p := f.product(t, "T-PROC", 10000, 7)
-	f.exec(t, `INSERT INTO coupons (code, discount_percent, max_uses) VALUES ('PROC3', 10, 3)`)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, max_uses) VALUES ('PROC3', 10, 3)`)
 	carts := make([]string, 40)
 	for i := range carts {
 		carts[i] = f.cart(t, map[int64]int64{p: 1})
@@ -116,11 +116,11 @@ func TestProcessesNeverOversell(t *testing.T) {
 	if ok != 7 || ok+byOutcome["409 out_of_stock"]+byOutcome["422 coupon_exhausted"] != 40 {
 		t.Fatalf("outcomes = %v, want 7 x 201 and the rest 409 out_of_stock or 422 coupon_exhausted", byOutcome)
 	}
-	if stock := f.int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 0 {
+	if stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 0 {
 		t.Fatalf("stock ends at %d, want 0", stock)
 	}
-	used := f.int(t, `SELECT used_count FROM coupons WHERE code = 'PROC3'`)
-	withCoupon := f.int(t, `SELECT COUNT(*) FROM orders WHERE coupon_code = 'PROC3'`)
+	used := f.db.Int(t, `SELECT used_count FROM coupons WHERE code = 'PROC3'`)
+	withCoupon := f.db.Int(t, `SELECT COUNT(*) FROM orders WHERE coupon_code = 'PROC3'`)
 	if used > 3 || used != withCoupon {
 		t.Fatalf("coupon used %d times by %d orders, want at most 3 and equal", used, withCoupon)
 	}

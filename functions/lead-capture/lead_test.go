@@ -32,22 +32,6 @@ func newFixture(t *testing.T) fixture {
 	return fixture{db: d, h: h}
 }
 
-func (f fixture) int(t *testing.T, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := f.db.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
-func (f fixture) exec(t *testing.T, query string, args ...any) {
-	t.Helper()
-	if _, err := f.db.ExecContext(context.Background(), query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-}
-
 func (f fixture) post(t *testing.T, body any) (int, string) {
 	t.Helper()
 	raw, ok := body.(string)
@@ -98,11 +82,11 @@ FROM leads WHERE LOWER(email) = LOWER(:1) AND COALESCE(campaign_id, 0) = :2 ORDE
 func TestLeadIsStoredScoredAndLinkedToItsCustomer(t *testing.T) {
 	f := newFixture(t)
 	var email string
-	customer := f.int(t, `SELECT MIN(id) FROM customers`)
+	customer := f.db.Int(t, `SELECT MIN(id) FROM customers`)
 	if err := f.db.QueryRowContext(context.Background(), `SELECT email FROM customers WHERE id = :1`, customer).Scan(&email); err != nil {
 		t.Fatal(err)
 	}
-	referral := f.int(t, `SELECT MIN(id) FROM campaigns WHERE campaign_type = 'referral' AND status <> 'draft'`)
+	referral := f.db.Int(t, `SELECT MIN(id) FROM campaigns WHERE campaign_type = 'referral' AND status <> 'draft'`)
 	var code string
 	if err := f.db.QueryRowContext(context.Background(), `SELECT name FROM campaigns WHERE id = :1`, referral).Scan(&code); err != nil {
 		t.Fatal(err)
@@ -131,7 +115,7 @@ func TestLeadIsStoredScoredAndLinkedToItsCustomer(t *testing.T) {
 
 func TestDuplicateWithin30DaysUpdatesTheLead(t *testing.T) {
 	f := newFixture(t)
-	campaign := f.int(t, `SELECT MIN(id) FROM campaigns WHERE status <> 'draft'`)
+	campaign := f.db.Int(t, `SELECT MIN(id) FROM campaigns WHERE status <> 'draft'`)
 	kind := ""
 	if err := f.db.QueryRowContext(context.Background(), `SELECT campaign_type FROM campaigns WHERE id = :1`, campaign).Scan(&kind); err != nil {
 		t.Fatal(err)
@@ -149,7 +133,7 @@ func TestDuplicateWithin30DaysUpdatesTheLead(t *testing.T) {
 	if before[0].score != int64(Score(base)) {
 		t.Fatalf("first score %d, want %d", before[0].score, Score(base))
 	}
-	f.exec(t, `UPDATE leads SET status = 'contacted' WHERE id = :1`, before[0].id)
+	f.db.Exec(t, `UPDATE leads SET status = 'contacted' WHERE id = :1`, before[0].id)
 
 	repeat := map[string]any{"email": strings.ToUpper(email), "name": "Bea Buyer", "campaign_id": campaign, "source": "paid", "consent": true}
 	if status, body := f.post(t, repeat); status != http.StatusAccepted {
@@ -170,7 +154,7 @@ func TestDuplicateWithin30DaysUpdatesTheLead(t *testing.T) {
 	}
 
 	// After the window a submission starts a new lead, which later repeats update.
-	f.exec(t, `UPDATE leads SET created_at = :1 WHERE id = :2`, time.Now().Add(-Window-time.Hour), before[0].id)
+	f.db.Exec(t, `UPDATE leads SET created_at = :1 WHERE id = :2`, time.Now().Add(-Window-time.Hour), before[0].id)
 	for range 2 {
 		if status, body := f.post(t, first); status != http.StatusAccepted {
 			t.Fatalf("after the window = %d %s", status, body)
@@ -201,7 +185,7 @@ func TestConcurrentDuplicatesMakeOneLead(t *testing.T) {
 	if got := f.leads(t, email, 0); len(got) != 1 {
 		t.Fatalf("%d leads from 8 concurrent identical submissions, want 1", len(got))
 	}
-	if n := f.int(t, `SELECT COUNT(*) FROM lead_dedup WHERE dedup_key = :1`, "0:"+email); n != 1 {
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM lead_dedup WHERE dedup_key = :1`, "0:"+email); n != 1 {
 		t.Fatalf("%d dedup keys", n)
 	}
 }
@@ -213,7 +197,7 @@ VALUES ('Unreleased', 'email', 'draft') RETURNING id INTO :1`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := f.int(t, `SELECT COUNT(*) FROM leads`)
+	before := f.db.Int(t, `SELECT COUNT(*) FROM leads`)
 	ok := `"email":"a@company.example","source":"web","consent":true`
 	for _, tc := range []struct {
 		name, body string
@@ -243,7 +227,7 @@ VALUES ('Unreleased', 'email', 'draft') RETURNING id INTO :1`)
 			if err := json.Unmarshal([]byte(body), &e); err != nil || status != tc.status || e.Error.Code != tc.code {
 				t.Fatalf("= %d %s, want %d %s", status, body, tc.status, tc.code)
 			}
-			if n := f.int(t, `SELECT COUNT(*) FROM leads`); n != before {
+			if n := f.db.Int(t, `SELECT COUNT(*) FROM leads`); n != before {
 				t.Fatalf("leads %d -> %d", before, n)
 			}
 		})

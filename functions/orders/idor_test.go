@@ -23,7 +23,7 @@ func TestOtherCustomersOrdersAreReportedAsIDOR(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := security.New(security.Config{}, f.db.DB, nil, log).Middleware(f.h)
 	shopper := f.user(t, seed.ShopperUser)
-	theirs := f.int(t, `SELECT MIN(o.id) FROM orders o WHERE o.customer_id <> (SELECT customer_id FROM users WHERE username = :1)`, seed.ShopperUser)
+	theirs := f.db.Int(t, `SELECT MIN(o.id) FROM orders o WHERE o.customer_id <> (SELECT customer_id FROM users WHERE username = :1)`, seed.ShopperUser)
 	_, hash := commerce.NewOrderToken()
 	if _, err := f.db.ExecContext(context.Background(), `UPDATE orders SET order_token_hash = :1 WHERE id = :2`, hash, theirs); err != nil {
 		t.Fatal(err)
@@ -51,9 +51,9 @@ func TestOtherCustomersOrdersAreReportedAsIDOR(t *testing.T) {
 			if rec.Code != http.StatusNotFound {
 				t.Fatalf("status %d, want 404 whatever is recorded", rec.Code)
 			}
-			n := f.int(t, `SELECT COALESCE(SUM(event_count), 0) FROM security_events WHERE source_ip = :1`, tt.ip)
+			n := f.db.Int(t, `SELECT COALESCE(SUM(event_count), 0) FROM security_events WHERE source_ip = :1`, tt.ip)
 			if tt.events > 0 {
-				n = f.int(t, `SELECT COALESCE(SUM(event_count), 0) FROM security_events WHERE attack_type = 'idor' AND source_ip = :1 AND payload = :2`,
+				n = f.db.Int(t, `SELECT COALESCE(SUM(event_count), 0) FROM security_events WHERE attack_type = 'idor' AND source_ip = :1 AND payload = :2`,
 					tt.ip, "order "+id)
 			}
 			if n != tt.events {

@@ -33,15 +33,6 @@ func newFixture(t *testing.T) fixture {
 	return fixture{db: d, h: h}
 }
 
-func (f fixture) int(t *testing.T, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := f.db.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 // get sends a GET with the headers; a 200 body is decoded into out. It returns the status and the
 // statements the request ran.
 func (f fixture) get(t *testing.T, target string, headers map[string]string, out any) (int, int) {
@@ -63,14 +54,14 @@ func (f fixture) get(t *testing.T, target string, headers map[string]string, out
 
 func (f fixture) user(t *testing.T, username string) map[string]string {
 	t.Helper()
-	id := f.int(t, `SELECT id FROM users WHERE username = :1`, username)
+	id := f.db.Int(t, `SELECT id FROM users WHERE username = :1`, username)
 	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: "customer"}
 }
 
 func TestListShowsOnlyTheCallersOrdersNewestFirst(t *testing.T) {
 	f := newFixture(t)
 	shopper := f.user(t, seed.ShopperUser)
-	want := f.int(t, `SELECT COUNT(*) FROM orders o JOIN users u ON u.customer_id = o.customer_id WHERE u.username = :1`, seed.ShopperUser)
+	want := f.db.Int(t, `SELECT COUNT(*) FROM orders o JOIN users u ON u.customer_id = o.customer_id WHERE u.username = :1`, seed.ShopperUser)
 	if want < 2 {
 		t.Fatalf("the seed gives the shopper %d orders; the test needs at least 2", want)
 	}
@@ -92,11 +83,11 @@ func TestListShowsOnlyTheCallersOrdersNewestFirst(t *testing.T) {
 		t.Fatalf("listed %d orders, want the shopper's %d", len(all), want)
 	}
 	for i, o := range all {
-		owner := f.int(t, `SELECT COUNT(*) FROM orders o JOIN users u ON u.customer_id = o.customer_id WHERE o.id = :1 AND u.username = :2`, o.ID, seed.ShopperUser)
+		owner := f.db.Int(t, `SELECT COUNT(*) FROM orders o JOIN users u ON u.customer_id = o.customer_id WHERE o.id = :1 AND u.username = :2`, o.ID, seed.ShopperUser)
 		if owner != 1 {
 			t.Fatalf("order %d is not the shopper's", o.ID)
 		}
-		if n := f.int(t, `SELECT COUNT(*) FROM order_items WHERE order_id = :1`, o.ID); n != o.ItemCount {
+		if n := f.db.Int(t, `SELECT COUNT(*) FROM order_items WHERE order_id = :1`, o.ID); n != o.ItemCount {
 			t.Errorf("order %d item_count %d, want %d", o.ID, o.ItemCount, n)
 		}
 		if i > 0 && (o.CreatedAt.After(all[i-1].CreatedAt) || o.CreatedAt.Equal(all[i-1].CreatedAt) && o.ID > all[i-1].ID) {
@@ -132,9 +123,9 @@ func TestGetByTokenAndByOwner(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	shopper := f.user(t, seed.ShopperUser)
-	mine := f.int(t, `SELECT MIN(o.id) FROM orders o JOIN users u ON u.customer_id = o.customer_id
+	mine := f.db.Int(t, `SELECT MIN(o.id) FROM orders o JOIN users u ON u.customer_id = o.customer_id
 JOIN shipments s ON s.order_id = o.id WHERE u.username = :1`, seed.ShopperUser)
-	theirs := f.int(t, `SELECT MIN(o.id) FROM orders o WHERE o.customer_id <> (SELECT customer_id FROM users WHERE username = :1)`, seed.ShopperUser)
+	theirs := f.db.Int(t, `SELECT MIN(o.id) FROM orders o WHERE o.customer_id <> (SELECT customer_id FROM users WHERE username = :1)`, seed.ShopperUser)
 	token, hash := commerce.NewOrderToken()
 	if _, err := f.db.ExecContext(ctx, `UPDATE orders SET order_token_hash = :1 WHERE id = :2`, hash, mine); err != nil {
 		t.Fatal(err)
@@ -147,11 +138,11 @@ JOIN shipments s ON s.order_id = o.id WHERE u.username = :1`, seed.ShopperUser)
 
 	check := func(t *testing.T, o Order) {
 		t.Helper()
-		if o.ID != mine || len(o.Items) != int(f.int(t, `SELECT COUNT(*) FROM order_items WHERE order_id = :1`, mine)) || len(o.Items) == 0 {
+		if o.ID != mine || len(o.Items) != int(f.db.Int(t, `SELECT COUNT(*) FROM order_items WHERE order_id = :1`, mine)) || len(o.Items) == 0 {
 			t.Fatalf("order %d with %d items", o.ID, len(o.Items))
 		}
 		if o.Shipment == nil || o.Shipment.TrackingNumber == "" ||
-			int64(len(o.Shipment.History)) != f.int(t, `SELECT COUNT(*) FROM shipment_events e JOIN shipments s ON s.id = e.shipment_id WHERE s.order_id = :1`, mine) {
+			int64(len(o.Shipment.History)) != f.db.Int(t, `SELECT COUNT(*) FROM shipment_events e JOIN shipments s ON s.id = e.shipment_id WHERE s.order_id = :1`, mine) {
 			t.Fatalf("shipment %+v", o.Shipment)
 		}
 	}

@@ -35,15 +35,6 @@ func newFixture(t *testing.T) fixture {
 	return fixture{db: d, h: h}
 }
 
-func (f fixture) int(t *testing.T, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := f.db.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 // response is what a request answered, and the statements it ran.
 type response struct {
 	status int
@@ -86,7 +77,7 @@ func (r response) errorCode(t *testing.T) string {
 
 func (f fixture) user(t *testing.T, username string) map[string]string {
 	t.Helper()
-	id := f.int(t, `SELECT id FROM users WHERE username = :1`, username)
+	id := f.db.Int(t, `SELECT id FROM users WHERE username = :1`, username)
 	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: "customer"}
 }
 
@@ -101,7 +92,7 @@ func (f fixture) product(t *testing.T, bought bool) int64 {
     SELECT 1 FROM order_items oi JOIN orders o ON o.id = oi.order_id JOIN users u ON u.customer_id = o.customer_id
     WHERE oi.product_id = p.id AND u.username = :1 AND o.status IN ('paid', 'processing', 'shipped', 'delivered'))`
 	}
-	return f.int(t, q, seed.ShopperUser)
+	return f.db.Int(t, q, seed.ShopperUser)
 }
 
 func reviewsPath(id int64) string { return "/api/products/" + strconv.FormatInt(id, 10) + "/reviews" }
@@ -118,7 +109,7 @@ func TestBadReviewsAre4xxAndChangeNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	shopper := f.user(t, seed.ShopperUser)
-	before := f.int(t, `SELECT COUNT(*) FROM reviews`)
+	before := f.db.Int(t, `SELECT COUNT(*) FROM reviews`)
 	long := strings.Repeat("é", 2001)
 	for _, tc := range []struct {
 		name, target, body string
@@ -153,7 +144,7 @@ func TestBadReviewsAre4xxAndChangeNothing(t *testing.T) {
 			if r.status != tc.status || r.errorCode(t) != tc.code {
 				t.Fatalf("= %d %s, want %d %s", r.status, r.body, tc.status, tc.code)
 			}
-			if n := f.int(t, `SELECT COUNT(*) FROM reviews`); n != before {
+			if n := f.db.Int(t, `SELECT COUNT(*) FROM reviews`); n != before {
 				t.Fatalf("reviews %d -> %d", before, n)
 			}
 		})
@@ -207,7 +198,7 @@ func TestAnonymousReviewIsStoredExactlyAsGiven(t *testing.T) {
 func TestCustomerReviewIsLinkedVerifiedAndUpdatedInPlace(t *testing.T) {
 	f := newFixture(t)
 	shopper := f.user(t, seed.ShopperUser)
-	customer := f.int(t, `SELECT customer_id FROM users WHERE username = :1`, seed.ShopperUser)
+	customer := f.db.Int(t, `SELECT customer_id FROM users WHERE username = :1`, seed.ShopperUser)
 	for _, tc := range []struct {
 		name     string
 		bought   bool
@@ -243,10 +234,10 @@ func TestCustomerReviewIsLinkedVerifiedAndUpdatedInPlace(t *testing.T) {
 			if second.ID != first.ID || !second.CreatedAt.Equal(first.CreatedAt) || second.Rating != 2 || second.Title != nil {
 				t.Fatalf("second %+v, first %+v", second, first)
 			}
-			if n := f.int(t, `SELECT COUNT(*) FROM reviews WHERE customer_id = :1 AND product_id = :2`, customer, pid); n != 1 {
+			if n := f.db.Int(t, `SELECT COUNT(*) FROM reviews WHERE customer_id = :1 AND product_id = :2`, customer, pid); n != 1 {
 				t.Fatalf("%d reviews by the customer of product %d, want 1", n, pid)
 			}
-			if v := f.int(t, `SELECT is_verified FROM reviews WHERE id = :1`, first.ID); (v == 1) != tc.verified {
+			if v := f.db.Int(t, `SELECT is_verified FROM reviews WHERE id = :1`, first.ID); (v == 1) != tc.verified {
 				t.Fatalf("stored is_verified %d", v)
 			}
 		})
@@ -270,7 +261,7 @@ func TestCustomerReviewIsLinkedVerifiedAndUpdatedInPlace(t *testing.T) {
 				t.Fatalf("statuses %v", statuses)
 			}
 		}
-		if created != 1 || f.int(t, `SELECT COUNT(*) FROM reviews WHERE customer_id = :1 AND product_id = :2`, customer, pid) != 1 {
+		if created != 1 || f.db.Int(t, `SELECT COUNT(*) FROM reviews WHERE customer_id = :1 AND product_id = :2`, customer, pid) != 1 {
 			t.Fatalf("statuses %v: want one 201 and one row", statuses)
 		}
 	})
@@ -285,8 +276,8 @@ func TestListIsNewestFirstWithTheProductsSummary(t *testing.T) {
 			t.Fatalf("POST = %d %s", r.status, r.body)
 		}
 	}
-	count := f.int(t, `SELECT COUNT(*) FROM reviews WHERE product_id = :1`, pid)
-	sum := f.int(t, `SELECT SUM(rating) FROM reviews WHERE product_id = :1`, pid)
+	count := f.db.Int(t, `SELECT COUNT(*) FROM reviews WHERE product_id = :1`, pid)
+	sum := f.db.Int(t, `SELECT SUM(rating) FROM reviews WHERE product_id = :1`, pid)
 	var all []Review
 	target := reviewsPath(pid) + "?limit=2"
 	for {
@@ -319,7 +310,7 @@ func TestListIsNewestFirstWithTheProductsSummary(t *testing.T) {
 	}
 
 	var empty Page
-	none := f.int(t, `SELECT MIN(p.id) FROM products p WHERE p.is_active = 1 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.product_id = p.id)`)
+	none := f.db.Int(t, `SELECT MIN(p.id) FROM products p WHERE p.is_active = 1 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.product_id = p.id)`)
 	f.do(t, "GET", reviewsPath(none), "", nil).decode(t, &empty)
 	if empty.ReviewCount != 0 || empty.AverageRating != nil || len(empty.Items) != 0 {
 		t.Fatalf("product without reviews: %+v", empty)

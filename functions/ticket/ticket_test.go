@@ -34,22 +34,6 @@ func newFixture(t *testing.T) fixture {
 	return fixture{db: d, h: h}
 }
 
-func (f fixture) int(t *testing.T, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := f.db.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
-func (f fixture) exec(t *testing.T, query string, args ...any) {
-	t.Helper()
-	if _, err := f.db.ExecContext(context.Background(), query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-}
-
 type response struct {
 	status int
 	body   []byte
@@ -94,7 +78,7 @@ func principal(userID int64) map[string]string {
 
 func (f fixture) user(t *testing.T, username string) map[string]string {
 	t.Helper()
-	return principal(f.int(t, `SELECT id FROM users WHERE username = :1`, username))
+	return principal(f.db.Int(t, `SELECT id FROM users WHERE username = :1`, username))
 }
 
 // otherCustomer signs up an account for a customer other than the shopper's and returns its headers.
@@ -129,9 +113,9 @@ func path(id int64, suffix string) string {
 func TestOpenListReadAndWrite(t *testing.T) {
 	f := newFixture(t)
 	shopper := f.user(t, seed.ShopperUser)
-	customer := f.int(t, `SELECT customer_id FROM users WHERE username = :1`, seed.ShopperUser)
-	product := f.int(t, `SELECT MIN(id) FROM products`)
-	service := f.int(t, `SELECT MIN(id) FROM services`)
+	customer := f.db.Int(t, `SELECT customer_id FROM users WHERE username = :1`, seed.ShopperUser)
+	product := f.db.Int(t, `SELECT MIN(id) FROM products`)
+	service := f.db.Int(t, `SELECT MIN(id) FROM services`)
 	body := `{"title":"Gimbal drift -- O'Brien's unit #7","message":"It drifts left.\nSince firmware 2.1","priority":"high",` +
 		`"product_id":` + strconv.FormatInt(product, 10) + `,"service_id":` + strconv.FormatInt(service, 10) + `}`
 	r := f.do(t, "POST", "/api/tickets", body, shopper)
@@ -155,12 +139,12 @@ JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.id = :1 AND m.sender_type =
 	}
 
 	older := f.open(t, shopper, "Older")
-	f.exec(t, `UPDATE tickets SET updated_at = created_at WHERE id = :1`, older.ID)
+	f.db.Exec(t, `UPDATE tickets SET updated_at = created_at WHERE id = :1`, older.ID)
 	// A message is activity: the ticket written to last comes first.
 	if r := f.do(t, "POST", path(older.ID, "/messages"), `{"message":"any news?"}`, shopper); r.status != http.StatusCreated {
 		t.Fatalf("message = %d %s", r.status, r.body)
 	}
-	want := f.int(t, `SELECT COUNT(*) FROM tickets WHERE customer_id = :1`, customer)
+	want := f.db.Int(t, `SELECT COUNT(*) FROM tickets WHERE customer_id = :1`, customer)
 	var all []Ticket
 	target := "/api/tickets?limit=1"
 	for {
@@ -208,7 +192,7 @@ func TestAnotherCustomersTicketIs404(t *testing.T) {
 	mine := f.open(t, shopper, "Mine")
 	other := f.otherCustomer(t)
 	theirs := f.open(t, other, "Theirs")
-	messages := f.int(t, `SELECT COUNT(*) FROM ticket_messages`)
+	messages := f.db.Int(t, `SELECT COUNT(*) FROM ticket_messages`)
 	for _, tc := range []struct {
 		name, method, target, body string
 		who                        map[string]string
@@ -227,15 +211,15 @@ func TestAnotherCustomersTicketIs404(t *testing.T) {
 			if r.status != http.StatusNotFound || r.errorCode(t) != "not_found" {
 				t.Fatalf("= %d %s", r.status, r.body)
 			}
-			if n := f.int(t, `SELECT COUNT(*) FROM ticket_messages`); n != messages {
+			if n := f.db.Int(t, `SELECT COUNT(*) FROM ticket_messages`); n != messages {
 				t.Fatalf("messages %d -> %d", messages, n)
 			}
 		})
 	}
 	var page Page
 	f.do(t, "GET", "/api/tickets", "", other).decode(t, &page)
-	otherCustomer := f.int(t, `SELECT customer_id FROM tickets WHERE id = :1`, theirs.ID)
-	if int64(len(page.Items)) != f.int(t, `SELECT COUNT(*) FROM tickets WHERE customer_id = :1`, otherCustomer) || page.Items[0].ID != theirs.ID {
+	otherCustomer := f.db.Int(t, `SELECT customer_id FROM tickets WHERE id = :1`, theirs.ID)
+	if int64(len(page.Items)) != f.db.Int(t, `SELECT COUNT(*) FROM tickets WHERE customer_id = :1`, otherCustomer) || page.Items[0].ID != theirs.ID {
 		t.Fatalf("the other customer lists %+v, want their own, ticket %d first", page.Items, theirs.ID)
 	}
 	for _, it := range page.Items {
@@ -264,11 +248,11 @@ func TestMessagesFollowTheStatusMachine(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tk := f.open(t, shopper, tc.name)
-			f.exec(t, `UPDATE tickets SET status = :1, resolved_at = CASE WHEN :2 IN ('resolved', 'closed') THEN created_at END WHERE id = :3`,
+			f.db.Exec(t, `UPDATE tickets SET status = :1, resolved_at = CASE WHEN :2 IN ('resolved', 'closed') THEN created_at END WHERE id = :3`,
 				string(tc.from), string(tc.from), tk.ID)
-			before := f.int(t, `SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = :1`, tk.ID)
+			before := f.db.Int(t, `SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = :1`, tk.ID)
 			r := f.do(t, "POST", path(tk.ID, "/messages"), `{"message":"still broken"}`, shopper)
-			after := f.int(t, `SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = :1`, tk.ID)
+			after := f.db.Int(t, `SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = :1`, tk.ID)
 			if tc.fails {
 				if r.status != http.StatusConflict || r.errorCode(t) != "ticket_closed" || after != before {
 					t.Fatalf("= %d %s, messages %d -> %d", r.status, r.body, before, after)
@@ -320,7 +304,7 @@ func TestBadInputIs4xxAndChangesNothing(t *testing.T) {
 	shopper := f.user(t, seed.ShopperUser)
 	tk := f.open(t, shopper, "Existing")
 	count := func() int64 {
-		return f.int(t, `SELECT (SELECT COUNT(*) FROM tickets) * 100000 + (SELECT COUNT(*) FROM ticket_messages) FROM dual`)
+		return f.db.Int(t, `SELECT (SELECT COUNT(*) FROM tickets) * 100000 + (SELECT COUNT(*) FROM ticket_messages) FROM dual`)
 	}
 	before := count()
 	for _, tc := range []struct {

@@ -70,3 +70,21 @@ func Open(t testing.TB, opts Options) *DB {
 	}
 	return &DB{DB: d, Path: path, TracerProvider: tp}
 }
+
+// Int runs a query returning one integer (a count, an id) and fails the test when it does not.
+func (d *DB) Int(t testing.TB, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := d.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// Exec runs a statement that sets up or alters a test's data and fails the test when it fails.
+func (d *DB) Exec(t testing.TB, query string, args ...any) {
+	t.Helper()
+	if _, err := d.ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
