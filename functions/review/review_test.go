@@ -6,18 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/seed"
-	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 type fixture struct {
@@ -44,35 +41,19 @@ type response struct {
 
 func (f fixture) do(t *testing.T, method, target, body string, headers map[string]string) response {
 	t.Helper()
-	req := httptest.NewRequest(method, target, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	ctx := db.WithStats(req.Context())
-	rec := httptest.NewRecorder()
-	f.h.ServeHTTP(rec, req.WithContext(ctx))
-	return response{status: rec.Code, body: rec.Body.Bytes(), stmts: db.StatsFrom(ctx).Statements}
+	s := dbtest.Serve(f.h, method, target, body, headers)
+	return response{status: s.Status, body: s.Body, stmts: s.Statements}
 }
 
 func (r response) decode(t *testing.T, out any) {
 	t.Helper()
-	if err := json.Unmarshal(r.body, out); err != nil {
-		t.Fatalf("decode %s: %v", r.body, err)
-	}
+	dbtest.Decode(t, r.body, out)
 }
 
 // errorCode returns the code of a JSON error body, failing when the body is not one.
 func (r response) errorCode(t *testing.T) string {
 	t.Helper()
-	var e web.ErrorBody
-	r.decode(t, &e)
-	if e.Error.Code == "" {
-		t.Fatalf("not an error body: %s", r.body)
-	}
-	return e.Error.Code
+	return dbtest.ErrorCode(t, r.body)
 }
 
 func (f fixture) user(t *testing.T, username string) map[string]string {
