@@ -13,6 +13,9 @@
 // signature for real. Runs are interleaved
 // (hello, f1, f2, ..., hello, f1, ...) so machine noise hits every subject alike; the median is
 // reported. A function whose median exceeds 2x hello-world's is flagged (and fails with -strict).
+// Beside each wall-clock median the report gives the process's CPU time and page faults at its answer,
+// and the machine's load during the cold starts (see usage): the 2x budget is judged on wall time,
+// and these tell a slower function from a busier machine.
 package main
 
 import (
@@ -26,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -177,33 +181,55 @@ func spec(name, bin string, env []string) gateway.ProcessSpec {
 		Stdout: io.Discard, Stderr: io.Discard}
 }
 
-// measureColdStarts starts every subject runs times, interleaved, and returns the durations by
-// subject index.
-func measureColdStarts(ctx context.Context, subjects []subject, runs int) ([][]time.Duration, error) {
-	out := make([][]time.Duration, len(subjects))
+// coldStarts is every subject's cold starts, by subject index, and the machine's load meanwhile.
+type coldStarts struct {
+	wall    [][]time.Duration
+	usage   [][]usage // empty where /proc is not available
+	machine machine
+}
+
+// measureColdStarts starts every subject runs times, interleaved.
+func measureColdStarts(ctx context.Context, subjects []subject, runs int) (coldStarts, error) {
+	out := coldStarts{wall: make([][]time.Duration, len(subjects)), usage: make([][]usage, len(subjects))}
+	t0, statErr := readCPUTimes()
 	for range runs {
 		for i, s := range subjects {
-			d, err := coldStart(ctx, s)
+			d, u, err := coldStart(ctx, s)
 			if err != nil {
-				return nil, err
+				return coldStarts{}, err
 			}
-			out[i] = append(out[i], d)
+			out.wall[i] = append(out.wall[i], d)
+			if u != nil {
+				out.usage[i] = append(out.usage[i], *u)
+			}
 		}
+	}
+	if t1, err := readCPUTimes(); statErr == nil && err == nil {
+		out.machine = t1.since(t0)
 	}
 	return out, nil
 }
 
-// coldStart runs one process: exec, socket, probe answered; then stops it.
-func coldStart(ctx context.Context, s subject) (time.Duration, error) {
+// coldStart runs one process: exec, socket, probe answered; then stops it. It returns the time from
+// exec to the answer and, on Linux, what the process had consumed by then (nil elsewhere).
+func coldStart(ctx context.Context, s subject) (time.Duration, *usage, error) {
 	p, err := gateway.StartProcess(ctx, s.spec)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer p.Stop(3 * time.Second)
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.probe.once(cctx, p.Client()); err != nil {
-		return 0, fmt.Errorf("cold start of %s: %w", s.name, err)
+		return 0, nil, fmt.Errorf("cold start of %s: %w", s.name, err)
 	}
-	return time.Since(p.Started), nil
+	d := time.Since(p.Started)
+	if runtime.GOOS != "linux" {
+		return d, nil, nil
+	}
+	u, err := readUsage(p.PID)
+	if err != nil {
+		return 0, nil, fmt.Errorf("cold start of %s: usage: %w", s.name, err)
+	}
+	return d, &u, nil
 }

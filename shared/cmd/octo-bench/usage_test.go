@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The usage of a process grows with the work it does: burning CPU on every thread and touching fresh
+// pages must show in the next reading.
+func TestReadUsageCountsCPUAndPageFaults(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("usage is read from /proc")
+	}
+	before, err := readUsage(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spin := func() {
+		for start := time.Now(); time.Since(start) < 30*time.Millisecond; {
+		}
+	}
+	done := make(chan struct{})
+	go func() { spin(); close(done) }() // another thread's CPU time counts too
+	spin()
+	<-done
+	pages := make([]byte, 4<<20)
+	for i := 0; i < len(pages); i += 4096 {
+		pages[i] = 1
+	}
+	after, err := readUsage(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := after.CPU - before.CPU; got < 50*time.Millisecond {
+		t.Errorf("two threads spun 30 ms each, CPU time grew by %v", got)
+	}
+	if got := after.Faults - before.Faults; got < 512 {
+		t.Errorf("touched 1024 fresh pages, page faults grew by %d", got)
+	}
+	runtime.KeepAlive(pages)
+	if _, err := readUsage(1 << 30); err == nil {
+		t.Error("usage of a process that does not exist was read")
+	}
+}
+
+func TestMachineLoadIsTheShareOfAllCPUTime(t *testing.T) {
+	t0 := cpuTimes{total: 1000, idle: 800, steal: 10}
+	tests := []struct {
+		name        string
+		t1          cpuTimes
+		busy, steal float64
+	}{
+		{"half busy with some steal", cpuTimes{total: 1200, idle: 900, steal: 20}, 50, 5},
+		{"fully idle", cpuTimes{total: 1100, idle: 900, steal: 10}, 0, 0},
+		{"nothing elapsed", t0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if m := tt.t1.since(t0); m.BusyPercent != tt.busy || m.StealPercent != tt.steal {
+				t.Errorf("since = %+v, want busy %v steal %v", m, tt.busy, tt.steal)
+			}
+		})
+	}
+	if runtime.GOOS == "linux" {
+		if c, err := readCPUTimes(); err != nil || c.total <= 0 || c.idle > c.total {
+			t.Errorf("readCPUTimes = %+v, %v", c, err)
+		}
+	}
+}
+
+// The report judges the 2x budget on wall-clock medians and shows CPU time and page faults next to
+// them, as medians of the runs, with "-" where they were not measured.
+func TestReportShowsCPUNextToWallTime(t *testing.T) {
+	ms := time.Millisecond
+	subjects := []subject{{name: "fdk hello-world"}, {name: "catalog", probe: probe{method: "GET", path: "/api/products"}},
+		{name: "elsewhere", probe: probe{method: "GET", path: "/x"}}}
+	cold := coldStarts{
+		wall: [][]time.Duration{{4 * ms, 3 * ms, 5 * ms}, {9 * ms, 7 * ms, 8 * ms}, {9 * ms, 9 * ms, 9 * ms}},
+		usage: [][]usage{{{CPU: 4 * ms, Faults: 430}, {CPU: 3 * ms, Faults: 440}, {CPU: 5 * ms, Faults: 420}},
+			{{CPU: 8 * ms, Faults: 990}, {CPU: 9 * ms, Faults: 980}, {CPU: 10 * ms, Faults: 1000}}, nil},
+		machine: machine{BusyPercent: 61, StealPercent: 0.5},
+	}
+	rep := newReport(subjects, cold, nil, options{runs: 3, requests: 1})
+	if rep.HelloCPUMS != 4 || rep.HelloFaults != 430 {
+		t.Errorf("hello-world usage %v ms, %d faults; want the medians 4 ms, 430", rep.HelloCPUMS, rep.HelloFaults)
+	}
+	c := rep.Functions[0]
+	if c.Ratio != 2 || c.Over2x || c.CPUMedianMS != 9 || c.CPURatio != 2.25 || c.FaultsMedian != 990 {
+		t.Errorf("catalog row %+v", c)
+	}
+	if e := rep.Functions[1]; !e.Over2x || !rep.OverBudget || e.CPUMedianMS != 0 || e.FaultsMedian != 0 {
+		t.Errorf("row without usage %+v, over budget %v", e, rep.OverBudget)
+	}
+	md := rep.markdown()
+	for _, want := range []string{"| catalog | GET /api/products | 8.00 | 4.00 | 2.00 | ok | 9.00 | 2.25 | 990 |",
+		"| elsewhere | GET /x | 9.00 | 4.00 | 2.25 | **over 2x** | - | - | - |",
+		"hello-world: 4.00 ms cold start, 4.00 ms CPU, 430 page faults", "61% busy, 0.5% steal"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
