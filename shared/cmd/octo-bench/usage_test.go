@@ -4,29 +4,35 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
-// The usage of a process grows with the work it does: burning CPU on every thread and touching fresh
-// pages must show in the next reading.
+// The CPU time readUsage sums over a process's threads agrees with the kernel's own account of the
+// process (getrusage), and includes every thread: two threads each burn 30 ms of their own CPU time
+// (spinning until RUSAGE_THREAD says so, so a loaded machine only makes the test slower). Touching
+// fresh pages shows as page faults.
 func TestReadUsageCountsCPUAndPageFaults(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("usage is read from /proc")
 	}
+	const burn = 30 * time.Millisecond
 	before, err := readUsage(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	spin := func() {
-		for start := time.Now(); time.Since(start) < 30*time.Millisecond; {
-		}
-	}
+	selfBefore := rusage(t, syscall.RUSAGE_SELF)
 	done := make(chan struct{})
-	go func() { spin(); close(done) }() // another thread's CPU time counts too
-	spin()
+	go func() { spinThread(t, burn); close(done) }()
+	spinThread(t, burn)
 	<-done
-	pages := make([]byte, 4<<20)
+	// Fresh anonymous memory outside the Go heap, which may reuse pages it has already touched.
+	pages, err := syscall.Mmap(-1, 0, 4<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(pages)
 	for i := 0; i < len(pages); i += 4096 {
 		pages[i] = 1
 	}
@@ -34,16 +40,40 @@ func TestReadUsageCountsCPUAndPageFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := after.CPU - before.CPU; got < 50*time.Millisecond {
-		t.Errorf("two threads spun 30 ms each, CPU time grew by %v", got)
+	self := rusage(t, syscall.RUSAGE_SELF) - selfBefore
+	got := after.CPU - before.CPU
+	if got < 2*burn-5*time.Millisecond {
+		t.Errorf("two threads burnt %v each, the sum over threads grew by %v", burn, got)
+	}
+	if diff := got - self; diff < -10*time.Millisecond || diff > 10*time.Millisecond {
+		t.Errorf("the sum over threads grew by %v, getrusage by %v", got, self)
 	}
 	if got := after.Faults - before.Faults; got < 512 {
 		t.Errorf("touched 1024 fresh pages, page faults grew by %d", got)
 	}
-	runtime.KeepAlive(pages)
 	if _, err := readUsage(1 << 30); err == nil {
 		t.Error("usage of a process that does not exist was read")
 	}
+}
+
+// rusageThread is Linux's RUSAGE_THREAD: the calling thread's own usage.
+const rusageThread = 1
+
+// spinThread burns d of the calling OS thread's own CPU time.
+func spinThread(t *testing.T, d time.Duration) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for start := rusage(t, rusageThread); rusage(t, rusageThread)-start < d; {
+	}
+}
+
+func rusage(t *testing.T, who int) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(who, &ru); err != nil {
+		t.Error(err)
+		return 1 << 62 // ends a spin
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func TestMachineLoadIsTheShareOfAllCPUTime(t *testing.T) {
