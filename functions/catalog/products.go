@@ -136,19 +136,15 @@ func parseListQuery(raw string) (listQuery, error) {
 	if err != nil {
 		return listQuery{}, apperr.E(op, apperr.Invalid, "malformed query string")
 	}
-	lq := listQuery{sort: "name", limit: defaultLimit}
+	lq := listQuery{sort: "name"}
 	if v := q.Get("sort"); v != "" {
 		if _, ok := sorts[v]; !ok {
 			return listQuery{}, apperr.E(op, apperr.Invalid, "sort must be one of name, price, -price, newest, rating")
 		}
 		lq.sort = v
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return listQuery{}, apperr.E(op, apperr.Invalid, "limit must be an integer from 1 to 100")
-		}
-		lq.limit = n
+	if lq.limit, err = web.Limit(op, q, defaultLimit, maxLimit); err != nil {
+		return listQuery{}, err
 	}
 	if v := strings.TrimSpace(q.Get("category")); v != "" {
 		if len(v) > maxCategory {
