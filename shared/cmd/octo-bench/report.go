@@ -76,15 +76,12 @@ func newReport(subjects []subject, cold coldStarts, warm map[string]warmResult, 
 
 // medianUsage returns the median CPU time and the median page-fault count of us (zero when empty).
 func medianUsage(us []usage) (time.Duration, int64) {
-	if len(us) == 0 {
-		return 0, 0
-	}
 	cpu := make([]time.Duration, len(us))
-	faults := make([]time.Duration, len(us))
+	faults := make([]int64, len(us))
 	for i, u := range us {
-		cpu[i], faults[i] = u.CPU, time.Duration(u.Faults)
+		cpu[i], faults[i] = u.CPU, u.Faults
 	}
-	return percentile(cpu, 0.5), int64(percentile(faults, 0.5))
+	return percentile(cpu, 0.5), percentile(faults, 0.5)
 }
 
 func (r report) markdown() string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -110,10 +111,11 @@ func timeDirect(ctx context.Context, s subject, n int) ([]time.Duration, error) 
 	return out, nil
 }
 
-// percentile returns the nearest-rank percentile q (0..1] of ds.
-func percentile(ds []time.Duration, q float64) time.Duration {
+// percentile returns the nearest-rank percentile q (0..1] of ds (zero when empty).
+func percentile[T cmp.Ordered](ds []T, q float64) T {
 	if len(ds) == 0 {
-		return 0
+		var zero T
+		return zero
 	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
