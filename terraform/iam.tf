@@ -4,13 +4,14 @@
 locals {
   compartment = "compartment id ${var.compartment_ocid}"
   # Every function reads the database password, the wallet and the APM data key; only the token signer
-  # (its own dynamic group) reads the token signing key.
+  # (its own dynamic group) reads the token signing key. No function calls OCI Generative AI yet, so
+  # none may: the function that does should get the grant through its own dynamic group, as the
+  # token signer does.
   secret_match = join(", ", [for k, id in local.secret_ids : "target.secret.id = '${id}'" if k != "token_key"])
 
   policy_statements = concat(
     [
       "Allow dynamic-group ${local.dg_functions} to read secret-bundles in tenancy where any {${local.secret_match}}",
-      "Allow dynamic-group ${local.dg_functions} to use generative-ai-family in ${local.compartment}",
       "Allow dynamic-group ${local.dg_gateway} to use functions-family in ${local.compartment}",
       "Allow dynamic-group ${local.dg_scheduler} to use functions-family in ${local.compartment}",
       "Allow service faas to use virtual-network-family in ${local.compartment}",
@@ -76,7 +77,7 @@ resource "oci_identity_policy" "this" {
 
   compartment_id = var.tenancy_ocid
   name           = "${var.name_prefix}-policy"
-  description    = "Secrets, Generative AI and invocation rights of ${var.name_prefix}."
+  description    = "Secret and invocation rights of ${var.name_prefix}."
   statements     = local.policy_statements
   freeform_tags  = local.tags
 

@@ -58,7 +58,6 @@ locals {
     OCTO_OCI_REGION               = var.region
     OCTO_APM_ENDPOINT             = local.apm_endpoint
     OCTO_APM_DATA_KEY_SECRET_OCID = local.secret_ids.apm_data_key
-    OCTO_GENAI_COMPARTMENT_OCID   = var.compartment_ocid
     OCTO_CORS_ORIGINS             = join(",", var.cors.allowed_origins)
   }
 

@@ -261,9 +261,10 @@ authorizer: true
 	}
 }
 
-// No function gets a token key through the wiring every function shares: main.tf's function_wiring
-// names no OCTO_TOKEN_* variable (token_config hands them out).
-func TestSharedWiringHoldsNoTokenKey(t *testing.T) {
+// wiringKeys returns the variable names of main.tf's local.function_wiring, the configuration every
+// deployed function gets.
+func wiringKeys(t *testing.T) []string {
+	t.Helper()
 	exprs, err := parseLocals(filepath.Join(repoRoot(t), "terraform"))
 	if err != nil {
 		t.Fatal(err)
@@ -275,13 +276,58 @@ func TestSharedWiringHoldsNoTokenKey(t *testing.T) {
 	if len(obj.Items) == 0 {
 		t.Fatal("local.function_wiring is empty")
 	}
+	var keys []string
 	for _, item := range obj.Items {
 		key, diags := item.KeyExpr.Value(nil)
 		if diags.HasErrors() {
 			t.Fatalf("function_wiring key: %v", diags)
 		}
-		if strings.HasPrefix(key.AsString(), "OCTO_TOKEN_") {
-			t.Errorf("function_wiring gives every function %s", key.AsString())
+		keys = append(keys, key.AsString())
+	}
+	return keys
+}
+
+// No function gets a token key through the wiring every function shares: main.tf's function_wiring
+// names no OCTO_TOKEN_* variable (token_config hands them out).
+func TestSharedWiringHoldsNoTokenKey(t *testing.T) {
+	for _, key := range wiringKeys(t) {
+		if strings.HasPrefix(key, "OCTO_TOKEN_") {
+			t.Errorf("function_wiring gives every function %s", key)
+		}
+	}
+}
+
+// Every variable the wiring hands every function is read by the code a function runs: its name
+// stands as a string literal in a non-test Go file of a function or of the shared packages functions
+// import (not the local gateway, the tools or the benchmarks, which only set such variables). A
+// variable nothing reads is configuration that lies about what the deployment does.
+func TestSharedWiringIsReadByTheFunctions(t *testing.T) {
+	root := repoRoot(t)
+	notRuntime := []string{"shared/gateway", "shared/cmd", "shared/internal", "shared/tfcheck", "shared/stacktest", "shared/dbtest"}
+	var sources []string
+	for _, dir := range []string{"shared", "functions"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			if d.IsDir() && slices.Contains(notRuntime, filepath.ToSlash(rel)) {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			sources = append(sources, string(b))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, key := range wiringKeys(t) {
+		if !slices.ContainsFunc(sources, func(src string) bool { return strings.Contains(src, `"`+key+`"`) }) {
+			t.Errorf("function_wiring gives every function %s, which no function reads", key)
 		}
 	}
 }
