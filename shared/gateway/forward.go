@@ -202,7 +202,11 @@ func fail(w http.ResponseWriter, r *http.Request, kind apperr.Kind, message stri
 	return writeError(w, r, kind.Status(), kind.String(), message)
 }
 
+// writeError answers an error of the gateway's own (no route, wrong method, refused by the
+// authorizer, rate limited, function unavailable) with the standard body, uncacheable like every
+// error a function answers.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) int {
+	w.Header().Set("Cache-Control", "no-store")
 	web.JSON(w, status, web.ErrorBody{Error: web.ErrorDetail{Code: code, Message: message, RequestID: web.RequestID(r.Context())}})
 	return status
 }

@@ -215,6 +215,7 @@ func TestRoutingErrors(t *testing.T) {
 			if got := resp.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
+			assertNoStore(t, resp)
 		})
 	}
 }
@@ -227,6 +228,16 @@ func TestProtectedRoutesWithoutAuthorizerAreUnauthorized(t *testing.T) {
 	assertError(t, resp, body, 401, "unauthorized")
 	if resp.Header.Get("WWW-Authenticate") == "" {
 		t.Error("401 without WWW-Authenticate")
+	}
+	assertNoStore(t, resp)
+}
+
+// assertNoStore checks an error the gateway answered itself is marked uncacheable, as the functions
+// mark theirs (package security): a shared cache must not keep a 404 or a 401 for later callers.
+func assertNoStore(t *testing.T, resp *http.Response) {
+	t.Helper()
+	if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", got)
 	}
 }
 
