@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -89,7 +90,7 @@ func (r report) markdown() string {
 	fmt.Fprintf(&b, "# Spine benchmark\n\n%s, %s, %d CPUs; cold start = median of %d runs (exec to first good answer over the http-stream socket); warm = %d sequential requests.\n\n",
 		r.GeneratedAt.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Runs, r.Requests)
 	fmt.Fprintf(&b, "hello-world: %.2f ms cold start, %s ms CPU, %s page faults (medians); machine during the cold starts: %.0f%% busy, %.1f%% steal.\n\n",
-		r.HelloMedianMS, cell2(r.HelloCPUMS), count(r.HelloFaults), r.Machine.BusyPercent, r.Machine.StealPercent)
+		r.HelloMedianMS, cell(r.HelloCPUMS, 2), count(r.HelloFaults), r.Machine.BusyPercent, r.Machine.StealPercent)
 	b.WriteString("| function | probe | cold start ms | hello-world ms | ratio | flag | cpu ms | cpu ratio | page faults | gateway p50 ms | gateway p99 ms | direct p50 ms | direct p99 ms |\n")
 	b.WriteString("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, f := range r.Functions {
@@ -98,8 +99,8 @@ func (r report) markdown() string {
 			flag = "**over 2x**"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.Function, f.Probe, f.ColdMedianMS,
-			r.HelloMedianMS, f.Ratio, flag, cell2(f.CPUMedianMS), cell2(f.CPURatio), count(f.FaultsMedian),
-			cell(f.GatewayP50MS), cell(f.GatewayP99MS), cell(f.DirectP50MS), cell(f.DirectP99MS))
+			r.HelloMedianMS, f.Ratio, flag, cell(f.CPUMedianMS, 2), cell(f.CPURatio, 2), count(f.FaultsMedian),
+			cell(f.GatewayP50MS, 3), cell(f.GatewayP99MS, 3), cell(f.DirectP50MS, 3), cell(f.DirectP99MS, 3))
 	}
 	b.WriteString("\nratio and flag judge the wall-clock medians (the 2x budget). cpu ms is the process's CPU time, all threads, from exec to the answer: a function overlaps its database's first connection with the runtime's start on the second core, so when other work takes that core its cold start approaches its CPU time, and the cpu ratio is what the wall ratio tends to on a busy machine.\n")
 	return b.String()
@@ -125,18 +126,12 @@ func (r report) write(dir string, stdout io.Writer) error {
 	return err
 }
 
-func cell(v float64) string {
+// cell formats v with the given decimals, or "-" when it was not measured (zero).
+func cell(v float64, decimals int) string {
 	if v == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.3f", v)
-}
-
-func cell2(v float64) string {
-	if v == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.2f", v)
+	return strconv.FormatFloat(v, 'f', decimals, 64)
 }
 
 func count(n int64) string {
