@@ -166,6 +166,18 @@ func TestSQLiteSchemaConformsToOracle(t *testing.T) {
 			for _, c := range ot.Checks {
 				wantChecks = append(wantChecks, ddl.Check{Name: c.Name, Expr: sqliteCheck(c.Expr)})
 			}
+			// The SQLite twin may bound a VARCHAR2(n) column in bytes, as Oracle does:
+			// ck_<table>_<column>_bytes CHECK (length(CAST(<column> AS BLOB)) <= n).
+			for _, oc := range ot.Columns {
+				if oc.Type.Name != "VARCHAR2" || len(oc.Type.Args) != 1 {
+					continue
+				}
+				name := ot.Name + "_" + oc.Name
+				if slices.ContainsFunc(st.Checks, func(c ddl.Check) bool { return c.Name == "ck_"+name+"_bytes" }) {
+					wantChecks = append(wantChecks, ddl.Check{Name: "ck_" + name + "_bytes",
+						Expr: fmt.Sprintf("length(cast(%s as blob)) <= %d", oc.Name, oc.Type.Args[0])})
+				}
+			}
 			if !reflect.DeepEqual(wantChecks, st.Checks) {
 				t.Errorf("checks:\n got %+v\nwant %+v", st.Checks, wantChecks)
 			}
