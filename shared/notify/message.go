@@ -52,6 +52,9 @@ func build(from *mail.Address, to, id, name string, data map[string]string, date
 	for _, part := range []struct{ typ, body string }{{"text/plain", r.text}, {"text/html", r.html}} {
 		var ph mail.InlineHeader
 		ph.SetContentType(part.typ, map[string]string{"charset": "utf-8"})
+		// 8bit keeps the link readable in the file (quoted-printable would write "token=3D..."); every
+		// line stays far below SMTP's 998-byte limit (a paragraph of a template, names of 200 bytes).
+		ph.Set("Content-Transfer-Encoding", "8bit")
 		pw, err := w.CreatePart(ph)
 		if err != nil {
 			return Message{}, fmt.Errorf("notify: message part: %w", err)
