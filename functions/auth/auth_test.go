@@ -2,8 +2,8 @@ package auth_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"maps"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
