@@ -3,7 +3,7 @@
 // out, rotating refresh sessions, password reset, and the caller's own account.
 //
 //	POST /api/auth/register         public    {email, password, name} -> 202, a verification mail
-//	POST /api/auth/verify           public    {token} -> the verified account, now linked to its customer
+//	POST /api/auth/verify           customer  {token} -> the verified account, now linked to its customer
 //	POST /api/auth/verify/resend    customer  a new verification mail (the old link stops working)
 //	POST /api/auth/login            public    {email, password} -> access token + refresh_token
 //	POST /api/auth/refresh          public    {refresh_token} or the cookie -> a new pair (rotation)

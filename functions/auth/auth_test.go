@@ -101,7 +101,15 @@ func TestRegister(t *testing.T) {
 			t.Fatalf("before verification: %+v, want no customer", me)
 		}
 		m := e.lastMail(t, "AVERY.CHEN@skyline-survey.example")
-		res := e.call(t, http.MethodPost, "/api/auth/verify", "192.0.2.1", map[string]string{"token": m.token}, nil)
+		owner := map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(userID), gateway.ScopesHeader: "customer"}
+		other := map[string]string{gateway.PrincipalHeader: "user:1", gateway.ScopesHeader: "customer"}
+		if res := e.call(t, http.MethodPost, "/api/auth/verify", "192.0.2.1", map[string]string{"token": m.token}, other); res.status != http.StatusBadRequest {
+			t.Fatalf("another account used the link: %d %s", res.status, res.body)
+		}
+		if res := e.call(t, http.MethodPost, "/api/auth/verify", "192.0.2.1", map[string]string{"token": m.token}, nil); res.status != http.StatusUnauthorized {
+			t.Fatalf("verified without signing in: %d %s", res.status, res.body)
+		}
+		res := e.call(t, http.MethodPost, "/api/auth/verify", "192.0.2.1", map[string]string{"token": m.token}, owner)
 		var a auth.Account
 		if err := json.Unmarshal(res.body, &a); err != nil || res.status != http.StatusOK || a.CustomerID == nil || *a.CustomerID != id ||
 			!a.EmailVerified || res.header.Get("Cache-Control") != "no-store" {
@@ -115,7 +123,7 @@ func TestRegister(t *testing.T) {
 		if after != before {
 			t.Fatalf("customer changed from %q to %q", before, after)
 		}
-		if again := e.call(t, http.MethodPost, "/api/auth/verify", "192.0.2.1", map[string]string{"token": m.token}, nil); again.status != http.StatusBadRequest ||
+		if again := e.call(t, http.MethodPost, "/api/auth/verify", "192.0.2.1", map[string]string{"token": m.token}, owner); again.status != http.StatusBadRequest ||
 			again.error().Code != "invalid_token" {
 			t.Fatalf("second use: %d %s, want 400 invalid_token", again.status, again.body)
 		}

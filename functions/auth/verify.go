@@ -32,18 +32,27 @@ WHERE id = :3 AND customer_id IS NULL AND role = 'customer'`
 
 // verify uses an emailed verification token: the account's email is proven, so the account is linked
 // to the customer with that email (created when there is none) and from now on sees its orders,
-// tickets and reviews.
+// tickets and reviews. The caller must be signed in as the account the link was mailed for: whoever
+// registered someone else's address cannot use the link, and the address's owner, clicking a link
+// they never asked for, cannot verify the stranger's account either, not knowing its password.
 func (s *Service) verify(w http.ResponseWriter, r *http.Request) error {
 	const op = "auth.Verify"
+	p, err := identity.FromRequest(r)
+	if err != nil {
+		return err
+	}
 	var req tokenRequest
 	if err := web.Decode(r, &req); err != nil {
 		return err
 	}
 	var acct Account
-	err := s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
 		userID, err := consumeAccountToken(ctx, tx, op, req.Token, purposeVerify, s.now())
 		if err != nil {
 			return err
+		}
+		if userID != p.UserID {
+			return errInvalidToken(op) // rolled back: the link still works for its own account
 		}
 		if err := s.linkCustomer(ctx, tx, op, userID); err != nil {
 			return err
