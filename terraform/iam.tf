@@ -16,6 +16,8 @@ locals {
       "Allow dynamic-group ${local.dg_scheduler} to use functions-family in ${local.compartment}",
       "Allow service faas to use virtual-network-family in ${local.compartment}",
       "Allow service faas to read repos in tenancy",
+      # The notification outbox's senders submit mail to Email Delivery (email.tf).
+      "Allow dynamic-group ${local.dg_functions} to use email-family in ${local.compartment}",
     ],
     length(local.token_signer_names) > 0 ? [
       "Allow dynamic-group ${local.dg_token_signer} to read secret-bundles in tenancy where target.secret.id = '${local.secret_ids.token_key}'",
