@@ -76,7 +76,7 @@ routes: $(BIN)/octo
 # sqlcover then fails if a SQL statement in the functions (or the shared packages they run SQL
 # through) never ran against the embedded database.
 SQL_TRACE := $(ROOT)/.cache/sql-trace.jsonl
-SQL_DIRS  := functions $(wildcard shared/commerce shared/identity shared/security shared/seed)
+SQL_DIRS  := functions $(wildcard shared/commerce shared/identity shared/notify shared/security shared/seed)
 
 test: tools vet
 	@mkdir -p $(dir $(SQL_TRACE)) && rm -f $(SQL_TRACE)

@@ -69,7 +69,10 @@ func (h *hashCounter) take() map[identity.HashWork]int {
 	return n
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, auth.Options{}) }
+
+// newEnvWith is newEnv with options (the clock and hash counter are always the env's).
+func newEnvWith(t testing.TB, opts auth.Options) *env {
 	t.Helper()
 	tdb := dbtest.Open(t, dbtest.Options{Seed: true})
 	store := tdb.DB
@@ -106,7 +109,7 @@ func newEnv(t *testing.T) *env {
 		}
 	})
 	hashes := &hashCounter{n: map[identity.HashWork]int{}}
-	h, err := auth.New(store, issuer, log, mail, kick, auth.Options{Now: clk.now, HashWork: hashes.count})
+	h, err := auth.New(store, issuer, log, mail, kick, withEnv(opts, clk.now, hashes.count))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +138,7 @@ func (r response) error() web.ErrorDetail {
 }
 
 // call sends a request as the gateway forwards it: from client address ip, with headers set.
-func (e *env) call(t *testing.T, method, path, ip string, body any, headers map[string]string) response {
+func (e *env) call(t testing.TB, method, path, ip string, body any, headers map[string]string) response {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -158,12 +161,12 @@ func (e *env) call(t *testing.T, method, path, ip string, body any, headers map[
 	return response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
 }
 
-func (e *env) login(t *testing.T, ip, email, password string) response {
+func (e *env) login(t testing.TB, ip, email, password string) response {
 	t.Helper()
 	return e.call(t, http.MethodPost, "/api/auth/login", ip, map[string]string{"email": email, "password": password}, nil)
 }
 
-func (e *env) register(t *testing.T, email, password, name string) response {
+func (e *env) register(t testing.TB, email, password, name string) response {
 	t.Helper()
 	return e.call(t, http.MethodPost, "/api/auth/register", "192.0.2.1",
 		map[string]string{"email": email, "password": password, "name": name}, nil)
@@ -243,4 +246,9 @@ func (e *env) me(t *testing.T, userID int64) auth.Account {
 		t.Fatalf("me: %d %s", res.status, res.body)
 	}
 	return a
+}
+
+func withEnv(o auth.Options, now func() time.Time, count func(identity.HashWork)) auth.Options {
+	o.Now, o.HashWork = now, count
+	return o
 }
