@@ -30,7 +30,7 @@ output "routes" {
 
 output "email_dkim" {
   description = "The DNS record that activates DKIM for the email domain: a CNAME named dns_subdomain_name pointing to cname_record_value."
-  value       = {
+  value = {
     dns_subdomain_name = oci_email_dkim.this.dns_subdomain_name
     cname_record_value = oci_email_dkim.this.cname_record_value
   }
