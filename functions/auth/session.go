@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -56,11 +57,17 @@ func (s *Service) newRefreshToken(ctx context.Context, tx *db.Tx, userID int64, 
 	return token, nil
 }
 
-// presentedRefresh reads the refresh token from the JSON body, or else from the cookie.
+// presentedRefresh reads the refresh token from the JSON body, or else (no body, as a browser
+// sends it) from the cookie.
 func presentedRefresh(r *http.Request) (string, error) {
 	var req refreshRequest
-	if r.ContentLength != 0 {
-		if err := web.Decode(r, &req); err != nil && !errors.Is(err, io.EOF) {
+	// Peek for a body (a gateway may forward an empty one without a length), then let web.Decode
+	// read it as every route does: media type, attack inspection, size limit, strict decoding.
+	var peek [1]byte
+	n, _ := io.ReadFull(r.Body, peek[:])
+	if n > 0 {
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(peek[:n]), r.Body))
+		if err := web.Decode(r, &req); err != nil {
 			return "", err
 		}
 	}

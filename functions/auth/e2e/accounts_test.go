@@ -153,6 +153,17 @@ func takeoverAndSessions(t *testing.T, s stack) {
 	if second.status != http.StatusOK || second.str("refresh_token") == first {
 		t.Fatalf("refresh: %d %s", second.status, second.raw)
 	}
+	// A browser sends the cookie alone, no body.
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", s.URL+"/api/auth/refresh", nil)
+	req.AddCookie(&http.Cookie{Name: "octo_refresh", Value: second.str("refresh_token")})
+	res, err := c.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("refresh by cookie: %v %v", res.StatusCode, err)
+	}
+	var byCookie map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&byCookie)
+	res.Body.Close()
+	second = answer{status: res.StatusCode, body: byCookie}
 	if a := s.do(c, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": first}); a.status != http.StatusUnauthorized {
 		t.Fatalf("reused refresh token: %d %s", a.status, a.raw)
 	}
