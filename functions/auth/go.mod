@@ -2,10 +2,7 @@ module github.com/octo-drone-shop/serverless/functions/auth
 
 go 1.26.0
 
-require (
-	github.com/octo-drone-shop/serverless/shared v0.0.0
-	go.opentelemetry.io/otel/trace v1.47.0
-)
+require github.com/octo-drone-shop/serverless/shared v0.0.0
 
 require (
 	github.com/VictoriaMetrics/easyproto v0.1.4 // indirect
@@ -28,6 +25,7 @@ require (
 	github.com/octo-drone-shop/serverless/schema v0.0.0 // indirect
 	github.com/oracle/oci-go-sdk/v65 v65.130.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
@@ -40,6 +38,7 @@ require (
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
 	go.opentelemetry.io/otel/sdk/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 	go.opentelemetry.io/proto/otlp v1.11.0 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/exp v0.0.0-20251023183803-a4bb9ffd2546 // indirect
