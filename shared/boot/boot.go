@@ -120,10 +120,6 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	secCfg, err := security.ConfigFromEnv(getenv)
-	if err != nil {
-		return nil, err
-	}
 	e := &Env{Config: cfg, getenv: getenv}
 	if !opts.NoDatabase {
 		if err := e.startDB(ctx); err != nil {
@@ -142,7 +138,8 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 		}
 		return nil, err
 	}
-	e.Security = security.New(secCfg, e.DB, e.Telemetry.Instruments(), e.Log)
+	// No CORS here: the API deployment (OCI) or the local gateway answers it, never a function.
+	e.Security = security.New(security.Config{}, e.DB, e.Telemetry.Instruments(), e.Log)
 	return e, nil
 }
 
@@ -266,7 +263,7 @@ func (e *Env) namespace() string {
 
 // Handler wraps a function's handler in the request middleware, outermost first: tracing (continues
 // the caller's trace, flushes spans before the response leaves), the access log, the database
-// session scope (one pooled connection per request, tagged once), and security (headers, CORS,
+// session scope (one pooled connection per request, tagged once), and security (headers,
 // attack detection and security events, recorded on the request's connection; see package security).
 func (e *Env) Handler(h http.Handler) http.Handler {
 	h = e.Security.Middleware(h)
