@@ -29,6 +29,6 @@ output "routes" {
 }
 
 output "migrate_function_id" {
-  description = "OCID of the schema-migrate function (migrator: true), which make migrate invokes after each apply; null when no function declares migrator: true."
+  description = "OCID of the schema-migrate function (migrator: true), which make deploy-migrate invokes after each apply; null when no function declares migrator: true."
   value       = one([for name in local.migrator_names : oci_functions_function.this[name].id])
 }

@@ -4,7 +4,7 @@
 #
 # The wallet: a whole wallet zip base64-encoded can exceed Vault's 25 KB bundle limit, and godror
 # needs only cwallet.sso, tnsnames.ora and sqlnet.ora. Terraform creates the wallet secret with a
-# placeholder; the schema-migrate function (make migrate, right after apply) generates the wallet
+# placeholder; the schema-migrate function (make deploy-migrate, right after apply) generates the wallet
 # through the database API (GenerateAutonomousDatabaseWallet) and writes a new secret version with
 # those three files (about 11 KB as base64). Later applies leave the content alone.
 locals {
@@ -78,7 +78,7 @@ resource "oci_vault_secret" "wallet" {
 
   secret_content {
     content_type = "BASE64"
-    content      = base64encode("wallet not generated yet: run make migrate")
+    content      = base64encode("wallet not generated yet: run make deploy-migrate")
   }
 
   lifecycle {

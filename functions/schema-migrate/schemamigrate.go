@@ -1,6 +1,6 @@
 // Package schemamigrate is the schema-migrate function: the schema load of a deployment, run inside
 // OCI so that no workstation needs a database client, Instant Client or the wallet. The deploy step
-// invokes it (make migrate: `oci fn function invoke` with an empty body) after every apply; it is
+// invokes it (make deploy-migrate: `oci fn function invoke` with an empty body) after every apply; it is
 // never routed and never scheduled (migrator: true in its func.yaml).
 //
 // One invocation, on Oracle:
@@ -18,7 +18,7 @@
 // JSON report: 200 with "status":"ok", 409 when existing objects are incompatible with the schema
 // (nothing recorded for their versions), 500 otherwise with the cause in the function's log.
 // Invoking it again changes nothing: users are altered, not re-created, and applied versions are
-// skipped. Run one at a time (make migrate does).
+// skipped. Run one at a time (make deploy-migrate does).
 package schemamigrate
 
 import (

@@ -86,7 +86,7 @@ func TestInvocationMigratesTheEmbeddedDatabase(t *testing.T) {
 	}
 }
 
-// A migration that cannot run answers an error, never "ok": make migrate fails on it.
+// A migration that cannot run answers an error, never "ok": make deploy-migrate fails on it.
 func TestInvocationReportsAFailure(t *testing.T) {
 	bin := buildBinary(t)
 	dbPath := filepath.Join(t.TempDir(), "missing-dir", "octo.db")

@@ -65,7 +65,7 @@ type Function struct {
 	// verifies with the public key alone (OCTO_TOKEN_PUBLIC_KEYS) and may not be the signer.
 	TokenSigner bool `yaml:"token_signer"`
 	// Migrator marks the function that loads the schema inside OCI (schema-migrate): no routes and no
-	// schedule, invoked by the deploy step (make migrate, oci fn function invoke) as a plain POST. A
+	// schedule, invoked by the deploy step (make deploy-migrate, oci fn function invoke) as a plain POST. A
 	// deployment gives it alone the ADMIN and schema owner passwords.
 	Migrator bool `yaml:"migrator"`
 	// Smoke is the request that proves the function serves: one of its routes, answered 2xx from
