@@ -43,10 +43,8 @@ locals {
   ))
   db_host        = element(split(":", local.db_low_connect), 0)
   db_low_service = element(split("/", local.db_low_connect), 1)
-  db_mtls_require = one(concat(
-    [for db in data.oci_database_autonomous_database.existing : db.is_mtls_connection_required],
-    [var.database.mtls_required],
-  ))
+  # What the database requires: ours as configured, an existing one as it is.
+  db_mtls_require = var.database.existing_ocid == null ? var.database.mtls_required : one(data.oci_database_autonomous_database.existing[*].is_mtls_connection_required)
   # One-way TLS is served on 1521, mutual TLS on 1522.
   db_monitor_port = local.db_mtls_require ? 1522 : 1521
 }
