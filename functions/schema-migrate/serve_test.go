@@ -2,10 +2,13 @@ package schemamigrate
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,12 +42,22 @@ func invoke(t *testing.T, p *gateway.Process) (int, []byte) {
 
 // The function runs the real migrator through package serve under the Functions protocol (the same
 // process, socket and call shape as OCI's agent) against the embedded database: the first invocation
-// applies every migration and records it, the second changes nothing.
+// applies every migration and records it, the second changes nothing. Its APM data key is unreadable
+// (Vault answers 500 to the real SDK): it starts and serves all the same.
 func TestInvocationMigratesTheEmbeddedDatabase(t *testing.T) {
 	bin := buildBinary(t)
 	dbPath := filepath.Join(t.TempDir(), "octo.db")
+	fakePrincipal(t)
+	var vaultCalls atomic.Int32
+	vault := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		vaultCalls.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer vault.Close()
+	env := append(os.Environ(), "OCTO_VAULT_ENDPOINT="+vault.URL, "OCTO_APM_ENDPOINT=http://127.0.0.1:9",
+		"OCTO_APM_DATA_KEY_SECRET_OCID=ocid1.vaultsecret.oc1.iad.apm")
 	p, err := gateway.StartProcess(t.Context(), gateway.ProcessSpec{Name: Name, Binary: bin,
-		Env: gateway.FunctionEnv(declared, dbPath, nil), Stderr: os.Stderr})
+		Env: gateway.FunctionEnv(declared, dbPath, env), Stderr: os.Stderr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +96,9 @@ func TestInvocationMigratesTheEmbeddedDatabase(t *testing.T) {
 	}
 	if !strings.Contains(rep.Summary, "up to date") {
 		t.Errorf("second summary %q, want up to date", rep.Summary)
+	}
+	if vaultCalls.Load() != 1 {
+		t.Errorf("APM key reads %d, want one failed read at cold start", vaultCalls.Load())
 	}
 }
 
