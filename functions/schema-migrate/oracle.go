@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/oracle/oci-go-sdk/v65/common/auth"
@@ -60,7 +59,6 @@ func (o *oracleRunner) run(ctx context.Context, rep *Report) (err error) {
 	if err != nil {
 		return fmt.Errorf("schema-migrate: %w", err)
 	}
-	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
 	rep.Wallet = cfg.WalletOCID
 
 	open := func(user, secret string) (*sql.DB, error) {

@@ -98,14 +98,19 @@ func (w *walletStore) refresh(ctx context.Context, databaseID, secretID, parent 
 	return unpack(trimmed, parent)
 }
 
-// unpack writes the trimmed wallet's files into a fresh directory under parent. The names are the
-// three of oracle.WalletFiles (TrimWallet wrote them), written through an os.Root.
+// unpack writes the trimmed wallet's files into the directory parent/octo-migrate-wallet, emptied
+// first. The path is the same at every invocation: godror takes its configuration directory once per
+// process (the first connection), so a warm container's next run must find the new wallet there. The
+// names are the three of oracle.WalletFiles (TrimWallet wrote them), written through an os.Root.
 func unpack(trimmed []byte, parent string) (string, error) {
 	if parent == "" {
 		parent = os.TempDir()
 	}
-	dir, err := os.MkdirTemp(parent, "migrate-wallet-")
-	if err != nil {
+	dir := filepath.Join(parent, "octo-migrate-wallet")
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("unpack wallet: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("unpack wallet: %w", err)
 	}
 	root, err := os.OpenRoot(dir)

@@ -109,10 +109,18 @@ func TestWalletStoreWritesTheTrimmedWallet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := ws.refresh(t.Context(), dbID, secretID, t.TempDir())
+	parent := t.TempDir()
+	dir, err := ws.refresh(t.Context(), dbID, secretID, parent)
 	if err != nil {
 		t.Fatalf("refresh: %v (calls %v)", err, calls)
 	}
+	// godror keeps the first configuration directory of the process: a warm container's next run
+	// must refresh the same one.
+	again, err := ws.refresh(t.Context(), dbID, secretID, parent)
+	if err != nil || again != dir {
+		t.Fatalf("second refresh: %s (%v), want the same directory %s", again, err, dir)
+	}
+	calls = calls[:2]
 	if len(calls) != 2 {
 		t.Fatalf("calls %v, want generateWallet then the secret update", calls)
 	}
