@@ -92,7 +92,7 @@ func (r Report) String() string {
 	for _, v := range r.Applied {
 		var parts []string
 		for _, k := range []struct{ kind, label string }{
-			{CreateTable, "tables"}, {AddColumn, "columns added"}, {CreateIndex, "indexes"}, {CreateView, "views"},
+			{CreateTable, "tables"}, {AddColumn, "columns added"}, {WidenColumn, "columns widened"}, {CreateIndex, "indexes"}, {CreateView, "views"},
 		} {
 			if n := created[v.Version][k.kind]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, k.label))

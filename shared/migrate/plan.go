@@ -15,6 +15,7 @@ const (
 	AddColumn   = "add column"
 	CreateIndex = "create index"
 	CreateView  = "create view"
+	WidenColumn = "widen column"
 )
 
 // Action is one statement the migrator executes, or one it skips because the database already has
@@ -84,6 +85,8 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 				continue
 			}
 			p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+		case ddl.AlterTableModify:
+			p.planWiden(cat, dialect, version, st)
 		case ddl.CreateIndex:
 			p.planIndex(cat, version, st)
 		case ddl.CreateView:
@@ -125,6 +128,34 @@ func (p *plan) reconcileColumns(dialect string, version int, t *CatalogTable, wa
 		}
 		p.Actions = append(p.Actions, Action{Version: version, Kind: AddColumn, Object: obj, SQL: addColumnSQL(dialect, t.Name, add)})
 		t.Columns[col.Name] = columnFromModel(add)
+	}
+}
+
+// planWiden widens VARCHAR2 columns (ALTER TABLE ... MODIFY, Oracle only) that are still narrower
+// than wanted; a column already as wide or wider is skipped, so a rerun or the other application's
+// wider column changes nothing.
+func (p *plan) planWiden(cat *Catalog, dialect string, version int, st ddl.Statement) {
+	t, ok := cat.Tables[st.Table.Name]
+	if !ok {
+		p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: st.Table.Name, Problem: "table to alter does not exist"})
+		return
+	}
+	for _, col := range st.Table.Columns {
+		obj := t.Name + "." + col.Name
+		have, ok := t.Columns[col.Name]
+		switch {
+		case !ok:
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "column to widen does not exist"})
+		case dialect == schema.SQLite:
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "SQLite cannot modify a column; widen it in the twin's CREATE TABLE"})
+		case have.CharLength >= col.Type.Args[0]:
+			p.Skipped = append(p.Skipped, Action{Version: version, Kind: WidenColumn, Object: obj, Reason: "already " + describe(have)})
+		default:
+			p.Actions = append(p.Actions, Action{Version: version, Kind: WidenColumn, Object: obj,
+				SQL: "ALTER TABLE " + t.Name + " MODIFY (" + col.Name + " " + col.Type.String() + ")"})
+			have.CharLength = col.Type.Args[0]
+			t.Columns[col.Name] = have
+		}
 	}
 }
 
