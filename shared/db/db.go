@@ -328,15 +328,19 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 	return id, c.end(1, keyAffectedRows, 0, nil)
 }
 
-// bind converts bind values for the dialect: on SQLite time values become sqlite.TimeFormat text so
-// they compare and sort with the stored timestamps. The slice is copied only when something changes.
+// bind converts bind values for the dialect. On both, a time is cut to the millisecond, the precision
+// the embedded database stores, so a timestamp reads back the same from either database (ATP's
+// TIMESTAMP(6) would keep microseconds, SQLite's text milliseconds). On SQLite, time values become
+// sqlite.TimeFormat text so they compare and sort with the stored timestamps, and "" becomes NULL as
+// Oracle stores it. The slice is copied only when something changes.
 func (d *DB) bind(args []any) []any {
-	if d.dialect != SQLite {
-		return args
+	value := oracleValue
+	if d.dialect == SQLite {
+		value = sqliteValue
 	}
 	var out []any
 	for i, a := range args {
-		v, changed := sqliteValue(a)
+		v, changed := value(a)
 		if !changed {
 			if out != nil {
 				out[i] = a
@@ -355,8 +359,32 @@ func (d *DB) bind(args []any) []any {
 	return out
 }
 
+// oracleValue cuts times to the millisecond.
+func oracleValue(a any) (any, bool) {
+	switch v := a.(type) {
+	case time.Time:
+		return v.Truncate(time.Millisecond), true
+	case *time.Time:
+		if v == nil {
+			return nil, true
+		}
+		return v.Truncate(time.Millisecond), true
+	case sql.NullTime:
+		v.Time = v.Time.Truncate(time.Millisecond)
+		return v, true
+	}
+	return a, false
+}
+
+// sqliteValue formats times as sqlite.TimeFormat text and binds "" as NULL: Oracle makes no
+// difference between the two, so the twin must not either (a NOT NULL column refuses "" on both).
 func sqliteValue(a any) (any, bool) {
 	switch v := a.(type) {
+	case string:
+		if v == "" {
+			return nil, true
+		}
+		return a, false
 	case time.Time:
 		return sqlite.FormatTime(v), true
 	case *time.Time:

@@ -1,0 +1,91 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestEmptyStringIsNullAsOnOracle: Oracle stores '' as NULL, so the twin binds "" as NULL: a NOT NULL
+// column refuses it and IS NULL finds it.
+func TestEmptyStringIsNullAsOnOracle(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.ExecContext(ctx, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", "DR-E", "", 1)
+	if !errors.Is(err, ErrNotNullViolation) {
+		t.Errorf(`"" into NOT NULL name: err = %v, want ErrNotNullViolation as ORA-01400`, err)
+	}
+	f.mustExec(t, "INSERT INTO customers (email, name) VALUES (:1, :2)", "e@example.com", "")
+	var n int
+	if err := f.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM customers WHERE name IS NULL").Scan(&n); err != nil || n != 1 {
+		t.Errorf(`rows whose name is NULL after binding "" = %d (%v), want 1`, n, err)
+	}
+}
+
+// TestNullStringsScanAsGodrorReturnsThem: godror hands a NULL VARCHAR2 back as "" and does not
+// support sql.NullString (it would be Valid with ""); the twin does the same, so code relying on
+// NULL-ness of strings fails here as it would on ATP.
+func TestNullStringsScanAsGodrorReturnsThem(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.mustExec(t, "INSERT INTO customers (email, name) VALUES (:1, :2)", "n@example.com", nil)
+	name := "stale"
+	if err := f.db.QueryRowContext(ctx, "SELECT name FROM customers").Scan(&name); err != nil {
+		t.Fatalf("scanning NULL into *string: %v (godror gives \"\")", err)
+	}
+	if name != "" {
+		t.Errorf("NULL scanned into *string = %q, want \"\"", name)
+	}
+	var ns sql.NullString
+	if err := f.db.QueryRowContext(ctx, "SELECT name FROM customers").Scan(&ns); err != nil {
+		t.Fatal(err)
+	}
+	if !ns.Valid || ns.String != "" {
+		t.Errorf("NULL scanned into sql.NullString = %+v, want Valid \"\" as godror returns it", ns)
+	}
+	rows, err := f.db.QueryContext(ctx, "SELECT email, name FROM customers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var email, name string
+		if err := rows.Scan(&email, &name); err != nil || email != "n@example.com" || name != "" {
+			t.Errorf("Rows.Scan = %q, %q, %v; want the email and \"\"", email, name, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTimesAreBoundAtMillisecondsOnBothDialects: ATP's TIMESTAMP(6) would keep microseconds of a
+// nanosecond time and SQLite's text milliseconds; the data layer cuts both to the millisecond so an
+// answer read back from either database is the same.
+func TestTimesAreBoundAtMillisecondsOnBothDialects(t *testing.T) {
+	at := time.Date(2026, 12, 4, 10, 11, 12, 123456789, time.UTC)
+	want := time.Date(2026, 12, 4, 10, 11, 12, 123000000, time.UTC)
+	oracle := &DB{dialect: Oracle}
+	got := oracle.bind([]any{at, &at, sql.NullTime{Time: at, Valid: true}, "x"})
+	if got[0] != want || got[1] != want || got[2] != (sql.NullTime{Time: want, Valid: true}) || got[3] != "x" {
+		t.Errorf("oracle binds %v, want %v each", got, want)
+	}
+	cols, err := arrayBinds([][]any{{at}, {at}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts := cols[0].([]time.Time); ts[0] != want {
+		t.Errorf("array bind %v, want %v", ts[0], want)
+	}
+	f := newFixture(t)
+	f.mustExec(t, "INSERT INTO products (sku, name, price, created_at) VALUES (:1, :2, :3, :4)", "DR-T", "T", 1, at)
+	var back time.Time
+	if err := f.db.QueryRowContext(context.Background(), "SELECT created_at FROM products").Scan(&back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.Equal(want) {
+		t.Errorf("sqlite reads back %v, want %v", back, want)
+	}
+}
