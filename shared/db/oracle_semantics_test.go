@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// TestEmptyStringIsNullAsOnOracle: Oracle stores ” as NULL, so the twin binds "" as NULL: a NOT NULL
+// TestEmptyStringIsNullAsOnOracle: Oracle stores the empty string as NULL, so the twin binds "" as NULL: a NOT NULL
 // column refuses it and IS NULL finds it.
 func TestEmptyStringIsNullAsOnOracle(t *testing.T) {
 	f := newFixture(t)

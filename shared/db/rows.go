@@ -35,7 +35,7 @@ func (r *Rows) Next() bool {
 // Scan copies the current row into dest. On SQLite, *time.Time, **time.Time and *sql.NullTime
 // destinations also accept the canonical timestamp text (sqlite.TimeFormat), whatever the column's
 // declared type, and a NULL scanned into a *string is "", as godror hands it back from Oracle (where
-// NULL and ” are the same value). godror does not support sql.NullString: a NULL would come back
+// NULL and the empty string are the same value). godror does not support sql.NullString: a NULL would come back
 // Valid with "" there, and so it does here, so code that misuses it fails on the embedded database
 // too (shared/internal/oraclecheck refuses it at test time anyway).
 func (r *Rows) Scan(dest ...any) error {
