@@ -158,8 +158,11 @@ func (s *Service) header(ctx context.Context, query string, args ...any) (Order,
 	const op = "orders.Header"
 	var (
 		o                                  Order
-		tokenHash, method, coupon, address sql.NullString
-		tracking, carrier, shipStatus      sql.NullString
+		// NULL strings scan as "" (godror does not support sql.NullString): a missing coupon or
+		// shipment is told by "", which no stored coupon code or tracking number can be (Oracle
+		// stores '' as NULL).
+		tokenHash, method, coupon, address string
+		tracking, carrier, shipStatus      string
 		weight                             sql.NullFloat64
 		estimated, shipped, delivered      sql.NullTime
 	)
@@ -172,16 +175,16 @@ func (s *Service) header(ctx context.Context, query string, args ...any) (Order,
 	if err != nil {
 		return Order{}, "", apperr.Wrap(op, apperr.Internal, err)
 	}
-	o.PaymentMethod, o.ShippingAddress = method.String, address.String
-	if coupon.Valid {
-		o.CouponCode = &coupon.String
+	o.PaymentMethod, o.ShippingAddress = method, address
+	if coupon != "" {
+		o.CouponCode = &coupon
 	}
-	if tracking.Valid {
-		o.Shipment = &Shipment{TrackingNumber: tracking.String, Carrier: carrier.String, Status: shipStatus.String,
+	if tracking != "" {
+		o.Shipment = &Shipment{TrackingNumber: tracking, Carrier: carrier, Status: shipStatus,
 			WeightKg: weight.Float64, EstimatedDelivery: timePtr(estimated), ShippedAt: timePtr(shipped),
 			DeliveredAt: timePtr(delivered), History: []Event{}}
 	}
-	return o, tokenHash.String, nil
+	return o, tokenHash, nil
 }
 
 // answer completes the order with its items and shipment history (two statements) and writes it.
@@ -204,12 +207,12 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, o Order) error 
 		err = each(ctx, s.db, eventsSQL, []any{o.ID}, func(scan func(...any) error) error {
 			var (
 				e              Event
-				location, note sql.NullString
+				location, note string // NULL is "" (godror)
 			)
 			if err := scan(&e.Status, &location, &note, &e.CreatedAt); err != nil {
 				return err
 			}
-			e.Location, e.Note = location.String, note.String
+			e.Location, e.Note = location, note
 			o.Shipment.History = append(o.Shipment.History, e)
 			return nil
 		})
