@@ -157,7 +157,7 @@ func (s *Service) reportIfSomeoneElses(r *http.Request, id int64, principal stri
 func (s *Service) header(ctx context.Context, query string, args ...any) (Order, string, error) {
 	const op = "orders.Header"
 	var (
-		o                                  Order
+		o Order
 		// NULL strings scan as "" (godror does not support sql.NullString): a missing coupon or
 		// shipment is told by "", which no stored coupon code or tracking number can be (Oracle
 		// stores '' as NULL).
