@@ -42,11 +42,15 @@ func loadSQLiteCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
 		case "index":
 			ix := CatalogIndex{Name: name, Table: strings.ToLower(o.table)}
 			if err := eachRow(ctx, db, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, func(rows *sql.Rows) error {
-				var col sql.NullString // NULL for an expression key
+				var col *string // NULL for an expression key
 				if err := rows.Scan(&col); err != nil {
 					return err
 				}
-				ix.Columns = append(ix.Columns, strings.ToLower(col.String))
+				name := ""
+				if col != nil {
+					name = *col
+				}
+				ix.Columns = append(ix.Columns, strings.ToLower(name))
 				return nil
 			}, o.name); err != nil {
 				return nil, fmt.Errorf("read index %s: %w", o.name, err)
