@@ -127,7 +127,7 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 		if g.cors.handle(w, r) {
 			return
 		}
-		rq := &request{guard: g, method: r.Method, endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
+		rq := &request{guard: g, method: cut(r.Method, maxMethod), endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
 			sourceIP: cut(identity.ClientIP(r), maxIP), userAgent: cut(excerpt(r.UserAgent(), maxUserAgent), maxUserAgent),
 			principal: principal}
 		if p, err := identity.FromRequest(r); err == nil {
