@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godror/godror"
 )
 
 // sqliteMaxBinds is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32).
@@ -80,8 +82,9 @@ func (*DB) oracleBatch(ctx context.Context, q querier, inTx bool, text string, r
 
 // arrayBinds turns rows of values into one slice per column of a type godror binds as an array:
 // []int64, []float64, []string, [][]byte, []time.Time, or their sql.Null* forms when a column has
-// NULLs (strings need none: Oracle stores ” as NULL). Values are first converted as database/sql
-// would (driver.Valuer, int kinds to int64, ...); bool becomes 0/1 for NUMBER(1) flags. A column
+// NULLs (strings need none: Oracle stores ” as NULL), and []godror.Number for Numeric values
+// (money, weights: numbers, never text the server converts under NLS settings). Values are first
+// converted as database/sql would (driver.Valuer, int kinds to int64, ...); bool becomes 0/1 for NUMBER(1) flags. A column
 // mixing types is an error.
 func arrayBinds(rows [][]any) ([]any, error) {
 	width := len(rows[0])
@@ -91,6 +94,14 @@ func arrayBinds(rows [][]any) ([]any, error) {
 		var kind string
 		nulls := false
 		for i, r := range rows {
+			if n, ok := r[j].(Numeric); ok {
+				vals[i] = godror.Number(n.NumericText())
+				if kind != "" && kind != "number" {
+					return nil, fmt.Errorf("db.ExecBatch: column %d mixes %s and number", j, kind)
+				}
+				kind = "number"
+				continue
+			}
 			v, err := driver.DefaultParameterConverter.ConvertValue(r[j])
 			if err != nil {
 				return nil, fmt.Errorf("db.ExecBatch: row %d column %d: %w", i, j, err)
@@ -159,6 +170,8 @@ func column(kind string, nulls bool, vals []driver.Value) (any, error) {
 		return fill(vals, func(v driver.Value) float64 { return v.(float64) }), nil
 	case "string", "":
 		return fill(vals, func(v driver.Value) string { s, _ := v.(string); return s }), nil
+	case "number": // Numeric values; NULL is "" as for strings
+		return fill(vals, func(v driver.Value) godror.Number { n, _ := v.(godror.Number); return n }), nil
 	case "[]byte":
 		return fill(vals, func(v driver.Value) []byte { b, _ := v.([]byte); return b }), nil
 	case "time.Time":

@@ -332,7 +332,8 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 // the embedded database stores, so a timestamp reads back the same from either database (ATP's
 // TIMESTAMP(6) would keep microseconds, SQLite's text milliseconds). On SQLite, time values become
 // sqlite.TimeFormat text so they compare and sort with the stored timestamps, and "" becomes NULL as
-// Oracle stores it. The slice is copied only when something changes.
+// Oracle stores it. Numeric values are numbers on Oracle, never text (see Numeric). The slice is
+// copied only when something changes.
 func (d *DB) bind(args []any) []any {
 	value := oracleValue
 	if d.dialect == SQLite {
@@ -359,9 +360,11 @@ func (d *DB) bind(args []any) []any {
 	return out
 }
 
-// oracleValue cuts times to the millisecond.
+// oracleValue cuts times to the millisecond and binds Numeric values as numbers.
 func oracleValue(a any) (any, bool) {
 	switch v := a.(type) {
+	case Numeric:
+		return numericValue(Oracle, v), true
 	case time.Time:
 		return v.Truncate(time.Millisecond), true
 	case *time.Time:
@@ -385,6 +388,8 @@ func sqliteValue(a any) (any, bool) {
 			return nil, true
 		}
 		return a, false
+	case Numeric:
+		return numericValue(SQLite, v), true
 	case time.Time:
 		return sqlite.FormatTime(v), true
 	case *time.Time:

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/godror/godror"
 )
 
 // TestEmptyStringIsNullAsOnOracle: Oracle stores the empty string as NULL, so the twin binds "" as NULL: a NOT NULL
@@ -87,5 +90,34 @@ func TestTimesAreBoundAtMillisecondsOnBothDialects(t *testing.T) {
 	}
 	if !back.Equal(want) {
 		t.Errorf("sqlite reads back %v, want %v", back, want)
+	}
+}
+
+type cents int64
+
+func (c cents) NumericText() string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
+
+// TestNumbersAreBoundAsNumbersOnOracle: money and weights are decimal text in Go; bound as text into
+// a NUMBER, ATP converts them with the session's NLS_NUMERIC_CHARACTERS (ORA-01722 where ',' is the
+// decimal separator). On Oracle they go as godror.Number, which the client converts itself.
+func TestNumbersAreBoundAsNumbersOnOracle(t *testing.T) {
+	oracle := &DB{dialect: Oracle}
+	got := oracle.bind([]any{cents(1250), Decimal("1.400"), "12.50"})
+	if got[0] != godror.Number("12.50") || got[1] != godror.Number("1.400") || got[2] != "12.50" {
+		t.Errorf("oracle binds %#v, want two godror.Number and the plain string untouched", got)
+	}
+	cols, err := arrayBinds([][]any{{cents(1250), Decimal("7.000")}, {cents(5), Decimal("1.400")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := cols[0].([]godror.Number); !ok || a[0] != "12.50" || a[1] != "0.05" {
+		t.Errorf("array bind of money = %#v, want []godror.Number", cols[0])
+	}
+	if a, ok := cols[1].([]godror.Number); !ok || a[1] != "1.400" {
+		t.Errorf("array bind of weights = %#v, want []godror.Number", cols[1])
+	}
+	sqlite := &DB{dialect: SQLite}
+	if got := sqlite.bind([]any{Decimal("1.400")}); got[0] != "1.400" {
+		t.Errorf("sqlite binds %#v, want the text", got)
 	}
 }
