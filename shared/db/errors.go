@@ -22,7 +22,8 @@ var (
 	ErrCheckViolation      = errors.New("check constraint violated")       // apperr.Invalid
 	ErrNotNullViolation    = errors.New("not null constraint violated")    // apperr.Invalid
 	ErrValueTooLarge       = errors.New("value too large for column")      // apperr.Invalid: VARCHAR2 bytes, NUMBER precision
-	ErrBusy                = errors.New("database busy")                   // apperr.Unavailable: lock wait, deadlock
+	ErrBusy                = errors.New("database busy")                   // apperr.Unavailable: lock wait
+	ErrDeadlock            = errors.New("deadlock detected")               // apperr.Unavailable: ORA-00060; retry the transaction
 	ErrUnavailable         = errors.New("database unavailable")            // apperr.Unavailable: login, network, client library
 )
 
@@ -43,6 +44,7 @@ var kindOf = map[error]apperr.Kind{
 	ErrNotNullViolation:    apperr.Invalid,
 	ErrValueTooLarge:       apperr.Invalid,
 	ErrBusy:                apperr.Unavailable,
+	ErrDeadlock:            apperr.Unavailable,
 	ErrUnavailable:         apperr.Unavailable,
 }
 
@@ -108,7 +110,9 @@ func oracleCodeSentinel(code int) error {
 		return ErrNotNullViolation
 	case 12899, 1438: // value too large for column (VARCHAR2 bytes), value larger than NUMBER precision
 		return ErrValueTooLarge
-	case 54, 60, 8177, 30006: // resource busy (NOWAIT), deadlock, cannot serialize, WAIT timeout
+	case 60: // deadlock: Oracle rolled back the statement that detected it; the transaction can retry
+		return ErrDeadlock
+	case 54, 8177, 30006: // resource busy (NOWAIT), cannot serialize, WAIT timeout
 		return ErrBusy
 	case 1017, // invalid username/password
 		1033, 1034, 1089, 1090, 1092, // instance starting, not available, shutting down, terminated
