@@ -1,8 +1,12 @@
 package checkout
 
 import (
+	"errors"
 	"net/http"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // TestReplayWithoutCouponAnswersNull: godror scans a NULL string as "" (sql.NullString would be
@@ -22,5 +26,41 @@ func TestReplayWithoutCouponAnswersNull(t *testing.T) {
 	}
 	if c := again.result.Order.CouponCode; c != nil {
 		t.Errorf("replay coupon_code = %q, want null as the original answered", *c)
+	}
+}
+
+// TestDeadlockIsRetriedOnce: two checkouts of overlapping carts can deadlock on ATP (the product rows
+// are locked in plan order); Oracle's victim gets ORA-00060, mapped to db.ErrDeadlock, and the
+// checkout's transaction is run once more. SQLite cannot deadlock, so the rule is tested on its own.
+func TestDeadlockIsRetriedOnce(t *testing.T) {
+	deadlock := &apperr.Error{Op: "db: UPDATE products", Kind: apperr.Unavailable, Err: db.ErrDeadlock}
+	for _, tc := range []struct {
+		name   string
+		fails  int
+		calls  int
+		failed bool
+	}{
+		{"no_deadlock_runs_once", 0, 1, false},
+		{"one_deadlock_is_retried", 1, 2, false},
+		{"second_deadlock_fails", 2, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			err := retryDeadlock(func() error {
+				calls++
+				if calls <= tc.fails {
+					return deadlock
+				}
+				return nil
+			})
+			if calls != tc.calls || (err != nil) != tc.failed {
+				t.Fatalf("%d calls, err %v; want %d calls, failed %t", calls, err, tc.calls, tc.failed)
+			}
+		})
+	}
+	other := errors.New("other")
+	calls := 0
+	if err := retryDeadlock(func() error { calls++; return other }); err != other || calls != 1 {
+		t.Fatalf("other error: %d calls, %v; want one call", calls, err)
 	}
 }
