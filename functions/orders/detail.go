@@ -66,9 +66,11 @@ type Event struct {
 }
 
 const (
-	orderColumns = `SELECT o.id, o.order_token_hash, o.status, o.payment_status, o.payment_method, o.subtotal, o.discount,
+	// orderColumns aliases o.status and s.status: under FETCH FIRST Oracle selects from an inline
+	// view of this list, where two STATUS columns are ambiguous (ORA-00918).
+	orderColumns = `SELECT o.id, o.order_token_hash, o.status AS order_status, o.payment_status, o.payment_method, o.subtotal, o.discount,
     o.shipping_cost, o.total, o.currency, o.coupon_code, o.shipping_address, o.created_at, o.updated_at,
-    s.tracking_number, s.carrier, s.status, s.weight_kg, s.estimated_delivery, s.shipped_at, s.delivered_at
+    s.tracking_number, s.carrier, s.status AS shipment_status, s.weight_kg, s.estimated_delivery, s.shipped_at, s.delivered_at
 FROM orders o
 LEFT JOIN shipments s ON s.order_id = o.id`
 
