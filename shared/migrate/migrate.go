@@ -3,17 +3,21 @@
 // applied_at).
 //
 // Guarantees:
+//
 //   - Ordered and versioned: versions 1..n apply in order; each applied version is recorded with
 //     the SHA-256 of its file, and a recorded version whose file has changed stops the run
 //     (ErrChecksumMismatch) before anything is executed. A second run is a no-op.
+//
 //   - Additive only: a migration containing DROP, TRUNCATE, DELETE or RENAME is refused when it is
 //     loaded (ddl.ErrDestructive), so nothing is executed.
+//
 //   - Shared databases: on the shared ATP the other application may already have created a table.
 //     Every statement is planned against the database's dictionary first: missing tables and indexes
 //     are created, an existing table gets its missing columns (ALTER TABLE ... ADD), and existing
 //     columns whose type, nullability or identity differ are reported as incompatibilities instead of
 //     failing half-way. A version with incompatibilities is not recorded, the rest of the run still
 //     applies, and Run returns ErrIncompatible with the full Report.
+//
 //   - Restartable: Oracle DDL commits implicitly, so each statement is planned from the dictionary
 //     and a rerun after a failure skips what already exists. On SQLite a version runs in one
 //     transaction with its record.
