@@ -1,12 +1,19 @@
 package checkout
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/commerce"
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // TestReplayWithoutCouponAnswersNull: godror scans a NULL string as "" (sql.NullString would be
@@ -62,5 +69,67 @@ func TestDeadlockIsRetriedOnce(t *testing.T) {
 	calls := 0
 	if err := retryDeadlock(func() error { calls++; return other }); err != other || calls != 1 {
 		t.Fatalf("other error: %d calls, %v; want one call", calls, err)
+	}
+}
+
+// deferredFixture is a fixture whose handler runs on the same file with SQLite's deferred
+// transactions, where BEGIN locks nothing: the only lock a checkout has is what its statements take,
+// as on Oracle under READ COMMITTED (see ARCHITECTURE.md, "Concurrency on Oracle").
+func deferredFixture(t *testing.T) fixture {
+	t.Helper()
+	f := newFixture(t)
+	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(f.db.Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pool.Close() })
+	pool.SetMaxOpenConns(8)
+	d, err := db.Open(context.Background(), db.Options{Driver: "sqlite", DB: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.h, err = New(d, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestCheckoutLocksWithItsFirstStatement: under deferred transactions concurrent checkouts of one
+// scarce product with a limited coupon still sell exactly the stock and the coupon's uses, and none
+// fails busy: the transaction's first statement is the cart's UPDATE, stock and coupon are single
+// conditional UPDATEs, so nothing is decided on a read another transaction can invalidate.
+func TestCheckoutLocksWithItsFirstStatement(t *testing.T) {
+	f := deferredFixture(t)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, max_uses) VALUES ('TWO', 5, 2)`)
+	p := f.product(t, "T-DEFERRED", 10000, 4)
+	carts := make([]string, 12)
+	for i := range carts {
+		carts[i] = f.cart(t, map[int64]int64{p: 1})
+	}
+	answers := race(len(carts), func(i int) answer {
+		coupon := ""
+		if i%2 == 0 {
+			coupon = "two"
+		}
+		return f.checkout(t, fmt.Sprintf("deferred-key-%02d", i), body(carts[i], fmt.Sprintf("d%d@example.com", i), coupon))
+	})
+	byOutcome := map[string]int{}
+	for _, a := range answers {
+		byOutcome[fmt.Sprintf("%d %s", a.status, a.err.Code)]++
+	}
+	for outcome := range byOutcome {
+		if outcome != "201 " && outcome != "409 out_of_stock" && outcome != "422 "+commerce.CodeCouponExhausted {
+			t.Errorf("outcome %q (all: %v): a checkout decided on a read another transaction changed", outcome, byOutcome)
+		}
+	}
+	if byOutcome["201 "] != 4 {
+		t.Errorf("%d orders, want the 4 in stock (%v)", byOutcome["201 "], byOutcome)
+	}
+	if stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 0 {
+		t.Errorf("stock %d, want 0", stock)
+	}
+	if used := f.db.Int(t, `SELECT used_count FROM coupons WHERE code = 'TWO'`); used > 2 ||
+		used != f.db.Int(t, `SELECT COUNT(*) FROM orders WHERE coupon_code = 'TWO'`) {
+		t.Errorf("coupon used %d times, want at most 2 and one per order", used)
 	}
 }
