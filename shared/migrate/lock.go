@@ -42,6 +42,9 @@ func oraCode(err error) int {
 
 // lockOracle takes the migrator's lock and returns its release.
 func lockOracle(ctx context.Context, db *sql.DB) (func(), error) {
+	if db.Stats().MaxOpenConnections == 1 {
+		return nil, fmt.Errorf("lock: the migrator needs two connections (one holds the lock while the other runs DDL); set OCTO_DB_POOL_MAX to 2 or more")
+	}
 	var n int
 	if err := db.QueryRowContext(ctx, oracleLockTableSQL).Scan(&n); err != nil {
 		return nil, fmt.Errorf("lock: read user_tables: %w", err)
