@@ -315,10 +315,7 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 	}
 	var id int64
 	if d.dialect == Oracle {
-		withOut := make([]any, len(args)+1)
-		copy(withOut, args)
-		withOut[len(args)] = sql.Out{Dest: &id}
-		_, err = q.ExecContext(c.ctx, st.text, withOut...)
+		_, err = q.ExecContext(c.ctx, st.text, d.returningArgs(args, &id)...)
 	} else {
 		err = q.QueryRowContext(c.ctx, st.text, d.bind(args)...).Scan(&id)
 	}
@@ -326,6 +323,15 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 		return 0, c.end(-1, "", 0, err)
 	}
 	return id, c.end(1, keyAffectedRows, 0, nil)
+}
+
+// returningArgs are the binds of an Oracle INSERT ... RETURNING id INTO :N: the values converted as
+// bind converts them, then the out bind that receives the id.
+func (d *DB) returningArgs(args []any, id *int64) []any {
+	out := make([]any, len(args)+1)
+	copy(out, d.bind(args))
+	out[len(args)] = sql.Out{Dest: id}
+	return out
 }
 
 // bind converts bind values for the dialect. On both, a time is cut to the millisecond, the precision

@@ -121,3 +121,19 @@ func TestNumbersAreBoundAsNumbersOnOracle(t *testing.T) {
 		t.Errorf("sqlite binds %#v, want the text", got)
 	}
 }
+
+// TestReturningInsertBindsLikeOtherStatements: InsertReturningID builds its own bind list on Oracle
+// (the values, then the out bind); money in an INSERT ... RETURNING (the checkout's order) must go as
+// a number and times at milliseconds there too.
+func TestReturningInsertBindsLikeOtherStatements(t *testing.T) {
+	oracle := &DB{dialect: Oracle}
+	at := time.Date(2026, 12, 4, 10, 11, 12, 123456789, time.UTC)
+	var id int64
+	got := oracle.returningArgs([]any{cents(74120), at}, &id)
+	if len(got) != 3 || got[0] != godror.Number("741.20") || got[1] != at.Truncate(time.Millisecond) {
+		t.Fatalf("binds %#v, want the number, the cut time and the out bind", got)
+	}
+	if out, ok := got[2].(sql.Out); !ok || out.Dest != &id {
+		t.Errorf("last bind %#v, want sql.Out into the id", got[2])
+	}
+}
