@@ -96,3 +96,22 @@ func TestRefusedIndexIsPresentOnlyWhenEquivalent(t *testing.T) {
 		})
 	}
 }
+
+// TestAddColumnKeepsItsInlineCheck: a SQLite ALTER TABLE ... ADD COLUMN carries its byte-length CHECK
+// inline; the migrator runs the statement as written, not a column definition rebuilt without it.
+func TestAddColumnKeepsItsInlineCheck(t *testing.T) {
+	const add = "ALTER TABLE t ADD COLUMN note TEXT CONSTRAINT ck_t_note_bytes CHECK (length(CAST(note AS BLOB)) <= 20)"
+	st, err := ddl.Parse(add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := NewCatalog()
+	cat.Tables["t"] = &CatalogTable{Name: "t", Columns: map[string]CatalogColumn{"id": {Name: "id", DataType: "INTEGER"}}}
+	p := planVersion(cat, schema.SQLite, 10, []ddl.Statement{st})
+	if len(p.Actions) != 1 || p.Actions[0].SQL != add || p.Actions[0].Object != "t.note" {
+		t.Fatalf("actions %+v, want the statement as written", p.Actions)
+	}
+	if again := planVersion(cat, schema.SQLite, 10, []ddl.Statement{st}); len(again.Actions) != 0 {
+		t.Errorf("second plan still wants %+v", again.Actions)
+	}
+}

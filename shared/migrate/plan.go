@@ -87,7 +87,9 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 				p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: st.Table.Name, Problem: "table to alter does not exist"})
 				continue
 			}
-			p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+			if !p.addVerbatim(dialect, version, existing, st) {
+				p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+			}
 		case ddl.AlterTableModify:
 			p.planWiden(cat, dialect, version, st)
 		case ddl.CreateIndex:
@@ -102,6 +104,25 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 		}
 	}
 	return p
+}
+
+// addVerbatim runs an ALTER TABLE ... ADD as written when every column it adds is missing and can be
+// added as declared, so what the statement carries besides the columns (the twin's inline byte-length
+// CHECK) is not lost; otherwise it reports false and reconcileColumns adds what it can.
+func (p *plan) addVerbatim(dialect string, version int, t *CatalogTable, st ddl.Statement) bool {
+	var names []string
+	for _, col := range st.Table.Columns {
+		if _, ok := t.Columns[col.Name]; ok || col.Identity || col.NotNull && col.Default == "" ||
+			dialect == schema.SQLite && strings.HasPrefix(col.Default, "(") {
+			return false
+		}
+		names = append(names, t.Name+"."+col.Name)
+	}
+	p.Actions = append(p.Actions, Action{Version: version, Kind: AddColumn, Object: strings.Join(names, ", "), SQL: st.SQL})
+	for _, col := range st.Table.Columns {
+		t.Columns[col.Name] = columnFromModel(col)
+	}
+	return true
 }
 
 // reconcileColumns adds the wanted columns a table lacks and reports the ones that differ.
