@@ -12,8 +12,8 @@
 // It also refuses what Oracle would refuse half-way through a migration, so the embedded database's
 // tests catch it: identifiers over 128 bytes and reserved words, a TIMESTAMP WITH TIME ZONE column in
 // a primary key or unique constraint (ORA-02329), two keys over the same columns (ORA-02261,
-// ORA-01408), and unique indexes the migrator could not guard on a shared database (see
-// Schema.checkGuardable).
+// ORA-01408), names Oracle's shared namespaces refuse (ORA-00955, ORA-02264), and unique indexes the
+// migrator could not guard on a shared database (see Schema.checkGuardable).
 //
 // A hand-written parser rather than a SQL grammar library: no maintained Go library parses both Oracle
 // and SQLite DDL, and the subset is small enough that a recursive-descent parser is shorter than the
@@ -229,6 +229,9 @@ func (s *Schema) Apply(st Statement) error {
 		if s.Table(st.Table.Name) != nil || s.view(st.Table.Name) != nil {
 			return fmt.Errorf("table %s already exists", st.Table.Name)
 		}
+		if err := s.checkNames(st.Table); err != nil {
+			return err
+		}
 		for _, fk := range st.Table.ForeignKeys {
 			ref := s.Table(fk.RefTable)
 			if fk.RefTable == st.Table.Name {
@@ -276,6 +279,9 @@ func (s *Schema) Apply(st Statement) error {
 			if ix.Name == st.Index.Name {
 				return fmt.Errorf("index %s already exists", ix.Name)
 			}
+		}
+		if s.Table(st.Index.Name) != nil || s.view(st.Index.Name) != nil || s.keyIndex(st.Index.Name) != "" {
+			return fmt.Errorf("index %s: the name is already used by a table, view or key constraint (ORA-00955)", st.Index.Name)
 		}
 		for _, k := range st.Index.Keys {
 			if isIdentifier(k) {

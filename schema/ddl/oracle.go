@@ -88,3 +88,44 @@ func (s *Schema) checkGuardable(t *Table, ix *Index) error {
 	}
 	return nil
 }
+
+// checkNames refuses what Oracle's shared namespaces refuse for a new table: a constraint name any
+// table already uses (constraint names are unique per schema, ORA-02264), and a primary key or
+// unique constraint named like an existing index, table or view (Oracle names the constraint's
+// index after it; tables, views and indexes share one namespace, ORA-00955).
+func (s *Schema) checkNames(t *Table) error {
+	for _, n := range t.ConstraintNames() {
+		for _, other := range s.Tables {
+			if slices.Contains(other.ConstraintNames(), n) {
+				return fmt.Errorf("table %s: constraint name %s is already used by table %s (ORA-02264)", t.Name, n, other.Name)
+			}
+		}
+	}
+	for _, k := range append([]Key{t.PrimaryKey}, t.Uniques...) {
+		if s.Table(k.Name) != nil || s.view(k.Name) != nil || k.Name == t.Name || s.index(k.Name) {
+			return fmt.Errorf("table %s: constraint %s names the index Oracle creates for it, and that name is taken (ORA-00955)", t.Name, k.Name)
+		}
+	}
+	return nil
+}
+
+// keyIndex returns the table whose primary key or unique constraint (hence its index) is named name.
+func (s *Schema) keyIndex(name string) string {
+	for _, t := range s.Tables {
+		for _, k := range append([]Key{t.PrimaryKey}, t.Uniques...) {
+			if k.Name == name {
+				return t.Name
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Schema) index(name string) bool {
+	for _, ix := range s.Indexes {
+		if ix.Name == name {
+			return true
+		}
+	}
+	return false
+}

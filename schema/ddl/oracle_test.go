@@ -19,6 +19,10 @@ func TestOracleRestrictionsAreRefused(t *testing.T) {
 		{"unique_index_repeats_primary_key", base + "CREATE UNIQUE INDEX ux_t ON t (id);", "ORA-01408"},
 		{"unique_index_repeats_index", base + "CREATE INDEX ix_t ON t (a, ts);\nCREATE UNIQUE INDEX ux_t ON t (a, ts);", "ORA-01408"},
 		{"unique_index_unrecognisable_key", base + "CREATE UNIQUE INDEX ux_t ON t (SUBSTR(a, 1, 3));", "migrator can recognise"},
+		{"constraint_name_used_by_another_table", base + "CREATE TABLE u (id NUMBER, CONSTRAINT pk_t PRIMARY KEY (id));", "ORA-02264"},
+		{"index_named_like_a_key", base + "CREATE INDEX pk_t ON t (a);", "ORA-00955"},
+		{"index_named_like_a_table", base + "CREATE INDEX t ON t (a);", "ORA-00955"},
+		{"key_named_like_an_index", base + "CREATE INDEX ix_u ON t (a);\nCREATE TABLE u (id NUMBER, CONSTRAINT ix_u PRIMARY KEY (id));", "ORA-00955"},
 		{"narrowing_modify", base + "ALTER TABLE t MODIFY (a VARCHAR2(5));", "does not widen"},
 		{"modify_other_type", base + "ALTER TABLE t MODIFY (id VARCHAR2(5));", "only a VARCHAR2"},
 	}
