@@ -90,7 +90,7 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		principal := r.Header.Get(web.PrincipalHeader)
 		setHeaders(w.Header(), principal != "")
-		rq := &request{guard: g, method: r.Method, endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
+		rq := &request{guard: g, method: cut(r.Method, maxMethod), endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
 			sourceIP: cut(identity.ClientIP(r), maxIP), userAgent: cut(excerpt(r.UserAgent(), maxUserAgent), maxUserAgent),
 			principal: principal}
 		if p, err := identity.FromRequest(r); err == nil {
