@@ -28,6 +28,11 @@ output "routes" {
   value       = local.routes
 }
 
+output "migrate_function_id" {
+  description = "OCID of the schema-migrate function (migrator: true), which make deploy-migrate invokes after each apply; null when no function declares migrator: true."
+  value       = one([for name in local.migrator_names : oci_functions_function.this[name].id])
+}
+
 output "email_dkim" {
   description = "The DNS record that activates DKIM for the email domain: a CNAME named dns_subdomain_name pointing to cname_record_value."
   value = {

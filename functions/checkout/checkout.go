@@ -11,7 +11,8 @@
 //     Oracle a row lock that serialises checkouts of one cart (SQLite's BEGIN IMMEDIATE locks all);
 //  3. look the key up again, now under that lock: a racing replay that lost sees the winner's order;
 //  4. read the lines with their products (FOR UPDATE OF p.stock on Oracle): empty cart 422,
-//     withdrawn product 422 product_unavailable;
+//     withdrawn product 422 product_unavailable; Oracle locks them in plan order, so two checkouts
+//     of overlapping carts may deadlock (ORA-00060): the victim's transaction is retried once;
 //  5. coupon: read and check it, then count the use with a conditional UPDATE (max_uses can never be
 //     exceeded); unknown, inactive, expired or exhausted is 422 with a coupon_* code;
 //  6. decrement stock for all lines in one batch, each row conditional (stock >= quantity): when the

@@ -56,7 +56,7 @@ func LookupCoupon(ctx context.Context, q db.DBTX, code string) (Coupon, error) {
 	const op = "commerce.LookupCoupon"
 	var (
 		c       Coupon
-		desc    sql.NullString
+		desc    string      // NULL is "" (godror)
 		percent money.Cents // NUMBER(5,2): two decimals, so its cents are hundredths of a percent
 		active  int64
 	)
@@ -68,7 +68,7 @@ func LookupCoupon(ctx context.Context, q db.DBTX, code string) (Coupon, error) {
 	if err != nil {
 		return Coupon{}, apperr.Wrap(op, apperr.Internal, err)
 	}
-	c.Description = desc.String
+	c.Description = desc
 	c.Discount.PercentHundredths = int64(percent)
 	c.Active = active == 1
 	return c, nil
