@@ -196,3 +196,19 @@ func TestResetVerifiesAnUnverifiedAccount(t *testing.T) {
 		t.Fatal("a reset proves the email: the account should be linked")
 	}
 }
+
+func TestStaffPasswordResetCreatesNoCustomer(t *testing.T) {
+	e := newEnv(t)
+	const admin = "admin@octo-drone-shop.example"
+	before := e.db.Int(t, `SELECT COUNT(*) FROM customers`)
+	e.call(t, http.MethodPost, "/api/auth/password/forgot", "192.0.2.9", map[string]string{"email": admin}, nil)
+	res := e.call(t, http.MethodPost, "/api/auth/password/reset", "192.0.2.9",
+		map[string]string{"token": e.lastMail(t, admin).token, "password": "a brand new admin passphrase"}, nil)
+	if res.status != http.StatusOK {
+		t.Fatalf("%d %s", res.status, res.body)
+	}
+	if after := e.db.Int(t, `SELECT COUNT(*) FROM customers`); after != before {
+		t.Fatalf("customers %d -> %d: a staff reset made a customer", before, after)
+	}
+	tokens(t, e.login(t, "192.0.2.9", admin, "a brand new admin passphrase"))
+}

@@ -27,7 +27,7 @@ VALUES (s.name, s.email, s.ts, s.ts)`
 	// linkCustomerSQL links an unlinked shopper account to the customer with its email.
 	linkCustomerSQL = `UPDATE users SET customer_id = (SELECT id FROM customers WHERE LOWER(email) = LOWER(:1)), updated_at = :2
 WHERE id = :3 AND customer_id IS NULL AND role = 'customer'`
-	verifyUserSQL = `SELECT email, COALESCE(full_name, email) FROM users WHERE id = :1 AND is_active = 1 FOR UPDATE`
+	verifyUserSQL = `SELECT email, COALESCE(full_name, email), role, COALESCE(customer_id, 0) FROM users WHERE id = :1 AND is_active = 1 FOR UPDATE`
 )
 
 // verify uses an emailed verification token: the account's email is proven, so the account is linked
@@ -68,12 +68,17 @@ func (s *Service) verify(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// linkCustomer links a shopper account whose email was just proven to the customer with that email.
-// It locks the account row first, so a verification and a reset of the same account serialize.
+// linkCustomer links a shopper account whose email was just proven to the customer with that email
+// (staff accounts and linked ones are left as they are). It locks the account row first, so a
+// verification and a reset of the same account serialize.
 func (s *Service) linkCustomer(ctx context.Context, tx *db.Tx, op string, userID int64) error {
-	var email, name string
-	if err := tx.QueryRowContext(ctx, verifyUserSQL, userID).Scan(&email, &name); err != nil {
+	var email, name, role string
+	var customer int64
+	if err := tx.QueryRowContext(ctx, verifyUserSQL, userID).Scan(&email, &name, &role, &customer); err != nil {
 		return errInvalidToken(op) // the account was disabled or deleted since the mail
+	}
+	if role != "customer" || customer != 0 {
+		return nil // staff have no customer; a linked account is verified already
 	}
 	now := s.now()
 	if _, err := tx.ExecContext(ctx, upsertCustomerSQL, email, name, now); err != nil && !errors.Is(err, db.ErrUniqueViolation) {
