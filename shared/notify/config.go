@@ -1,9 +1,13 @@
 package notify
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -32,7 +36,7 @@ type Config struct {
 	Dir         string        // OCTO_MAIL_DIR (file): default <database directory>/mail, i.e. $OCTO_DATA_DIR/mail
 	PublicURL   string        // OCTO_PUBLIC_URL: base of the links in messages; http://localhost:8080 by default
 	MaxAttempts int           // OCTO_MAIL_MAX_ATTEMPTS: failed attempts before a message is parked
-	SMTP        SMTPSender    // OCTO_SMTP_ADDR, OCTO_SMTP_USERNAME, OCTO_SMTP_PASSWORD
+	SMTP        SMTPSender    // OCTO_SMTP_ADDR, OCTO_SMTP_USERNAME, OCTO_SMTP_PASSWORD, OCTO_SMTP_CA_FILE
 	OCI         OCIConfig     // OCTO_EMAIL_COMPARTMENT_OCID, OCTO_EMAIL_ENDPOINT, OCTO_OCI_REGION
 }
 
@@ -87,6 +91,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		if (c.SMTP.Username == "") != (c.SMTP.Password == "") {
 			errs = append(errs, "OCTO_SMTP_USERNAME and OCTO_SMTP_PASSWORD go together")
+		}
+		if f := getenv("OCTO_SMTP_CA_FILE"); f != "" {
+			// A private relay's certificate authority, instead of the system roots.
+			host, _, _ := net.SplitHostPort(c.SMTP.Addr)
+			pemData, err := os.ReadFile(f)
+			roots := x509.NewCertPool()
+			if err != nil || !roots.AppendCertsFromPEM(pemData) {
+				errs = append(errs, fmt.Sprintf("OCTO_SMTP_CA_FILE %q must be a readable PEM file of certificates", f))
+			}
+			c.SMTP.TLS = &tls.Config{RootCAs: roots, ServerName: host, MinVersion: tls.VersionTLS12}
 		}
 	case SenderOCI:
 		if c.OCI.CompartmentID == "" {
