@@ -62,6 +62,8 @@ func TestTofuValidate(t *testing.T) {
 				t.Log(d)
 			}
 		}
+		t.Logf("tofu validate against oracle/oci %s: valid=%v, %d errors, %d warnings",
+			ProviderVersion, v.Valid, v.ErrorCount, v.WarningCount)
 	})
 
 	logGroup := `  compartment_id = var.compartment_ocid
