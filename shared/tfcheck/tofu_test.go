@@ -66,6 +66,19 @@ func TestTofuValidate(t *testing.T) {
 			ProviderVersion, v.Valid, v.ErrorCount, v.WarningCount)
 	})
 
+	t.Run("warns on a deprecated argument", func(t *testing.T) {
+		v := validate(t, map[string][][2]string{"database.tf": {{
+			`resource "oci_database_autonomous_database" "this" {` + "\n",
+			`resource "oci_database_autonomous_database" "this" {` + "\n  is_shrink_only = false\n"}}})
+		if !v.Valid || v.WarningCount != 1 {
+			t.Fatalf("valid=%v with %d warnings, want valid with one:\n%s", v.Valid, v.WarningCount, diagnosticsText(v.Diagnostics))
+		}
+		if d := v.Diagnostics[0]; d.Summary != "Argument is deprecated" || !strings.Contains(d.Detail, `"is_shrink_only"`) ||
+			d.Range == nil || d.Range.Filename != "database.tf" {
+			t.Errorf("got %s", d)
+		}
+	})
+
 	logGroup := `  compartment_id = var.compartment_ocid
   display_name   = "${var.name_prefix}-logs"
 `

@@ -6,7 +6,8 @@
 //
 // What it does not do: the provider's own validators (SDKv2 ValidateFunc, ConflictsWith,
 // ExactlyOneOf, AtLeastOneOf, RequiredWith and custom CustomizeDiff checks) live in the provider's code,
-// not its schema, so the Validate RPCs answer no diagnostics. Every RPC that would plan, apply, read,
+// not its schema, so the Validate RPCs answer only what the SDK derives from the schema alone: a
+// read-only argument set is an error, a deprecated argument or resource type a warning. Every RPC that would plan, apply, read,
 // import or configure answers an error diagnostic: this server only validates.
 package schemaprovider
 

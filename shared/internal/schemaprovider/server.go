@@ -58,23 +58,23 @@ func (s *Server) GetResourceIdentitySchemas(context.Context, *tfprotov5.GetResou
 }
 
 // The Validate RPCs come after OpenTofu has checked the configuration against the schema itself. They
-// answer the one check the provider's SDK derives from the schema alone (a read-only argument set, see
-// readOnlySet) and nothing else: the provider's own validators (ValidateFunc, ConflictsWith,
+// answer what the provider's SDK derives from the schema alone (a read-only argument set is an error,
+// a deprecated argument or type a warning; see schemaChecks) and nothing else: the provider's own validators (ValidateFunc, ConflictsWith,
 // ExactlyOneOf, AtLeastOneOf, RequiredWith, CustomizeDiff) are code, not schema, and do not run here.
 
 // PrepareProviderConfig (protocol 5's ValidateProviderConfig) returns the configuration unchanged.
 func (s *Server) PrepareProviderConfig(_ context.Context, req *tfprotov5.PrepareProviderConfigRequest) (*tfprotov5.PrepareProviderConfigResponse, error) {
 	return &tfprotov5.PrepareProviderConfigResponse{PreparedConfig: req.Config,
-		Diagnostics: readOnlySet(s.schemas.Provider, req.Config)}, nil
+		Diagnostics: schemaChecks(s.schemas.Provider, req.Config)}, nil
 }
 
-// ValidateResourceTypeConfig answers an error for each read-only argument set.
+// ValidateResourceTypeConfig answers schemaChecks for the resource type.
 func (s *Server) ValidateResourceTypeConfig(_ context.Context, req *tfprotov5.ValidateResourceTypeConfigRequest) (*tfprotov5.ValidateResourceTypeConfigResponse, error) {
 	return &tfprotov5.ValidateResourceTypeConfigResponse{
 		Diagnostics: s.validate("resource", s.schemas.Resources, req.TypeName, req.Config)}, nil
 }
 
-// ValidateDataSourceConfig answers an error for each read-only argument set.
+// ValidateDataSourceConfig answers schemaChecks for the data source type.
 func (s *Server) ValidateDataSourceConfig(_ context.Context, req *tfprotov5.ValidateDataSourceConfigRequest) (*tfprotov5.ValidateDataSourceConfigResponse, error) {
 	return &tfprotov5.ValidateDataSourceConfigResponse{
 		Diagnostics: s.validate("data source", s.schemas.DataSources, req.TypeName, req.Config)}, nil
@@ -86,7 +86,7 @@ func (s *Server) validate(kind string, schemas map[string]*tfprotov5.Schema, typ
 		return []*tfprotov5.Diagnostic{{Severity: tfprotov5.DiagnosticSeverityError,
 			Summary: "Unknown " + kind + " type", Detail: s.name + " has no " + kind + " type " + typeName + "."}}
 	}
-	return readOnlySet(schema, config)
+	return schemaChecks(schema, config)
 }
 
 // ValidateEphemeralResourceConfig answers no diagnostics (the schema has no ephemeral resources, so

@@ -21,6 +21,12 @@ func tinyServer(t *testing.T) *Server {
 // config builds an oci_thing configuration: name set, state and the rule's id as given (nil = unset).
 func config(t *testing.T, srv *Server, state, ruleID any) *tfprotov5.DynamicValue {
 	t.Helper()
+	return configWith(t, srv, state, ruleID, nil)
+}
+
+// configWith is config with the deprecated argument secret as given too.
+func configWith(t *testing.T, srv *Server, state, ruleID, secret any) *tfprotov5.DynamicValue {
+	t.Helper()
 	ty := srv.schemas.Resources["oci_thing"].ValueType().(tftypes.Object)
 	ruleTy := ty.AttributeTypes["rule"].(tftypes.List).ElementType.(tftypes.Object)
 	vals := map[string]tftypes.Value{}
@@ -29,6 +35,7 @@ func config(t *testing.T, srv *Server, state, ruleID any) *tfprotov5.DynamicValu
 	}
 	vals["name"] = tftypes.NewValue(tftypes.String, "x")
 	vals["state"] = tftypes.NewValue(tftypes.String, state)
+	vals["secret"] = tftypes.NewValue(tftypes.String, secret)
 	vals["rule"] = tftypes.NewValue(ty.AttributeTypes["rule"], []tftypes.Value{tftypes.NewValue(ruleTy,
 		map[string]tftypes.Value{"port": tftypes.NewValue(tftypes.Number, 443), "id": tftypes.NewValue(tftypes.String, ruleID)})})
 	dv, err := tfprotov5.NewDynamicValue(ty, tftypes.NewValue(ty, vals))
@@ -38,7 +45,7 @@ func config(t *testing.T, srv *Server, state, ruleID any) *tfprotov5.DynamicValu
 	return &dv
 }
 
-func TestValidateAnswersReadOnlyArguments(t *testing.T) {
+func TestValidateAnswersSchemaChecks(t *testing.T) {
 	srv := tinyServer(t)
 	ctx := context.Background()
 	validate := func(cfg *tfprotov5.DynamicValue) []*tfprotov5.Diagnostic {
@@ -67,6 +74,16 @@ func TestValidateAnswersReadOnlyArguments(t *testing.T) {
 	// An unknown value (a reference to something not yet created) is set too.
 	if d := validate(config(t, srv, tftypes.UnknownValue, nil)); len(d) != 1 {
 		t.Errorf("unknown state: %d diagnostics, want 1", len(d))
+	}
+	d = validate(configWith(t, srv, nil, nil, "s"))
+	if len(d) != 1 || d[0].Severity != tfprotov5.DiagnosticSeverityWarning || d[0].Summary != "Argument is deprecated" ||
+		!d[0].Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("secret")) {
+		t.Errorf("deprecated argument: %+v, want one warning", d)
+	}
+	srv.schemas.Resources["oci_thing"].Block.Deprecated = true
+	d = validate(config(t, srv, nil, nil))
+	if len(d) != 1 || d[0].Severity != tfprotov5.DiagnosticSeverityWarning || d[0].Summary != "Deprecated Resource" {
+		t.Errorf("deprecated type: %+v, want one warning", d)
 	}
 	resp, _ := srv.ValidateDataSourceConfig(ctx, &tfprotov5.ValidateDataSourceConfigRequest{TypeName: "oci_nothing"})
 	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov5.DiagnosticSeverityError {

@@ -7,11 +7,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// readOnlySet returns an error for every read-only (computed, neither required nor optional) argument
-// that config sets, in block and its nested blocks. OpenTofu leaves this check to the provider; the
-// SDKv2 that oracle/oci is built on derives it from the schema alone and answers with this summary and
-// detail, so the schema server can answer it faithfully.
-func readOnlySet(schema *tfprotov5.Schema, config *tfprotov5.DynamicValue) []*tfprotov5.Diagnostic {
+// schemaChecks returns what the SDKv2 that oracle/oci is built on derives from the schema alone and
+// OpenTofu leaves to the provider, with the SDK's summaries: an error for every read-only (computed,
+// neither required nor optional) argument that config sets, a warning for every deprecated argument it
+// sets, in the block and its nested blocks, and a warning when the resource type itself is deprecated.
+// (The published schema says only that something is deprecated, not the provider's message.)
+func schemaChecks(schema *tfprotov5.Schema, config *tfprotov5.DynamicValue) []*tfprotov5.Diagnostic {
 	if schema == nil || config == nil {
 		return nil
 	}
@@ -23,10 +24,15 @@ func readOnlySet(schema *tfprotov5.Schema, config *tfprotov5.DynamicValue) []*tf
 			Detail:   err.Error(),
 		}}
 	}
-	return readOnlyInBlock(schema.Block, v, tftypes.NewAttributePath())
+	var diags []*tfprotov5.Diagnostic
+	if schema.Block.Deprecated {
+		diags = append(diags, &tfprotov5.Diagnostic{Severity: tfprotov5.DiagnosticSeverityWarning,
+			Summary: "Deprecated Resource", Detail: "The provider schema marks this type deprecated."})
+	}
+	return append(diags, checkBlock(schema.Block, v, tftypes.NewAttributePath())...)
 }
 
-func readOnlyInBlock(b *tfprotov5.SchemaBlock, v tftypes.Value, path *tftypes.AttributePath) []*tfprotov5.Diagnostic {
+func checkBlock(b *tfprotov5.SchemaBlock, v tftypes.Value, path *tftypes.AttributePath) []*tfprotov5.Diagnostic {
 	if b == nil || v.IsNull() || !v.IsKnown() {
 		return nil
 	}
@@ -46,6 +52,14 @@ func readOnlyInBlock(b *tfprotov5.SchemaBlock, v tftypes.Value, path *tftypes.At
 				Attribute: path.WithAttributeName(a.Name),
 			})
 		}
+		if a.Deprecated && !obj[a.Name].IsNull() {
+			diags = append(diags, &tfprotov5.Diagnostic{
+				Severity:  tfprotov5.DiagnosticSeverityWarning,
+				Summary:   "Argument is deprecated",
+				Detail:    fmt.Sprintf("The provider schema marks %q deprecated.", a.Name),
+				Attribute: path.WithAttributeName(a.Name),
+			})
+		}
 	}
 	for _, nb := range b.BlockTypes {
 		bv, ok := obj[nb.TypeName]
@@ -55,7 +69,7 @@ func readOnlyInBlock(b *tfprotov5.SchemaBlock, v tftypes.Value, path *tftypes.At
 		at := path.WithAttributeName(nb.TypeName)
 		switch nb.Nesting {
 		case tfprotov5.SchemaNestedBlockNestingModeSingle, tfprotov5.SchemaNestedBlockNestingModeGroup:
-			diags = append(diags, readOnlyInBlock(nb.Block, bv, at)...)
+			diags = append(diags, checkBlock(nb.Block, bv, at)...)
 		case tfprotov5.SchemaNestedBlockNestingModeList, tfprotov5.SchemaNestedBlockNestingModeSet:
 			var elems []tftypes.Value
 			if err := bv.As(&elems); err != nil {
@@ -66,7 +80,7 @@ func readOnlyInBlock(b *tfprotov5.SchemaBlock, v tftypes.Value, path *tftypes.At
 				if nb.Nesting == tfprotov5.SchemaNestedBlockNestingModeSet {
 					step = at.WithElementKeyValue(e)
 				}
-				diags = append(diags, readOnlyInBlock(nb.Block, e, step)...)
+				diags = append(diags, checkBlock(nb.Block, e, step)...)
 			}
 		case tfprotov5.SchemaNestedBlockNestingModeMap:
 			var elems map[string]tftypes.Value
@@ -74,7 +88,7 @@ func readOnlyInBlock(b *tfprotov5.SchemaBlock, v tftypes.Value, path *tftypes.At
 				continue
 			}
 			for k, e := range elems {
-				diags = append(diags, readOnlyInBlock(nb.Block, e, at.WithElementKeyString(k))...)
+				diags = append(diags, checkBlock(nb.Block, e, at.WithElementKeyString(k))...)
 			}
 		}
 	}
