@@ -23,7 +23,7 @@ func offlineTofu(t *testing.T) *OfflineTofu {
 	}
 	dir := t.TempDir()
 	plugin := filepath.Join(dir, "oci-schema-provider")
-	build := exec.Command(goBin, "build", "-o", plugin, "./cmd/oci-schema-provider")
+	build := exec.Command(goBin, "build", "-buildvcs=false", "-o", plugin, "./cmd/oci-schema-provider")
 	build.Dir = filepath.Join(repoRoot(t), "shared")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./shared/cmd/oci-schema-provider: %v\n%s", err, out)
