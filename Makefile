@@ -69,8 +69,9 @@ routes: $(BIN)/octo
 	$(BIN)/octo routes
 
 ## test: vet and test every module (tools it needs are built first)
-# tofu fmt runs inside the tests only when OpenTofu was built (make tofu / make tf-check); building it
-# takes minutes, so make test does not, and every other Terraform check runs regardless.
+# tofu fmt and the real tofu validate (shared/tfcheck TestTofuValidate) run inside the tests only when
+# OpenTofu was built (make tofu / make tf-check); building it takes minutes, so make test does not, and
+# every other Terraform check runs regardless.
 #
 # The tests run with OCTO_SQL_TRACE_FILE set: package db appends every distinct statement it runs, and
 # sqlcover then fails if a SQL statement in the functions (or the shared packages they run SQL
