@@ -50,7 +50,7 @@ type RegisterResponse struct {
 }
 
 const (
-	userByEmailSQL = `SELECT id FROM users WHERE LOWER(email) = :1`
+	userByEmailSQL = `SELECT id, email FROM users WHERE LOWER(email) = :1`
 	insertUserSQL  = `INSERT INTO users (username, email, password_hash, full_name, role, customer_id)
 VALUES (:1, :2, :3, :4, 'customer', NULL) RETURNING id INTO :5`
 	accountByIDSQL = `SELECT id, email, COALESCE(full_name, email), role, COALESCE(customer_id, 0) FROM users WHERE id = :1 AND is_active = 1`
@@ -87,9 +87,10 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	var queued []int64
 	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
 		var existing int64
-		switch err := tx.QueryRowContext(ctx, userByEmailSQL, key).Scan(&existing); {
+		var stored string
+		switch err := tx.QueryRowContext(ctx, userByEmailSQL, key).Scan(&existing, &stored); {
 		case err == nil:
-			id, err := s.mailAccountExists(ctx, tx, existing, email)
+			id, err := s.mailAccountExists(ctx, tx, existing, stored) // the owner's address as stored
 			queued = append(queued, id)
 			return err
 		case !errors.Is(err, sql.ErrNoRows):

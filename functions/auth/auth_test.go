@@ -74,7 +74,7 @@ func TestRegister(t *testing.T) {
 			}
 		}
 		m := e.lastMail(t, shopperEmail)
-		if !strings.Contains(m.subject, "Your OCTO Drone Shop account") || !strings.Contains(m.text, "/account/reset-password?token=") {
+		if m.to != shopperEmail || !strings.Contains(m.subject, "Your OCTO Drone Shop account") || !strings.Contains(m.text, "/account/reset-password?token=") {
 			t.Fatalf("owner's mail %+v", m)
 		}
 		if res := e.login(t, "198.51.100.1", shopperEmail, "another long password"); res.status != http.StatusUnauthorized {

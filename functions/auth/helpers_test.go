@@ -211,7 +211,7 @@ func (e *env) mailTo(t *testing.T, addr string) []mailed {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(part.Body)
-		m := mailed{to: addr, subject: subject, text: string(body)}
+		m := mailed{to: to[0].Address, subject: subject, text: string(body)}
 		if _, rest, ok := strings.Cut(m.text, "?token="); ok {
 			m.token = rest[:strings.IndexAny(rest, "\r\n\"<&")]
 		}
