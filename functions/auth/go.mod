@@ -2,10 +2,7 @@ module github.com/octo-drone-shop/serverless/functions/auth
 
 go 1.26.0
 
-require (
-	github.com/octo-drone-shop/serverless/shared v0.0.0
-	go.opentelemetry.io/otel/trace v1.47.0
-)
+require github.com/octo-drone-shop/serverless/shared v0.0.0
 
 require (
 	github.com/VictoriaMetrics/easyproto v0.1.4 // indirect
@@ -15,6 +12,7 @@ require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/fnproject/fdk-go v0.0.63 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.9 // indirect
+	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/go-logfmt/logfmt v0.6.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -40,6 +38,7 @@ require (
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
 	go.opentelemetry.io/otel/sdk/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 	go.opentelemetry.io/proto/otlp v1.11.0 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/exp v0.0.0-20251023183803-a4bb9ffd2546 // indirect
