@@ -111,6 +111,11 @@ func TestCartLifecycle(t *testing.T) {
 		t.Fatalf("line = %+v", it)
 	}
 	item := base + "/items/" + strconv.FormatInt(it.ID, 10)
+	for _, spelling := range []string{"0", "+"} { // only the canonical id names the line
+		if status, _, _, _ = f.do(t, "PATCH", base+"/items/"+spelling+strconv.FormatInt(it.ID, 10), `{"quantity":2}`); status != http.StatusNotFound {
+			t.Fatalf("patch %sid = %d, want 404", spelling, status)
+		}
+	}
 	if status, c, _, _ = f.do(t, "PATCH", item, `{"quantity":20}`); status != http.StatusOK || c.Items[0].Quantity != 20 {
 		t.Fatalf("patch = %d %+v", status, c)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -234,8 +233,8 @@ func lineIDs(r *http.Request) (string, int64, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	itemID, err := strconv.ParseInt(r.PathValue("item_id"), 10, 64)
-	if err != nil || itemID < 1 {
+	itemID, ok := web.PathID(r, "item_id")
+	if !ok {
 		return "", 0, errItemNotFound("cart.ItemID")
 	}
 	return id, itemID, nil
