@@ -71,7 +71,7 @@ func TestTextLimitRefuses(t *testing.T) {
 		ok    bool
 	}{
 		{"plain_name", name, "Pat Smith", true},
-		{"accented_within_bytes", name, "Zoë Ødeg", true},             // 8 characters, 10 bytes
+		{"accented_within_bytes", name, "Zoë Ødeg", true},              // 8 characters, 10 bytes
 		{"accented_over_bytes_under_chars", name, "Zoë Ødegår", false}, // 10 characters, 12 bytes: ORA-12899 on Oracle
 		{"empty_required", name, "", false},
 		{"whitespace_only_required", name, " \t\u00a0\u3000", false},
