@@ -89,11 +89,14 @@ func E(op string, kind Kind, message string) *Error {
 	return &Error{Op: op, Kind: kind, Message: message}
 }
 
-// Wrap classifies cause under op. A cause that already is an *Error keeps its kind, code and message.
+// Wrap classifies cause under op, in Upspin's shape: kind is a fallback, so Wrap(op, Internal, cause)
+// takes the kind of an *Error cause, and any other kind overrides it. Nothing of the cause is copied:
+// PublicOf finds the client-visible code, message and details down the chain, and Error prints each
+// message once.
 func Wrap(op string, kind Kind, cause error) *Error {
 	var inner *Error
-	if errors.As(cause, &inner) {
-		return &Error{Op: op, Kind: inner.Kind, Code: inner.Code, Message: inner.Message, Details: inner.Details, Err: cause}
+	if kind == Internal && errors.As(cause, &inner) {
+		kind = inner.Kind
 	}
 	return &Error{Op: op, Kind: kind, Err: cause}
 }
@@ -146,15 +149,31 @@ type Public struct {
 	Details map[string]any
 }
 
-// PublicOf returns the client-visible part of err. Internal errors always read "internal error",
-// whatever their cause says.
+// PublicOf returns the client-visible part of err. The outermost *Error decides the kind; its code,
+// message and details are the first set down the chain by an *Error of that same kind (a cause of
+// another kind speaks for another status, so it is not shown). Internal errors always read "internal
+// error", whatever their cause says.
 func PublicOf(err error) Public {
 	var e *Error
 	if !errors.As(err, &e) || e.Kind == Internal {
 		k := kinds[Internal]
 		return Public{Status: k.status, Code: k.code, Message: k.msg}
 	}
-	p := Public{Status: e.Kind.Status(), Code: e.Code, Message: e.Message, Details: e.Details}
+	p := Public{Status: e.Kind.Status()}
+	for cur := e; cur != nil; cur = innerOf(cur) {
+		if cur.Kind != e.Kind {
+			break
+		}
+		if p.Code == "" {
+			p.Code = cur.Code
+		}
+		if p.Message == "" {
+			p.Message = cur.Message
+		}
+		if p.Details == nil {
+			p.Details = cur.Details
+		}
+	}
 	if p.Code == "" {
 		p.Code = e.Kind.String()
 	}
@@ -162,4 +181,13 @@ func PublicOf(err error) Public {
 		p.Message = e.Kind.message()
 	}
 	return p
+}
+
+// innerOf returns the next *Error down e's chain, nil when there is none.
+func innerOf(e *Error) *Error {
+	var inner *Error
+	if e.Err != nil && errors.As(e.Err, &inner) {
+		return inner
+	}
+	return nil
 }

@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/manifest"
 )
 
 // scheduled is one function's emulated OCI Resource Scheduler schedule.
 type scheduled struct {
-	fn   string
-	spec cronSpec
-	loc  *time.Location
-	body []byte
+	fn    string
+	sched manifest.Schedule
+	body  []byte
 }
 
 // schedules parses every declared schedule; an unusable one fails the gateway's start.
@@ -24,21 +25,26 @@ func (g *Gateway) schedules() ([]scheduled, error) {
 		if s == nil {
 			continue
 		}
-		spec, err := parseCron(s.Cron)
-		if err != nil {
-			return nil, fmt.Errorf("function %s: %w", fn.Name, err)
-		}
-		loc, err := time.LoadLocation(s.TimeZone)
-		if err != nil {
-			return nil, fmt.Errorf("gateway: function %s: time zone: %w", fn.Name, err)
+		if _, err := s.Next(g.cfg.Now()); err != nil {
+			return nil, fmt.Errorf("gateway: function %s: %w", fn.Name, err)
 		}
 		body, err := json.Marshal(s.Body)
 		if err != nil {
 			return nil, fmt.Errorf("gateway: function %s: schedule body: %w", fn.Name, err)
 		}
-		out = append(out, scheduled{fn: fn.Name, spec: spec, loc: loc, body: body})
+		out = append(out, scheduled{fn: fn.Name, sched: *s, body: body})
 	}
 	return out, nil
+}
+
+// next is the first run strictly after t; the expression was checked by schedules, so an error cannot
+// occur here and reads as "never fires".
+func (s scheduled) next(t time.Time) time.Time {
+	n, err := s.sched.Next(t)
+	if err != nil {
+		return time.Time{}
+	}
+	return n
 }
 
 // startSchedules runs one goroutine per schedule until Close.
@@ -48,7 +54,7 @@ func (g *Gateway) startSchedules(list []scheduled) {
 	var wg sync.WaitGroup
 	for _, s := range list {
 		wg.Go(func() { g.runSchedule(ctx, s) })
-		g.log.Info("schedule enabled", "function", s.fn, "next", s.spec.next(g.cfg.Now().In(s.loc)).Format(time.RFC3339))
+		g.log.Info("schedule enabled", "function", s.fn, "next", s.next(g.cfg.Now()).Format(time.RFC3339))
 	}
 	go func() {
 		wg.Wait()
@@ -60,7 +66,7 @@ func (g *Gateway) startSchedules(list []scheduled) {
 // Resource Scheduler does. A run in progress delays the next one rather than overlapping it.
 func (g *Gateway) runSchedule(ctx context.Context, s scheduled) {
 	for {
-		next := s.spec.next(g.cfg.Now().In(s.loc))
+		next := s.next(g.cfg.Now())
 		if next.IsZero() {
 			g.log.Warn("schedule never fires", "function", s.fn)
 			return

@@ -249,8 +249,10 @@ func (f Function) Validate() error {
 	case f.Smoke != nil && r.Scope == Public && f.Smoke.As != "":
 		bad("smoke request %s %s is to a public route: drop as", f.Smoke.Method, f.Smoke.Path)
 	}
-	if s := f.Schedule; s != nil && (strings.Count(strings.TrimSpace(s.Cron), " ") != 4 || s.TimeZone == "") {
-		bad("schedule needs a 5-field cron and a time_zone")
+	if s := f.Schedule; s != nil {
+		if _, _, err := s.parse(); err != nil {
+			bad("%v", err)
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("function %s: %w", f.Name, errors.Join(errs...))
