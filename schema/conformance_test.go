@@ -218,10 +218,11 @@ func TestEachDialectUsesOnlyItsOwnSyntax(t *testing.T) {
 	}
 }
 
-// TestStatementsSplitAtEveryCreate counts CREATE keywords at the start of a line independently of
-// the parser: every one must start its own statement, and no statement may hold a stray semicolon.
+// TestStatementsSplitAtEveryCreate counts CREATE and ALTER TABLE keywords at the start of a line
+// independently of the parser: every one must start its own statement, and no statement may hold a
+// stray semicolon.
 func TestStatementsSplitAtEveryCreate(t *testing.T) {
-	creates := regexp.MustCompile(`(?m)^CREATE `)
+	creates := regexp.MustCompile(`(?m)^(CREATE|ALTER TABLE) `)
 	for _, dialect := range []string{schema.Oracle, schema.SQLite} {
 		fsys, err := schema.FS(dialect)
 		if err != nil {
@@ -237,10 +238,10 @@ func TestStatementsSplitAtEveryCreate(t *testing.T) {
 				t.Fatal(err)
 			}
 			if n := len(creates.FindAllString(string(src), -1)); n != len(m.Statements) {
-				t.Errorf("%s/%s: %d CREATE lines, %d statements", dialect, m.File, n, len(m.Statements))
+				t.Errorf("%s/%s: %d CREATE or ALTER TABLE lines, %d statements", dialect, m.File, n, len(m.Statements))
 			}
 			for i, st := range m.Statements {
-				if !strings.HasPrefix(st.SQL, "CREATE ") || strings.Contains(st.SQL, ";") {
+				if loc := creates.FindStringIndex(st.SQL); loc == nil || loc[0] != 0 || strings.Contains(st.SQL, ";") {
 					t.Errorf("%s/%s statement %d badly split: %.60q", dialect, m.File, i+1, st.SQL)
 				}
 			}

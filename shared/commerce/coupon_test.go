@@ -68,16 +68,17 @@ func TestLookupAndCheckSeededCoupons(t *testing.T) {
 func TestCheckValidityWindow(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	c := Coupon{Code: "WINDOW", Active: true}
-	c.ValidFrom.Time, c.ValidFrom.Valid = now.Add(time.Hour), true
+	at := func(t time.Time) *time.Time { return &t }
+	c.ValidFrom = at(now.Add(time.Hour))
 	if got := codeOf(c.Check(now)); got != CodeCouponNotYet {
 		t.Fatalf("before valid_from: %q, want %q", got, CodeCouponNotYet)
 	}
-	c.ValidFrom.Time = now.Add(-time.Hour)
-	c.ValidUntil.Time, c.ValidUntil.Valid = now, true
+	c.ValidFrom = at(now.Add(-time.Hour))
+	c.ValidUntil = at(now)
 	if got := codeOf(c.Check(now)); got != CodeCouponExpired {
 		t.Fatalf("at valid_until: %q, want %q", got, CodeCouponExpired)
 	}
-	c.ValidUntil.Time = now.Add(time.Second)
+	c.ValidUntil = at(now.Add(time.Second))
 	if err := c.Check(now); err != nil {
 		t.Fatalf("inside the window: %v", err)
 	}
