@@ -190,14 +190,9 @@ func (s *Service) place(ctx context.Context, tx *db.Tx, r *http.Request, key str
 		coupon   any
 	)
 	if req.CouponCode != "" {
-		c, err := commerce.LookupCoupon(ctx, tx, req.CouponCode)
+		c, err := commerce.Redeem(ctx, tx, req.CouponCode,
+			commerce.Redemption{Email: req.Customer.Email, Subtotal: commerce.Subtotal(priced), Now: now})
 		if err != nil {
-			return fail(err)
-		}
-		if err := c.Check(now); err != nil {
-			return fail(err)
-		}
-		if err := commerce.UseCoupon(ctx, tx, c.Code, now); err != nil {
 			return fail(err)
 		}
 		discount, couponID, coupon = c.Discount, c.ID, c.Code
