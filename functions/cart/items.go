@@ -59,6 +59,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/carts/"+c.ID)
+	web.NoStore(w) // the cart id is the cart's only credential
 	web.JSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -72,6 +73,7 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -117,6 +119,7 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 	if s.metrics != nil {
 		s.metrics.RecordCartAddition(r.Context(), req.Quantity)
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -158,6 +161,7 @@ func (s *Service) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -185,6 +189,7 @@ func (s *Service) removeItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }

@@ -32,6 +32,9 @@ func TestCheckoutPlacesTheWholeOrder(t *testing.T) {
 	if len(got.result.OrderToken) < 43 {
 		t.Fatalf("order_token %q is not 256 bits", got.result.OrderToken)
 	}
+	if cc := got.header.Get("Cache-Control"); cc != "no-store" { // the token reads the order: never cached
+		t.Fatalf("Cache-Control = %q on the answer carrying order_token", cc)
+	}
 	if f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, a) != 8 || f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, b) != 2 {
 		t.Fatal("stock not decremented by the quantities")
 	}

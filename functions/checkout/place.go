@@ -99,6 +99,7 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		w.Header().Set("Idempotent-Replayed", "true")
+		web.NoStore(w)
 		web.JSON(w, http.StatusOK, Result{Order: o})
 		return nil
 	}
@@ -136,6 +137,7 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 			attribute.Bool("coupon", o.CouponCode != nil))
 	}
 	w.Header().Set("Location", "/api/orders/"+strconv.FormatInt(o.ID, 10))
+	web.NoStore(w) // order_token reads the order and its address
 	web.JSON(w, http.StatusCreated, Result{Order: o, OrderToken: token})
 	return nil
 }

@@ -13,11 +13,7 @@ import (
 // may be sniffed as another type, framed, or given a referrer; authenticated answers are never
 // cached (errors neither: see errorNoStore).
 func setHeaders(h http.Header, authenticated bool) {
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Strict-Transport-Security", "max-age=31536000")
+	web.SecurityHeaders(h)
 	if authenticated {
 		h.Set("Cache-Control", "no-store")
 	}

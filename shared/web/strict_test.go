@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -117,6 +118,18 @@ func TestID(t *testing.T) {
 	for _, in := range []string{"", "0", "017", "00", "+17", "-1", "1e3", "17.0", " 17", "17 ", "0x11", "٣", "9223372036854775808", "99999999999999999999"} {
 		if got, ok := ID(in); ok {
 			t.Errorf("ID(%q) = %d, accepted", in, got)
+		}
+	}
+}
+
+// TestUnavailableSaysWhenToRetry: a function's 503 (its database is down) carries Retry-After as its
+// 429 does.
+func TestUnavailableSaysWhenToRetry(t *testing.T) {
+	for _, kind := range []apperr.Kind{apperr.Unavailable, apperr.RateLimited} {
+		rec := httptest.NewRecorder()
+		Error(rec, httptest.NewRequest("GET", "/api/x", nil), nil, apperr.E("test", kind, "later"))
+		if rec.Header().Get("Retry-After") != "1" {
+			t.Errorf("%d without Retry-After", rec.Code)
 		}
 	}
 }
