@@ -327,6 +327,8 @@ func TestBadInputIs4xxAndChangesNothing(t *testing.T) {
 		{"bad_limit_is_400", "/api/tickets?limit=0"},
 		{"bad_cursor_is_400", "/api/tickets?cursor=nope"},
 		{"bad_after_is_400", path(tk.ID, "?after=x")},
+		{"signed_after_is_400", path(tk.ID, "?after=%2B1")},
+		{"zero_padded_after_is_400", path(tk.ID, "?after=01")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if r := f.do(t, "GET", tc.target, "", shopper); r.status != http.StatusBadRequest {
