@@ -91,3 +91,13 @@ func assertSecurityHeaders(t *testing.T, resp *http.Response) {
 		}
 	}
 }
+
+// TestOversizedBodyIsTheStandardError: the gateway's 413 (OCI API Gateway's payload limit) is the
+// JSON error with the security headers.
+func TestOversizedBodyIsTheStandardError(t *testing.T) {
+	env := newTestEnv(t, map[string]string{"hello": helloYAML})
+	_, base := env.start(t)
+	resp, body := do(t, "POST", base+"/api/echo", map[string]string{"Content-Type": "application/json"},
+		strings.Repeat("x", MaxPayload+1))
+	assertError(t, resp, body, http.StatusRequestEntityTooLarge, "payload_too_large")
+}
