@@ -11,8 +11,10 @@
 //   - A command that sends a request ends with the status it answers, as a comment: `# -> 201`,
 //     optionally followed by anything ("# -> 404: not yours"). Each such command sends exactly one
 //     request, and every request of a runnable block must state its status.
-//   - Examples call localhost:8080 and use only bash, curl, sed, grep and `bin/octo json PATH` (which
-//     prints one value of a JSON answer) to take ids from earlier answers.
+//   - Examples call localhost:8080 and use only bash, curl, sed, grep, cat, ls, head, tail, tr, cut
+//     and `bin/octo json PATH` (which prints one value of a JSON answer) to take ids from earlier
+//     answers. Files the stack writes (mail, keys) are under ${OCTO_DATA_DIR:-.octo}: the test sets
+//     OCTO_DATA_DIR to its stack's directory.
 package readme
 
 import (

@@ -41,7 +41,7 @@ func buildOctoThen(m *testing.M) int {
 
 // The only programs the README's examples may use: what the README installs (bin/octo) or any machine
 // has. No jq, no uuidgen.
-var tools = []string{"bash", "curl", "sed", "grep", "cat"}
+var tools = []string{"bash", "curl", "sed", "grep", "cat", "ls", "head", "tail", "tr", "cut"}
 
 // TestREADMEWalkThrough runs the README's runnable examples, in order, as one shell session against a
 // fresh stack (the local gateway on a freshly migrated and seeded database, as `make run` sets up)
@@ -88,7 +88,8 @@ func TestREADMEWalkThrough(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(path, "bash"), "-c", script)
 	cmd.Dir = work
-	cmd.Env = []string{"PATH=" + path, "HOME=" + work, "OCTO_README_HOST=" + u.Host, "OCTO_README_STATE=" + t.TempDir()}
+	cmd.Env = []string{"PATH=" + path, "HOME=" + work, "OCTO_README_HOST=" + u.Host, "OCTO_README_STATE=" + t.TempDir(),
+		"OCTO_DATA_DIR=" + stack.DataDir}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the README's walk-through failed: %v\n%s", err, out)
