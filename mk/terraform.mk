@@ -6,7 +6,11 @@
 #                                declarations vs Terraform, Dockerfile structure)
 #   make image FN=cart           docker build functions/cart/Dockerfile from the repo root
 #   make deploy FN=cart          build, push, and move that one function to the new image
-#   make deploy                  build and push every function, then apply Terraform with TAG
+#   make deploy                  build and push every function, apply Terraform with TAG, then
+#                                make deploy-migrate
+#   make deploy-migrate          invoke the schema-migrate function (oci fn function invoke): it creates
+#                                or updates the database users and runs the migrations inside OCI
+#   make destroy                 tofu destroy (the Vault secrets are scheduled for deletion)
 #
 # Deploying needs OCIR (= the ocir_repo Terraform variable, e.g. iad.ocir.io/<namespace>/octo), a
 # `docker login <region>.ocir.io` with an auth token, the oci CLI (single-function deploy) and
@@ -24,7 +28,7 @@ OCI             ?= oci
 OCIR            ?=
 TAG             ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
 
-.PHONY: tofu tf-check image push deploy
+.PHONY: tofu tf-check image push deploy deploy-migrate destroy
 
 tofu: $(TOFU)
 
@@ -63,6 +67,7 @@ deploy:
 	@for fn in $(FUNCTIONS); do $(MAKE) --no-print-directory push FN=$$fn OCIR=$(OCIR) TAG=$(TAG) || exit 1; done
 	$(TF) -chdir=$(TF_DIR) init -input=false
 	$(TF) -chdir=$(TF_DIR) apply -input=false -var 'image_tag=$(TAG)' -var 'ocir_repo=$(OCIR)' $(TF_ARGS)
+	$(MAKE) --no-print-directory deploy-migrate
 else
 # One function, out of band: its OCID comes from the Terraform state, the rest is untouched. The
 # next `make deploy` (all) rolls every function to one TAG again; to keep a single function pinned
@@ -72,3 +77,18 @@ deploy: push
 	test -n "$$id" || { echo "no function $(FN) in the Terraform state: run make deploy first" >&2; exit 1; }; \
 	$(OCI) fn function update --function-id "$$id" --image $(OCIR)/$(FN):$(TAG) --force
 endif
+
+# The schema load runs inside OCI: the schema-migrate function (migrator: true in its func.yaml)
+# generates its wallet through the database API, creates or updates the schema owner, application and
+# monitoring users as ADMIN, and runs the migrations as the schema owner. Its answer is printed; a
+# failure is a non-zero exit. No database client or wallet is needed on this machine.
+deploy-migrate:
+	id=$$($(TF) -chdir=$(TF_DIR) output -raw migrate_function_id) && test -n "$$id" || \
+		{ echo "no schema-migrate function in the Terraform state: run make deploy first" >&2; exit 1; }; \
+	out=$$(mktemp) && $(OCI) --read-timeout 330 fn function invoke --function-id "$$id" --file "$$out" --body '{}' && \
+	cat "$$out" && echo && grep -q '"status":"ok"' "$$out"; rc=$$?; rm -f "$$out"; exit $$rc
+
+# Everything Terraform created goes. Vault secrets are only scheduled for deletion (their names stay
+# taken for the pending period, hence the per-state suffix in secrets.tf); images stay in OCIR.
+destroy:
+	$(TF) -chdir=$(TF_DIR) destroy -input=false -var 'image_tag=$(TAG)' -var 'ocir_repo=$(or $(OCIR),iad.ocir.io/unused/octo)' $(TF_ARGS)

@@ -4,8 +4,17 @@
 //
 // Files are named NNNN_name.sql (NNNN the version, contiguous from 0001) and contain only the DDL
 // subset package ddl parses: CREATE TABLE, CREATE [UNIQUE] INDEX, CREATE VIEW (SQLite's dual) and
-// ALTER TABLE ... ADD. They never drop or truncate. A released file is never edited: its checksum is
-// recorded in schema_migrations and a changed checksum stops the migrator; changes go in a new version.
+// ALTER TABLE ... ADD, and ALTER TABLE ... MODIFY widening a VARCHAR2 (Oracle). They never drop or
+// truncate. A released file is never edited: its checksum is recorded in schema_migrations and a
+// changed checksum stops the migrator; changes go in a new version. (Oracle 0004-0009 were corrected
+// in place once, before any deployment had applied them, and the SQLite twin's files gained their
+// byte-length checks; see the README's database section for local databases.)
+//
+// What Oracle enforces, the twin enforces: package ddl refuses what ATP would refuse half-way through
+// a migration (a TIMESTAMP WITH TIME ZONE column in a unique or primary key constraint, identifiers
+// over 128 bytes, reserved words, unique indexes the migrator cannot guard), and every VARCHAR2(n)
+// column of the Oracle schema has a CHECK (length(CAST(col AS BLOB)) <= n) named ck_<table>_<col>_bytes
+// in the SQLite twin, because VARCHAR2 counts bytes (the conformance test requires each one).
 //
 // Timestamps: Oracle uses TIMESTAMP WITH TIME ZONE DEFAULT SYSTIMESTAMP. SQLite stores them as TEXT
 // in exactly one canonical UTC format, YYYY-MM-DDTHH:MM:SS.sssZ (e.g. 2026-11-25T19:14:00.123Z,

@@ -47,7 +47,7 @@ resource "oci_functions_function" "this" {
   timeout_in_seconds = each.value.timeout
   config = merge(
     each.value.config,
-    local.function_wiring,
+    local.function_wiring[each.key],
     { for k in local.token_config[each.key] : k => local.token_values[k] },
     { OCTO_FUNCTION_VERSION = lookup(var.image_tags, each.key, var.image_tag) },
     var.extra_config,

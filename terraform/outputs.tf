@@ -27,3 +27,8 @@ output "routes" {
   description = "The deployed routes (method, path, scope, function), as declared in the func.yaml files."
   value       = local.routes
 }
+
+output "migrate_function_id" {
+  description = "OCID of the schema-migrate function (migrator: true), which make deploy-migrate invokes after each apply; null when no function declares migrator: true."
+  value       = one([for name in local.migrator_names : oci_functions_function.this[name].id])
+}

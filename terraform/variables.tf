@@ -75,11 +75,11 @@ variable "gateway_subnet_ocid" {
 
 variable "functions_shape" {
   type        = string
-  description = "Processor architecture of the Functions application; the images are built for it."
+  description = "Processor architecture of the Functions application. The images are built for linux/amd64 only (make image sets --platform linux/amd64), so the only shape is GENERIC_X86; ARM needs multi-arch images first."
   default     = "GENERIC_X86"
   validation {
-    condition     = contains(["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"], var.functions_shape)
-    error_message = "functions_shape must be GENERIC_X86, GENERIC_ARM or GENERIC_X86_ARM."
+    condition     = var.functions_shape == "GENERIC_X86"
+    error_message = "functions_shape must be GENERIC_X86: the function images are built for linux/amd64 only."
   }
 }
 
@@ -223,12 +223,15 @@ variable "vault" {
 
 variable "existing_secrets" {
   type = object({
-    db_password  = optional(string)
-    wallet       = optional(string)
-    token_key    = optional(string)
-    apm_data_key = optional(string)
+    db_admin_password   = optional(string)
+    db_schema_password  = optional(string)
+    db_app_password     = optional(string)
+    db_monitor_password = optional(string)
+    wallet              = optional(string)
+    token_key           = optional(string)
+    apm_data_key        = optional(string)
   })
-  description = "OCIDs of existing Vault secrets to use instead of creating them: db_password (plain text), wallet (base64 zip), token_key (PEM), apm_data_key (plain text)."
+  description = "OCIDs of existing Vault secrets to use instead of creating them (plain-text passwords, wallet a zip that schema-migrate overwrites with the files godror needs, token_key a PEM, apm_data_key plain text)."
   default     = {}
   validation {
     condition     = alltrue([for v in values(var.existing_secrets) : v == null || can(regex("^ocid1\\.vaultsecret\\.", v))])
@@ -236,30 +239,43 @@ variable "existing_secrets" {
   }
 }
 
+# Autonomous Database password rules: 12-30 characters, an upper-case letter, a lower-case letter and a
+# digit, no double quote, and not containing the user name "admin" in any case. The same rules are
+# applied to every database user's password below.
 variable "db_password" {
   type        = string
-  description = "Password of the database user the functions use (the ADMIN password of a new database). Needed unless the database exists and existing_secrets.db_password is set."
+  description = "ADMIN password of a new Autonomous Database. Only the schema-migrate function reads it (to create the schema owner, application and monitoring users); no application function does. Needed unless existing_secrets.db_admin_password is set."
   default     = null
   sensitive   = true
   validation {
     condition = var.db_password == null || try(
       length(var.db_password) >= 12 && length(var.db_password) <= 30 &&
       can(regex("[A-Z]", var.db_password)) && can(regex("[a-z]", var.db_password)) &&
-      can(regex("[0-9]", var.db_password)) && !can(regex("\"", var.db_password)),
+      can(regex("[0-9]", var.db_password)) && !can(regex("\"", var.db_password)) &&
+      !can(regex("(?i)admin", var.db_password)),
       false,
     )
-    error_message = "db_password must be 12-30 characters with upper case, lower case and a digit, and no double quote (Autonomous Database rules)."
+    error_message = "db_password must be 12-30 characters with upper case, lower case and a digit, no double quote, and must not contain \"admin\" in any case (Autonomous Database rules)."
   }
 }
 
-variable "wallet_password" {
-  type        = string
-  description = "Password protecting the generated wallet's keystores (defaults to db_password)."
-  default     = null
+variable "db_user_passwords" {
+  type = object({
+    schema_owner = optional(string)
+    app          = optional(string)
+    monitor      = optional(string)
+  })
+  description = "Passwords of the database users the schema-migrate function creates: the schema owner (runs the migrations), the application user the functions connect as, and the monitoring user of Database Management and Operations Insights. Each goes to its own Vault secret; each is needed unless its existing_secrets entry is set."
+  default     = {}
   sensitive   = true
   validation {
-    condition     = var.wallet_password == null || try(length(var.wallet_password) >= 8, false)
-    error_message = "wallet_password must be at least 8 characters."
+    condition = alltrue([for p in values(var.db_user_passwords) : p == null || try(
+      length(p) >= 12 && length(p) <= 30 &&
+      can(regex("[A-Z]", p)) && can(regex("[a-z]", p)) && can(regex("[0-9]", p)) &&
+      !can(regex("[\"]", p)) && !can(regex("(?i)admin", p)),
+      false,
+    )])
+    error_message = "Every db_user_passwords value must be 12-30 characters with upper case, lower case and a digit, no double quote, and must not contain \"admin\" in any case."
   }
 }
 
@@ -295,10 +311,13 @@ variable "database" {
     storage_gb      = optional(number, 20)
     auto_scaling    = optional(bool, true)
     whitelisted_ips = optional(list(string), [])
-    user            = optional(string, "ADMIN")
+    mtls_required   = optional(bool, false)
+    schema_owner    = optional(string, "OCTO")
+    app_user        = optional(string, "OCTO_APP")
+    monitor_user    = optional(string, "OCTO_MONITOR")
     service_level   = optional(string, "tp")
   })
-  description = "A new Autonomous Transaction Processing database, or an existing one by OCID; the functions connect as `user` to the <db_name>_<service_level> service."
+  description = "A new Autonomous Transaction Processing database, or an existing one by OCID. The functions connect as app_user (never ADMIN) to the <db_name>_<service_level> service with the wallet schema-migrate stores in Vault; schema_owner owns the tables. mtls_required = false lets Database Management and Operations Insights connect over one-way TLS (port 1521); it needs whitelisted_ips (the VCN), as Autonomous Database requires an access list for TLS."
   default     = {}
   validation {
     condition     = var.database.existing_ocid == null || can(regex("^ocid1\\.autonomousdatabase\\.", var.database.existing_ocid))
@@ -316,36 +335,43 @@ variable "database" {
     condition     = var.database.ecpu_count >= 2 && var.database.storage_gb >= 20
     error_message = "database needs at least 2 ECPUs and 20 GB."
   }
-}
-
-variable "functions_read_database" {
-  type        = bool
-  description = "Let the functions read the Autonomous Database (e.g. to generate the wallet at cold start instead of reading the wallet secret)."
-  default     = false
+  validation {
+    condition = alltrue([for u in [var.database.schema_owner, var.database.app_user, var.database.monitor_user] :
+    can(regex("^[A-Z][A-Z0-9_]{0,29}$", u)) && upper(u) != "ADMIN"])
+    error_message = "database.schema_owner, app_user and monitor_user must be upper-case Oracle user names (letter first, letters, digits, _; at most 30) and not ADMIN."
+  }
+  validation {
+    condition     = length(distinct([var.database.schema_owner, var.database.app_user, var.database.monitor_user])) == 3
+    error_message = "database.schema_owner, app_user and monitor_user must be three different users."
+  }
+  validation {
+    condition     = var.database.mtls_required || var.database.existing_ocid != null || length(var.database.whitelisted_ips) > 0
+    error_message = "Allowing TLS (database.mtls_required = false) on a new database needs database.whitelisted_ips (e.g. the VCN OCID): Autonomous Database refuses TLS without an access list."
+  }
 }
 
 variable "database_management" {
   type = object({
     enabled               = optional(bool, true)
-    user                  = optional(string, "ADBSNMP")
-    password_secret_ocid  = optional(string)
+    ssl_secret_ocid       = optional(string)
     private_endpoint_ocid = optional(string)
   })
-  description = "Database Management (Performance Hub by MODULE/ACTION and SQL_ID) for the database; the monitoring user's password secret defaults to the db_password secret."
+  description = "Database Management (Performance Hub by MODULE/ACTION and SQL_ID) for the database. It connects as database.monitor_user, whose password is in its own secret (the Database Management service, dpd, may read that secret alone). Over TLS (database.mtls_required = false) nothing else is needed; with mTLS required, ssl_secret_ocid is the secret holding the keystore and truststore Database Management needs (SSL_DETAILS credentials)."
   default     = {}
   validation {
-    condition     = var.database_management.password_secret_ocid == null || can(regex("^ocid1\\.vaultsecret\\.", var.database_management.password_secret_ocid))
-    error_message = "database_management.password_secret_ocid must be a secret OCID."
+    condition     = var.database_management.ssl_secret_ocid == null || can(regex("^ocid1\\.vaultsecret\\.", var.database_management.ssl_secret_ocid))
+    error_message = "database_management.ssl_secret_ocid must be a secret OCID."
   }
 }
 
 variable "operations_insights" {
   type = object({
-    enabled          = optional(bool, true)
-    create_warehouse = optional(bool, false)
-    warehouse_cpu    = optional(number, 1)
+    enabled           = optional(bool, true)
+    advanced_features = optional(bool, true)
+    create_warehouse  = optional(bool, false)
+    warehouse_cpu     = optional(number, 1)
   })
-  description = "Operations Insights for the database (SQL Warehouse aggregates query patterns), and optionally the tenancy's Operations Insights warehouse."
+  description = "Operations Insights for the database. advanced_features (on by default) turns on the full feature set, which the SQL Warehouse (SQL statistics by SQL_ID) needs; it connects as database.monitor_user. Cost: advanced features of Autonomous Database insights are billed per ECPU (or OCPU) hour of the database; basic insights are free. create_warehouse adds the tenancy's Operations Insights warehouse (an Autonomous Data Warehouse billed per warehouse_cpu hour and storage)."
   default     = {}
   validation {
     condition     = var.operations_insights.warehouse_cpu >= 1

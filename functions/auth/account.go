@@ -126,7 +126,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	var a Account
-	var name sql.NullString
+	var name string // NULL is "" (godror)
 	var customer sql.NullInt64
 	err = s.db.QueryRowContext(r.Context(), accountByIDSQL, p.UserID).Scan(&a.ID, &a.Email, &name, &a.Role, &customer)
 	switch {
@@ -135,7 +135,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	a.Name = name.String
+	a.Name = name
 	if customer.Valid {
 		a.CustomerID = &customer.Int64
 	}

@@ -96,7 +96,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id string, now time.Time)
 		found = true
 		var (
 			itemID, productID, qty, stock, active sql.NullInt64
-			name, sku                             sql.NullString
+			name, sku                             string // NULL (no item) is "", as godror scans it
 			price                                 sql.Null[money.Cents]
 		)
 		if err := rows.Scan(&c.ExpiresAt, &itemID, &productID, &qty, &name, &sku, &price, &stock, &active); err != nil {
@@ -105,7 +105,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id string, now time.Time)
 		if !itemID.Valid {
 			continue
 		}
-		it := Item{ID: itemID.Int64, ProductID: productID.Int64, Name: name.String, SKU: sku.String,
+		it := Item{ID: itemID.Int64, ProductID: productID.Int64, Name: name, SKU: sku,
 			UnitPrice: price.V, Quantity: qty.Int64}
 		it.LineTotal = commerce.Line{UnitPrice: it.UnitPrice, Quantity: it.Quantity}.Total()
 		it.Available = active.Int64 == 1 && stock.Int64 >= it.Quantity

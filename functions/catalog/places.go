@@ -68,14 +68,14 @@ func (s *Service) listShops(w http.ResponseWriter, r *http.Request) error {
 	return listAll(s, w, r, "catalog.ListShops", listShopsSQL, func(scan func(...any) error) (Shop, error) {
 		var (
 			sh                                        Shop
-			addr, city, region, phone, email, opening sql.NullString
+			addr, city, region, phone, email, opening string // NULL is "" (godror)
 			lat, lon                                  sql.NullFloat64
 		)
 		if err := scan(&sh.ID, &sh.Name, &addr, &city, &region, &phone, &email, &opening, &lat, &lon); err != nil {
 			return Shop{}, err
 		}
 		sh.Address, sh.City, sh.Region, sh.Phone, sh.Email, sh.OpeningHours =
-			addr.String, city.String, region.String, phone.String, email.String, opening.String
+			addr, city, region, phone, email, opening
 		if lat.Valid && lon.Valid {
 			sh.Latitude, sh.Longitude = &lat.Float64, &lon.Float64
 		}
@@ -87,12 +87,12 @@ func (s *Service) listServices(w http.ResponseWriter, r *http.Request) error {
 	return listAll(s, w, r, "catalog.ListServices", listServicesSQL, func(scan func(...any) error) (ShopService, error) {
 		var (
 			sv   ShopService
-			desc sql.NullString
+			desc string // NULL is "" (godror)
 		)
 		if err := scan(&sv.ID, &sv.Name, &desc, &sv.Category, &sv.Price, &sv.DurationMinutes); err != nil {
 			return ShopService{}, err
 		}
-		sv.Description, sv.Currency = desc.String, "USD"
+		sv.Description, sv.Currency = desc, "USD"
 		return sv, nil
 	})
 }

@@ -239,13 +239,13 @@ func (s *Service) getProduct(w http.ResponseWriter, r *http.Request) error {
 func scanProduct(scan func(dest ...any) error) (Product, error) {
 	var (
 		p         Product
-		desc, img sql.NullString
+		desc, img string // NULL is "" (godror)
 	)
 	if err := scan(&p.ID, &p.Name, &p.SKU, &desc, &p.Price, &p.Stock, &p.Category, &img, &p.CreatedAt,
 		&p.ratingX100, &p.RatingCount); err != nil {
 		return Product{}, err
 	}
-	p.Description, p.ImageURL = desc.String, img.String
+	p.Description, p.ImageURL = desc, img
 	p.Currency = commerce.Currency
 	p.RatingAvg = float64(p.ratingX100) / 100
 	p.InStock = p.Stock > 0

@@ -12,7 +12,8 @@
 //     Oracle a row lock that serialises checkouts of one cart (SQLite's BEGIN IMMEDIATE locks all);
 //  3. look the key up again, now under that lock: a racing replay that lost sees the winner's order;
 //  4. read the lines with their products (FOR UPDATE OF p.stock on Oracle): empty cart 422,
-//     withdrawn product 422 product_unavailable;
+//     withdrawn product 422 product_unavailable; Oracle locks them in plan order, so two checkouts
+//     of overlapping carts may deadlock (ORA-00060): the victim's transaction is retried once;
 //  5. coupon (commerce.Redeem): read it and lock its row (FOR UPDATE), check its rules (active,
 //     validity window, max_uses, minimum subtotal, and for coupons with customer rules, first order
 //     only and the per-customer limit, counted from the customer's orders that are not cancelled

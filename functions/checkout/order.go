@@ -74,9 +74,11 @@ type placed struct {
 func orderByKey(ctx context.Context, q db.DBTX, key string) (placed, error) {
 	const op = "checkout.OrderByKey"
 	var (
-		p                 placed
-		coupon, tracking  sql.NullString
-		carrier, reqHash  sql.NullString
+		p placed
+		// NULL strings scan as "" (godror does not support sql.NullString): no coupon is "",
+		// which Oracle cannot store as a code.
+		coupon, tracking  string
+		carrier, reqHash  string
 		estimatedDelivery sql.NullTime
 	)
 	o := &p.order
@@ -88,11 +90,11 @@ func orderByKey(ctx context.Context, q db.DBTX, key string) (placed, error) {
 	if err != nil {
 		return placed{}, apperr.Wrap(op, apperr.Internal, err)
 	}
-	p.hash = reqHash.String
-	if coupon.Valid {
-		o.CouponCode = &coupon.String
+	p.hash = reqHash
+	if coupon != "" {
+		o.CouponCode = &coupon
 	}
-	o.TrackingNumber, o.Carrier = tracking.String, carrier.String
+	o.TrackingNumber, o.Carrier = tracking, carrier
 	if estimatedDelivery.Valid {
 		o.EstimatedDelivery = &estimatedDelivery.Time
 	}

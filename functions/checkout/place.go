@@ -25,6 +25,9 @@ import (
 const (
 	lockCartSQL = `UPDATE carts SET updated_at = :1 WHERE id = :2 AND expires_at > :3`
 
+	// cartLinesSQL locks the lines' products. Oracle locks the rows in the order the plan visits
+	// them, not in ORDER BY's, so two checkouts of overlapping carts can deadlock (ORA-00060): the
+	// database rolls one statement back and the transaction is retried once (retryDeadlock).
 	cartLinesSQL = `SELECT i.product_id, i.quantity, p.name, p.price, p.stock, p.is_active
 FROM cart_items i JOIN products p ON p.id = i.product_id
 WHERE i.cart_id = :1
@@ -114,10 +117,12 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 		o      Order
 		before *placed // set when the key turned out to be taken inside the transaction
 	)
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		var err error
-		o, before, err = s.place(ctx, tx, r, key, req, reqHash, tokenHash)
-		return err
+	err = retryDeadlock(func() error {
+		return s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			var err error
+			o, before, err = s.place(ctx, tx, r, key, req, reqHash, tokenHash)
+			return err
+		})
 	})
 	if errors.Is(err, errKeyTaken) {
 		p, lerr := orderByKey(ctx, s.db, key)
@@ -325,8 +330,22 @@ func decrementStock(ctx context.Context, tx *db.Tx, lines []line, now time.Time)
 		WithDetails(map[string]any{"products": short})
 }
 
-// kilograms renders grams as the decimal text NUMBER(10,3) stores exactly.
-func kilograms(grams int64) string { return fmt.Sprintf("%d.%03d", grams/1000, grams%1000) }
+// kilograms renders grams as the decimal NUMBER(10,3) stores exactly, bound as a number on Oracle
+// (db.Decimal: never text the server would convert under NLS_NUMERIC_CHARACTERS).
+func kilograms(grams int64) db.Decimal {
+	return db.Decimal(fmt.Sprintf("%d.%03d", grams/1000, grams%1000))
+}
+
+// retryDeadlock runs tx, and once more when Oracle chose it as the victim of a deadlock (ORA-00060:
+// the detecting statement was rolled back, then the whole transaction). A second deadlock is
+// answered 503 like any other unavailability.
+func retryDeadlock(tx func() error) error {
+	err := tx()
+	if errors.Is(err, db.ErrDeadlock) {
+		err = tx()
+	}
+	return err
+}
 
 // nullable binds "" as NULL (Oracle stores ” as NULL anyway; SQLite would store ”).
 func nullable(s string) any {

@@ -224,7 +224,7 @@ func (s *Service) store(ctx context.Context, sub submission, c campaign) error {
 		var (
 			leadID                 int64
 			created                time.Time
-			name, company, message sql.NullString
+			name, company, message string // NULL is "" (godror)
 			oldScore               int
 		)
 		err := tx.QueryRowContext(ctx, currentLeadSQL, key).Scan(&leadID, &created, &name, &company, &message, &oldScore)
@@ -233,8 +233,8 @@ func (s *Service) store(ctx context.Context, sub submission, c campaign) error {
 			return err
 		}
 		if found && now.Sub(created) < Window {
-			merged := submission{name: or(sub.name, name.String), company: or(sub.company, company.String),
-				message: or(sub.message, message.String)}
+			merged := submission{name: or(sub.name, name), company: or(sub.company, company),
+				message: or(sub.message, message)}
 			signals.CompanyGiven = strings.TrimSpace(merged.company) != ""
 			signals.MessageChars = utf8.RuneCountInString(merged.message)
 			signals.Repeat = true

@@ -66,9 +66,11 @@ type Event struct {
 }
 
 const (
-	orderColumns = `SELECT o.id, o.order_token_hash, o.status, o.payment_status, o.payment_method, o.subtotal, o.discount,
+	// orderColumns aliases o.status and s.status: under FETCH FIRST Oracle selects from an inline
+	// view of this list, where two STATUS columns are ambiguous (ORA-00918).
+	orderColumns = `SELECT o.id, o.order_token_hash, o.status AS order_status, o.payment_status, o.payment_method, o.subtotal, o.discount,
     o.shipping_cost, o.total, o.currency, o.coupon_code, o.shipping_address, o.created_at, o.updated_at,
-    s.tracking_number, s.carrier, s.status, s.weight_kg, s.estimated_delivery, s.shipped_at, s.delivered_at
+    s.tracking_number, s.carrier, s.status AS shipment_status, s.weight_kg, s.estimated_delivery, s.shipped_at, s.delivered_at
 FROM orders o
 LEFT JOIN shipments s ON s.order_id = o.id`
 
@@ -157,9 +159,12 @@ func (s *Service) reportIfSomeoneElses(r *http.Request, id int64, principal stri
 func (s *Service) header(ctx context.Context, query string, args ...any) (Order, string, error) {
 	const op = "orders.Header"
 	var (
-		o                                  Order
-		tokenHash, method, coupon, address sql.NullString
-		tracking, carrier, shipStatus      sql.NullString
+		o Order
+		// NULL strings scan as "" (godror does not support sql.NullString): a missing coupon or
+		// shipment is told by "", which no stored coupon code or tracking number can be (Oracle
+		// stores '' as NULL).
+		tokenHash, method, coupon, address string
+		tracking, carrier, shipStatus      string
 		weight                             sql.NullFloat64
 		estimated, shipped, delivered      sql.NullTime
 	)
@@ -172,16 +177,16 @@ func (s *Service) header(ctx context.Context, query string, args ...any) (Order,
 	if err != nil {
 		return Order{}, "", apperr.Wrap(op, apperr.Internal, err)
 	}
-	o.PaymentMethod, o.ShippingAddress = method.String, address.String
-	if coupon.Valid {
-		o.CouponCode = &coupon.String
+	o.PaymentMethod, o.ShippingAddress = method, address
+	if coupon != "" {
+		o.CouponCode = &coupon
 	}
-	if tracking.Valid {
-		o.Shipment = &Shipment{TrackingNumber: tracking.String, Carrier: carrier.String, Status: shipStatus.String,
+	if tracking != "" {
+		o.Shipment = &Shipment{TrackingNumber: tracking, Carrier: carrier, Status: shipStatus,
 			WeightKg: weight.Float64, EstimatedDelivery: timePtr(estimated), ShippedAt: timePtr(shipped),
 			DeliveredAt: timePtr(delivered), History: []Event{}}
 	}
-	return o, tokenHash.String, nil
+	return o, tokenHash, nil
 }
 
 // answer completes the order with its items and shipment history (two statements) and writes it.
@@ -204,12 +209,12 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, o Order) error 
 		err = each(ctx, s.db, eventsSQL, []any{o.ID}, func(scan func(...any) error) error {
 			var (
 				e              Event
-				location, note sql.NullString
+				location, note string // NULL is "" (godror)
 			)
 			if err := scan(&e.Status, &location, &note, &e.CreatedAt); err != nil {
 				return err
 			}
-			e.Location, e.Note = location.String, note.String
+			e.Location, e.Note = location, note
 			o.Shipment.History = append(o.Shipment.History, e)
 			return nil
 		})

@@ -1,7 +1,6 @@
 package orders
 
 import (
-	"database/sql"
 	"net/http"
 	"net/url"
 	"time"
@@ -71,13 +70,13 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	err = each(r.Context(), s.db, listSQL, []any{p.UserID, first, at, at, afterID, req.Limit + 1}, func(scan func(...any) error) error {
 		var (
 			o        Summary
-			tracking sql.NullString
+			tracking string // no shipment: NULL, which godror (and the twin) scan as ""
 		)
 		if err := scan(&o.ID, &o.Status, &o.PaymentStatus, &o.Total, &o.Currency, &o.CreatedAt, &o.ItemCount, &tracking); err != nil {
 			return err
 		}
-		if tracking.Valid {
-			o.TrackingNumber = &tracking.String
+		if tracking != "" {
+			o.TrackingNumber = &tracking
 		}
 		page.Items = append(page.Items, o)
 		return nil

@@ -182,3 +182,45 @@ JOIN shipments s ON s.order_id = o.id WHERE u.username = :1`, seed.ShopperUser)
 		})
 	}
 }
+
+// TestMissingCouponAndShipmentAnswerNull: godror scans a NULL string as "" and does not support
+// sql.NullString (a NULL would be Valid), and so does the embedded database: an order without a
+// coupon or a shipment must still answer null for them, never "".
+func TestMissingCouponAndShipmentAnswerNull(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	shopper := f.user(t, seed.ShopperUser)
+	id := f.db.Int(t, `SELECT MIN(o.id) FROM orders o JOIN users u ON u.customer_id = o.customer_id WHERE u.username = :1`, seed.ShopperUser)
+	for _, q := range []string{`DELETE FROM shipments WHERE order_id = :1`, `UPDATE orders SET coupon_code = NULL WHERE id = :1`} {
+		if _, err := f.db.ExecContext(ctx, q, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var detail map[string]json.RawMessage
+	if status, _ := f.get(t, "/api/account/orders/"+strconv.FormatInt(id, 10), shopper, &detail); status != http.StatusOK {
+		t.Fatalf("detail = %d", status)
+	}
+	for _, k := range []string{"shipment", "coupon_code"} {
+		if string(detail[k]) != "null" {
+			t.Errorf("detail %s = %s, want null", k, detail[k])
+		}
+	}
+	var list struct {
+		Items []map[string]json.RawMessage `json:"items"`
+	}
+	if status, _ := f.get(t, "/api/orders?limit=100", shopper, &list); status != http.StatusOK {
+		t.Fatalf("list = %d", status)
+	}
+	found := false
+	for _, o := range list.Items {
+		if string(o["id"]) == strconv.FormatInt(id, 10) {
+			found = true
+			if string(o["tracking_number"]) != "null" {
+				t.Errorf("list tracking_number = %s, want null", o["tracking_number"])
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("order %d not in the list %v", id, list.Items)
+	}
+}

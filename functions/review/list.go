@@ -103,18 +103,18 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	for rows.Next() {
 		var (
 			rv             Review
-			title, comment sql.NullString
+			title, comment string // NULL scans as "" (godror); Oracle stores no empty title
 			verified       int
 		)
 		if err := rows.Scan(&rv.ID, &rv.Rating, &title, &comment, &rv.AuthorName, &verified, &rv.CreatedAt, &rv.UpdatedAt); err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
 		rv.ProductID, rv.Verified = pid, verified == 1
-		if title.Valid {
-			rv.Title = &title.String
+		if title != "" {
+			rv.Title = &title
 		}
-		if comment.Valid {
-			rv.Comment = &comment.String
+		if comment != "" {
+			rv.Comment = &comment
 		}
 		page.Items = append(page.Items, rv)
 	}

@@ -188,7 +188,7 @@ func (s *Service) upsertOwn(ctx context.Context, userID, pid int64, d draft) (Re
 		var (
 			active, bought int
 			customerID     sql.NullInt64
-			customerName   sql.NullString
+			customerName   string // NULL is "" (godror)
 		)
 		err := tx.QueryRowContext(ctx, reviewerSQL, userID, pid).Scan(&active, &customerID, &customerName, &bought)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && active != 1 {
@@ -202,7 +202,7 @@ func (s *Service) upsertOwn(ctx context.Context, userID, pid int64, d draft) (Re
 		}
 		author := d.author
 		if author == "" {
-			author = cut(customerName.String, 100)
+			author = cut(customerName, 100)
 		}
 		now := s.clock()
 		rv = Review{ProductID: pid, Rating: d.rating, Title: d.title, Comment: d.comment, AuthorName: author,

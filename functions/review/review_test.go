@@ -321,3 +321,33 @@ func TestListIsNewestFirstWithTheProductsSummary(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewWithoutTitleOrCommentAnswersNull: godror scans a NULL string as "" (sql.NullString would
+// be Valid), and so does the embedded database: a review without a title or comment must still list
+// them as null, never "".
+func TestReviewWithoutTitleOrCommentAnswersNull(t *testing.T) {
+	f := newFixture(t)
+	pid := f.product(t, false)
+	if r := f.do(t, "POST", reviewsPath(pid), `{"rating":4,"author_name":"Ann"}`, nil); r.status != http.StatusCreated {
+		t.Fatalf("POST = %d %s", r.status, r.body)
+	}
+	var page struct {
+		Items []map[string]json.RawMessage `json:"items"`
+	}
+	f.do(t, "GET", reviewsPath(pid), "", nil).decode(t, &page)
+	found := false
+	for _, it := range page.Items {
+		if string(it["author_name"]) != `"Ann"` {
+			continue
+		}
+		found = true
+		for _, k := range []string{"title", "comment"} {
+			if got := string(it[k]); got != "null" {
+				t.Errorf("%s = %s, want null", k, got)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the new review is not listed")
+	}
+}

@@ -4,9 +4,16 @@
 // The model serves two consumers: the conformance test that keeps the SQLite schema equal to the
 // authoritative Oracle one, and the migrator, which compares the wanted model with an existing Oracle
 // catalog to add what is missing on a shared database. The parser is deliberately strict: it accepts
-// only CREATE TABLE, CREATE [UNIQUE] INDEX, CREATE VIEW and ALTER TABLE ... ADD, requires every
+// only CREATE TABLE, CREATE [UNIQUE] INDEX, CREATE VIEW, ALTER TABLE ... ADD and ALTER TABLE ... MODIFY
+// (a VARCHAR2 widening only), requires every
 // constraint to be named, refuses quoted identifiers and Oracle reserved words as names, and refuses
 // any destructive statement (DROP, TRUNCATE, DELETE, RENAME) outright with ErrDestructive.
+//
+// It also refuses what Oracle would refuse half-way through a migration, so the embedded database's
+// tests catch it: identifiers over 128 bytes and reserved words, a TIMESTAMP WITH TIME ZONE column in
+// a primary key or unique constraint (ORA-02329), two keys over the same columns (ORA-02261,
+// ORA-01408), names Oracle's shared namespaces refuse (ORA-00955, ORA-02264), and unique indexes the
+// migrator could not guard on a shared database (see Schema.checkGuardable).
 //
 // A hand-written parser rather than a SQL grammar library: no maintained Go library parses both Oracle
 // and SQLite DDL, and the subset is small enough that a recursive-descent parser is shorter than the
@@ -152,6 +159,7 @@ const (
 	CreateIndex
 	CreateView
 	AlterTableAdd
+	AlterTableModify
 )
 
 // String names the kind.
@@ -165,6 +173,8 @@ func (k StatementKind) String() string {
 		return "CREATE VIEW"
 	case AlterTableAdd:
 		return "ALTER TABLE ADD"
+	case AlterTableModify:
+		return "ALTER TABLE MODIFY"
 	}
 	return "unknown"
 }
@@ -174,7 +184,8 @@ type Statement struct {
 	Kind StatementKind
 	// SQL is the statement text as written, without the terminating semicolon.
 	SQL string
-	// Table is set for CreateTable, and for AlterTableAdd (name and added columns only).
+	// Table is set for CreateTable, for AlterTableAdd (name, added columns and their inline checks)
+	// and for AlterTableModify (name, and each modified column with its new type only).
 	Table *Table
 	// Index is set for CreateIndex.
 	Index *Index
@@ -218,6 +229,9 @@ func (s *Schema) Apply(st Statement) error {
 		if s.Table(st.Table.Name) != nil || s.view(st.Table.Name) != nil {
 			return fmt.Errorf("table %s already exists", st.Table.Name)
 		}
+		if err := s.checkNames(st.Table); err != nil {
+			return err
+		}
 		for _, fk := range st.Table.ForeignKeys {
 			ref := s.Table(fk.RefTable)
 			if fk.RefTable == st.Table.Name {
@@ -245,6 +259,17 @@ func (s *Schema) Apply(st Statement) error {
 			}
 			t.Columns = append(t.Columns, c)
 		}
+		t.Checks = append(t.Checks, st.Table.Checks...)
+	case AlterTableModify:
+		t := s.Table(st.Table.Name)
+		if t == nil {
+			return fmt.Errorf("alter table: unknown table %s", st.Table.Name)
+		}
+		for _, c := range st.Table.Columns {
+			if err := t.widen(c); err != nil {
+				return err
+			}
+		}
 	case CreateIndex:
 		t := s.Table(st.Index.Table)
 		if t == nil {
@@ -255,12 +280,18 @@ func (s *Schema) Apply(st Statement) error {
 				return fmt.Errorf("index %s already exists", ix.Name)
 			}
 		}
+		if s.Table(st.Index.Name) != nil || s.view(st.Index.Name) != nil || s.keyIndex(st.Index.Name) != "" {
+			return fmt.Errorf("index %s: the name is already used by a table, view or key constraint (ORA-00955)", st.Index.Name)
+		}
 		for _, k := range st.Index.Keys {
 			if isIdentifier(k) {
 				if _, ok := t.Column(k); !ok {
 					return fmt.Errorf("index %s: unknown column %s.%s", st.Index.Name, t.Name, k)
 				}
 			}
+		}
+		if err := s.checkGuardable(t, st.Index); err != nil {
+			return err
 		}
 		cp := *st.Index
 		s.Indexes = append(s.Indexes, &cp)

@@ -145,8 +145,7 @@ func (p *parser) statement() (Statement, error) {
 		v, err := p.createView()
 		return Statement{Kind: CreateView, View: v}, err
 	case p.accept("alter", "table"):
-		t, err := p.alterTableAdd()
-		return Statement{Kind: AlterTableAdd, Table: t}, err
+		return p.alterTable()
 	}
 	return Statement{}, fmt.Errorf("unsupported statement starting with %q", p.peek().text)
 }
@@ -182,7 +181,31 @@ func (p *parser) createTable() (*Table, error) {
 			}
 		}
 	}
-	return t, t.checkReferences()
+	if err := t.checkReferences(); err != nil {
+		return nil, err
+	}
+	return t, t.checkOracleKeys()
+}
+
+// checkOracleKeys refuses what Oracle refuses in a PRIMARY KEY or UNIQUE constraint: a TIMESTAMP
+// WITH TIME ZONE column (ORA-02329; a unique INDEX on it is allowed, Oracle indexes its UTC value),
+// and two constraints over the same column list (ORA-02261).
+func (t *Table) checkOracleKeys() error {
+	keys := append([]Key{t.PrimaryKey}, t.Uniques...)
+	seen := map[string]string{}
+	for _, k := range keys {
+		for _, name := range k.Columns {
+			if c, _ := t.Column(name); c.Type.Name == "TIMESTAMP WITH TIME ZONE" {
+				return fmt.Errorf("table %s: constraint %s: column %s is TIMESTAMP WITH TIME ZONE, which Oracle refuses in a unique or primary key constraint (ORA-02329); use a unique index", t.Name, k.Name, name)
+			}
+		}
+		list := strings.Join(k.Columns, ",")
+		if other, ok := seen[list]; ok {
+			return fmt.Errorf("table %s: constraints %s and %s have the same columns (ORA-02261)", t.Name, other, k.Name)
+		}
+		seen[list] = k.Name
+	}
+	return nil
 }
 
 // checkReferences verifies that every constrained column is declared and names are unique.
@@ -229,7 +252,7 @@ func (p *parser) tableElement(t *Table) error {
 	case tok.is("primary"), tok.is("unique"), tok.is("check"), tok.is("foreign"):
 		return fmt.Errorf("unnamed %s constraint: name every constraint", strings.ToUpper(tok.text))
 	}
-	c, pk, err := p.columnDef()
+	c, pk, err := p.columnDef(&t.Checks)
 	if err != nil {
 		return err
 	}
@@ -244,8 +267,10 @@ func (p *parser) tableElement(t *Table) error {
 }
 
 // columnDef parses "name type [identity] [DEFAULT expr] [NOT NULL|NULL] [CONSTRAINT n PRIMARY KEY
-// [AUTOINCREMENT]]" and returns the column-level primary key, if any.
-func (p *parser) columnDef() (Column, Key, error) {
+// [AUTOINCREMENT]] [CONSTRAINT n CHECK (expr)]..." and returns the column-level primary key, if any;
+// column-level CHECK constraints are appended to checks (a SQLite ALTER TABLE ... ADD COLUMN can
+// carry its byte-length check only this way).
+func (p *parser) columnDef(checks *[]Check) (Column, Key, error) {
 	var pk Key
 	name, err := p.name("column")
 	if err != nil {
@@ -277,8 +302,16 @@ func (p *parser) columnDef() (Column, Key, error) {
 			if err != nil {
 				return Column{}, pk, err
 			}
+			if p.accept("check") {
+				ck, err := p.checkBody(cname)
+				if err != nil {
+					return Column{}, pk, fmt.Errorf("column %s: %w", name, err)
+				}
+				*checks = append(*checks, ck)
+				continue
+			}
 			if err := p.expect("primary", "key"); err != nil {
-				return Column{}, pk, fmt.Errorf("column %s: only PRIMARY KEY may be declared inline: %w", name, err)
+				return Column{}, pk, fmt.Errorf("column %s: only PRIMARY KEY and CHECK may be declared inline: %w", name, err)
 			}
 			pk = Key{Name: cname, Columns: []string{name}}
 			c.NotNull = true
@@ -349,17 +382,11 @@ func (p *parser) tableConstraint(t *Table) error {
 		}
 		t.Uniques = append(t.Uniques, Key{Name: name, Columns: cols})
 	case p.accept("check"):
-		if err := p.expect("("); err != nil {
-			return fmt.Errorf("constraint %s: %w", name, err)
-		}
-		expr, err := p.expr(func(t token) bool { return t.text == ")" })
+		ck, err := p.checkBody(name)
 		if err != nil {
-			return fmt.Errorf("constraint %s: %w", name, err)
+			return err
 		}
-		if err := p.expect(")"); err != nil {
-			return fmt.Errorf("constraint %s: %w", name, err)
-		}
-		t.Checks = append(t.Checks, Check{Name: name, Expr: expr})
+		t.Checks = append(t.Checks, ck)
 	case p.accept("foreign", "key"):
 		fk, err := p.foreignKey(name)
 		if err != nil {
@@ -370,6 +397,21 @@ func (p *parser) tableConstraint(t *Table) error {
 		return fmt.Errorf("constraint %s: unsupported kind %q", name, p.peek().text)
 	}
 	return nil
+}
+
+// checkBody parses the parenthesised expression of CHECK constraint name.
+func (p *parser) checkBody(name string) (Check, error) {
+	if err := p.expect("("); err != nil {
+		return Check{}, fmt.Errorf("constraint %s: %w", name, err)
+	}
+	expr, err := p.expr(func(t token) bool { return t.text == ")" })
+	if err != nil {
+		return Check{}, fmt.Errorf("constraint %s: %w", name, err)
+	}
+	if err := p.expect(")"); err != nil {
+		return Check{}, fmt.Errorf("constraint %s: %w", name, err)
+	}
+	return Check{Name: name, Expr: expr}, nil
 }
 
 func (p *parser) foreignKey(name string) (ForeignKey, error) {
@@ -492,42 +534,4 @@ func (p *parser) createView() (*View, error) {
 		return nil, fmt.Errorf("view %s: empty query", name)
 	}
 	return &View{Name: name, Query: normalize(p.toks[start:])}, nil
-}
-
-// alterTableAdd parses Oracle "ALTER TABLE t ADD (col, ...)" and SQLite "ALTER TABLE t ADD [COLUMN] col".
-func (p *parser) alterTableAdd() (*Table, error) {
-	name, err := p.name("table")
-	if err != nil {
-		return nil, err
-	}
-	if err := p.expect("add"); err != nil {
-		return nil, fmt.Errorf("alter table %s: only ADD is supported: %w", name, err)
-	}
-	t := &Table{Name: name}
-	if !p.accept("(") {
-		p.accept("column")
-		c, pk, err := p.columnDef()
-		if err != nil {
-			return nil, fmt.Errorf("alter table %s: %w", name, err)
-		}
-		if pk.Name != "" {
-			return nil, fmt.Errorf("alter table %s: cannot add a primary key column", name)
-		}
-		t.Columns = append(t.Columns, c)
-		return t, nil
-	}
-	for {
-		c, pk, err := p.columnDef()
-		if err != nil {
-			return nil, fmt.Errorf("alter table %s: %w", name, err)
-		}
-		if pk.Name != "" {
-			return nil, fmt.Errorf("alter table %s: cannot add a primary key column", name)
-		}
-		t.Columns = append(t.Columns, c)
-		if p.accept(",") {
-			continue
-		}
-		return t, p.expect(")")
-	}
 }

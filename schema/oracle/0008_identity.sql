@@ -21,3 +21,7 @@ CREATE INDEX ix_login_attempts_account ON login_attempts (account_key, attempted
 CREATE INDEX ix_login_attempts_ip ON login_attempts (source_ip, attempted_at);
 
 CREATE INDEX ix_login_attempts_time ON login_attempts (attempted_at);
+
+-- users.username holds the lower-cased email of a registered shopper (up to 254 bytes; VARCHAR2
+-- counts bytes): 0001's VARCHAR2(64) answered ORA-12899 for long addresses. A widening only.
+ALTER TABLE users MODIFY (username VARCHAR2(254));

@@ -22,7 +22,14 @@ CREATE TABLE customers (
     notes       TEXT,
     created_at  TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
     updated_at  TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
-    CONSTRAINT ck_customers_revenue CHECK (revenue >= 0)
+    CONSTRAINT ck_customers_revenue CHECK (revenue >= 0),
+    CONSTRAINT ck_customers_name_bytes CHECK (length(CAST(name AS BLOB)) <= 200),
+    CONSTRAINT ck_customers_email_bytes CHECK (length(CAST(email AS BLOB)) <= 254),
+    CONSTRAINT ck_customers_phone_bytes CHECK (length(CAST(phone AS BLOB)) <= 40),
+    CONSTRAINT ck_customers_company_bytes CHECK (length(CAST(company AS BLOB)) <= 200),
+    CONSTRAINT ck_customers_industry_bytes CHECK (length(CAST(industry AS BLOB)) <= 100),
+    CONSTRAINT ck_customers_region_bytes CHECK (length(CAST(region AS BLOB)) <= 64),
+    CONSTRAINT ck_customers_notes_bytes CHECK (length(CAST(notes AS BLOB)) <= 4000)
 );
 
 CREATE UNIQUE INDEX ux_customers_email ON customers (LOWER(email));
@@ -44,7 +51,12 @@ CREATE TABLE users (
     CONSTRAINT fk_users_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL,
     CONSTRAINT ck_users_role CHECK (role IN ('customer', 'support', 'marketing', 'staff', 'admin')),
     CONSTRAINT ck_users_is_active CHECK (is_active IN (0, 1)),
-    CONSTRAINT ck_users_failed_login_count CHECK (failed_login_count >= 0)
+    CONSTRAINT ck_users_failed_login_count CHECK (failed_login_count >= 0),
+    CONSTRAINT ck_users_username_bytes CHECK (length(CAST(username AS BLOB)) <= 254),
+    CONSTRAINT ck_users_email_bytes CHECK (length(CAST(email AS BLOB)) <= 254),
+    CONSTRAINT ck_users_password_hash_bytes CHECK (length(CAST(password_hash AS BLOB)) <= 255),
+    CONSTRAINT ck_users_full_name_bytes CHECK (length(CAST(full_name AS BLOB)) <= 200),
+    CONSTRAINT ck_users_role_bytes CHECK (length(CAST(role AS BLOB)) <= 20)
 );
 
 CREATE UNIQUE INDEX ux_users_username ON users (LOWER(username));
@@ -68,7 +80,14 @@ CREATE TABLE shops (
     CONSTRAINT uq_shops_name UNIQUE (name),
     CONSTRAINT ck_shops_is_active CHECK (is_active IN (0, 1)),
     CONSTRAINT ck_shops_latitude CHECK (latitude BETWEEN -90 AND 90),
-    CONSTRAINT ck_shops_longitude CHECK (longitude BETWEEN -180 AND 180)
+    CONSTRAINT ck_shops_longitude CHECK (longitude BETWEEN -180 AND 180),
+    CONSTRAINT ck_shops_name_bytes CHECK (length(CAST(name AS BLOB)) <= 200),
+    CONSTRAINT ck_shops_address_bytes CHECK (length(CAST(address AS BLOB)) <= 500),
+    CONSTRAINT ck_shops_city_bytes CHECK (length(CAST(city AS BLOB)) <= 100),
+    CONSTRAINT ck_shops_region_bytes CHECK (length(CAST(region AS BLOB)) <= 64),
+    CONSTRAINT ck_shops_phone_bytes CHECK (length(CAST(phone AS BLOB)) <= 40),
+    CONSTRAINT ck_shops_email_bytes CHECK (length(CAST(email AS BLOB)) <= 254),
+    CONSTRAINT ck_shops_opening_hours_bytes CHECK (length(CAST(opening_hours AS BLOB)) <= 200)
 );
 
 CREATE TABLE products (
@@ -86,7 +105,12 @@ CREATE TABLE products (
     CONSTRAINT uq_products_sku UNIQUE (sku),
     CONSTRAINT ck_products_price CHECK (price >= 0),
     CONSTRAINT ck_products_stock CHECK (stock >= 0),
-    CONSTRAINT ck_products_is_active CHECK (is_active IN (0, 1))
+    CONSTRAINT ck_products_is_active CHECK (is_active IN (0, 1)),
+    CONSTRAINT ck_products_name_bytes CHECK (length(CAST(name AS BLOB)) <= 200),
+    CONSTRAINT ck_products_sku_bytes CHECK (length(CAST(sku AS BLOB)) <= 64),
+    CONSTRAINT ck_products_description_bytes CHECK (length(CAST(description AS BLOB)) <= 4000),
+    CONSTRAINT ck_products_category_bytes CHECK (length(CAST(category AS BLOB)) <= 64),
+    CONSTRAINT ck_products_image_url_bytes CHECK (length(CAST(image_url AS BLOB)) <= 1000)
 );
 
 CREATE INDEX ix_products_category ON products (category);
@@ -111,7 +135,9 @@ CREATE TABLE coupons (
     CONSTRAINT ck_coupons_max_uses CHECK (max_uses >= 0),
     CONSTRAINT ck_coupons_used_count CHECK (used_count >= 0 AND (max_uses = 0 OR used_count <= max_uses)),
     CONSTRAINT ck_coupons_is_active CHECK (is_active IN (0, 1)),
-    CONSTRAINT ck_coupons_validity CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until > valid_from)
+    CONSTRAINT ck_coupons_validity CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until > valid_from),
+    CONSTRAINT ck_coupons_code_bytes CHECK (length(CAST(code AS BLOB)) <= 64),
+    CONSTRAINT ck_coupons_description_bytes CHECK (length(CAST(description AS BLOB)) <= 500)
 );
 
 CREATE TABLE orders (
@@ -142,7 +168,19 @@ CREATE TABLE orders (
     CONSTRAINT ck_orders_amounts CHECK (subtotal >= 0 AND discount >= 0 AND shipping_cost >= 0 AND total >= 0),
     CONSTRAINT ck_orders_status CHECK (status IN ('pending', 'payment_pending', 'paid', 'processing', 'shipped', 'delivered', 'cancelled', 'refunded')),
     CONSTRAINT ck_orders_payment_status CHECK (payment_status IN ('pending', 'payment_pending', 'paid', 'failed', 'cancelled', 'refunded')),
-    CONSTRAINT ck_orders_currency CHECK (currency = UPPER(currency) AND LENGTH(currency) = 3)
+    CONSTRAINT ck_orders_currency CHECK (currency = UPPER(currency) AND LENGTH(currency) = 3),
+    CONSTRAINT ck_orders_currency_bytes CHECK (length(CAST(currency AS BLOB)) <= 3),
+    CONSTRAINT ck_orders_coupon_code_bytes CHECK (length(CAST(coupon_code AS BLOB)) <= 64),
+    CONSTRAINT ck_orders_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_orders_payment_method_bytes CHECK (length(CAST(payment_method AS BLOB)) <= 32),
+    CONSTRAINT ck_orders_payment_status_bytes CHECK (length(CAST(payment_status AS BLOB)) <= 20),
+    CONSTRAINT ck_orders_shipping_address_bytes CHECK (length(CAST(shipping_address AS BLOB)) <= 1000),
+    CONSTRAINT ck_orders_region_bytes CHECK (length(CAST(region AS BLOB)) <= 64),
+    CONSTRAINT ck_orders_notes_bytes CHECK (length(CAST(notes AS BLOB)) <= 2000),
+    CONSTRAINT ck_orders_idempotency_key_bytes CHECK (length(CAST(idempotency_key AS BLOB)) <= 128),
+    CONSTRAINT ck_orders_request_hash_bytes CHECK (length(CAST(request_hash AS BLOB)) <= 64),
+    CONSTRAINT ck_orders_order_token_hash_bytes CHECK (length(CAST(order_token_hash AS BLOB)) <= 64),
+    CONSTRAINT ck_orders_trace_id_bytes CHECK (length(CAST(trace_id AS BLOB)) <= 64)
 );
 
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
@@ -164,7 +202,8 @@ CREATE TABLE order_items (
     CONSTRAINT uq_order_items_order_product UNIQUE (order_id, product_id),
     CONSTRAINT ck_order_items_quantity CHECK (quantity > 0),
     CONSTRAINT ck_order_items_unit_price CHECK (unit_price >= 0),
-    CONSTRAINT ck_order_items_line_total CHECK (line_total >= 0)
+    CONSTRAINT ck_order_items_line_total CHECK (line_total >= 0),
+    CONSTRAINT ck_order_items_product_name_bytes CHECK (length(CAST(product_name AS BLOB)) <= 200)
 );
 
 CREATE INDEX ix_order_items_product_id ON order_items (product_id);

@@ -11,7 +11,8 @@ CREATE TABLE carts (
     expires_at   TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+7 days')) NOT NULL,
     CONSTRAINT pk_carts PRIMARY KEY (id),
     CONSTRAINT fk_carts_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL,
-    CONSTRAINT ck_carts_id CHECK (LENGTH(id) >= 32)
+    CONSTRAINT ck_carts_id CHECK (LENGTH(id) >= 32),
+    CONSTRAINT ck_carts_id_bytes CHECK (length(CAST(id AS BLOB)) <= 64)
 );
 
 CREATE INDEX ix_carts_customer_id ON carts (customer_id);
@@ -27,7 +28,8 @@ CREATE TABLE cart_items (
     CONSTRAINT fk_cart_items_cart FOREIGN KEY (cart_id) REFERENCES carts (id) ON DELETE CASCADE,
     CONSTRAINT fk_cart_items_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE,
     CONSTRAINT uq_cart_items_cart_product UNIQUE (cart_id, product_id),
-    CONSTRAINT ck_cart_items_quantity CHECK (quantity BETWEEN 1 AND 20)
+    CONSTRAINT ck_cart_items_quantity CHECK (quantity BETWEEN 1 AND 20),
+    CONSTRAINT ck_cart_items_cart_id_bytes CHECK (length(CAST(cart_id AS BLOB)) <= 64)
 );
 
 CREATE INDEX ix_cart_items_product_id ON cart_items (product_id);
@@ -46,7 +48,10 @@ CREATE TABLE reviews (
     CONSTRAINT fk_reviews_product FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE,
     CONSTRAINT fk_reviews_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL,
     CONSTRAINT ck_reviews_rating CHECK (rating BETWEEN 1 AND 5),
-    CONSTRAINT ck_reviews_is_verified CHECK (is_verified IN (0, 1))
+    CONSTRAINT ck_reviews_is_verified CHECK (is_verified IN (0, 1)),
+    CONSTRAINT ck_reviews_author_name_bytes CHECK (length(CAST(author_name AS BLOB)) <= 100),
+    CONSTRAINT ck_reviews_title_bytes CHECK (length(CAST(title AS BLOB)) <= 200),
+    CONSTRAINT ck_reviews_review_text_bytes CHECK (length(CAST(review_text AS BLOB)) <= 4000)
 );
 
 CREATE INDEX ix_reviews_product_created ON reviews (product_id, created_at);
@@ -69,7 +74,12 @@ CREATE TABLE warehouses (
     updated_at  TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
     CONSTRAINT uq_warehouses_code UNIQUE (code),
     CONSTRAINT ck_warehouses_capacity CHECK (capacity >= 0),
-    CONSTRAINT ck_warehouses_is_active CHECK (is_active IN (0, 1))
+    CONSTRAINT ck_warehouses_is_active CHECK (is_active IN (0, 1)),
+    CONSTRAINT ck_warehouses_code_bytes CHECK (length(CAST(code AS BLOB)) <= 32),
+    CONSTRAINT ck_warehouses_name_bytes CHECK (length(CAST(name AS BLOB)) <= 200),
+    CONSTRAINT ck_warehouses_address_bytes CHECK (length(CAST(address AS BLOB)) <= 500),
+    CONSTRAINT ck_warehouses_city_bytes CHECK (length(CAST(city AS BLOB)) <= 100),
+    CONSTRAINT ck_warehouses_region_bytes CHECK (length(CAST(region AS BLOB)) <= 64)
 );
 
 CREATE TABLE shipments (
@@ -92,7 +102,12 @@ CREATE TABLE shipments (
     CONSTRAINT uq_shipments_tracking_number UNIQUE (tracking_number),
     CONSTRAINT ck_shipments_status CHECK (status IN ('processing', 'shipped', 'in_transit', 'delivered', 'returned', 'cancelled')),
     CONSTRAINT ck_shipments_weight_kg CHECK (weight_kg >= 0),
-    CONSTRAINT ck_shipments_delivered CHECK (status <> 'delivered' OR delivered_at IS NOT NULL)
+    CONSTRAINT ck_shipments_delivered CHECK (status <> 'delivered' OR delivered_at IS NOT NULL),
+    CONSTRAINT ck_shipments_tracking_number_bytes CHECK (length(CAST(tracking_number AS BLOB)) <= 64),
+    CONSTRAINT ck_shipments_carrier_bytes CHECK (length(CAST(carrier AS BLOB)) <= 64),
+    CONSTRAINT ck_shipments_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_shipments_origin_region_bytes CHECK (length(CAST(origin_region AS BLOB)) <= 64),
+    CONSTRAINT ck_shipments_destination_region_bytes CHECK (length(CAST(destination_region AS BLOB)) <= 64)
 );
 
 CREATE INDEX ix_shipments_order_id ON shipments (order_id);
@@ -107,7 +122,10 @@ CREATE TABLE shipment_events (
     note         TEXT,
     created_at   TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
     CONSTRAINT fk_shipment_events_shipment FOREIGN KEY (shipment_id) REFERENCES shipments (id) ON DELETE CASCADE,
-    CONSTRAINT ck_shipment_events_status CHECK (status IN ('processing', 'shipped', 'in_transit', 'delivered', 'returned', 'cancelled'))
+    CONSTRAINT ck_shipment_events_status CHECK (status IN ('processing', 'shipped', 'in_transit', 'delivered', 'returned', 'cancelled')),
+    CONSTRAINT ck_shipment_events_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_shipment_events_location_bytes CHECK (length(CAST(location AS BLOB)) <= 200),
+    CONSTRAINT ck_shipment_events_note_bytes CHECK (length(CAST(note AS BLOB)) <= 1000)
 );
 
 CREATE INDEX ix_shipment_events_shipment ON shipment_events (shipment_id, created_at);

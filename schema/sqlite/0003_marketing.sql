@@ -18,7 +18,12 @@ CREATE TABLE campaigns (
     CONSTRAINT ck_campaigns_type CHECK (campaign_type IN ('email', 'social', 'ppc', 'referral')),
     CONSTRAINT ck_campaigns_status CHECK (status IN ('draft', 'active', 'paused', 'completed')),
     CONSTRAINT ck_campaigns_budget CHECK (budget >= 0 AND spent >= 0),
-    CONSTRAINT ck_campaigns_dates CHECK (ends_at IS NULL OR starts_at IS NULL OR ends_at >= starts_at)
+    CONSTRAINT ck_campaigns_dates CHECK (ends_at IS NULL OR starts_at IS NULL OR ends_at >= starts_at),
+    CONSTRAINT ck_campaigns_name_bytes CHECK (length(CAST(name AS BLOB)) <= 200),
+    CONSTRAINT ck_campaigns_description_bytes CHECK (length(CAST(description AS BLOB)) <= 2000),
+    CONSTRAINT ck_campaigns_campaign_type_bytes CHECK (length(CAST(campaign_type AS BLOB)) <= 20),
+    CONSTRAINT ck_campaigns_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_campaigns_target_audience_bytes CHECK (length(CAST(target_audience AS BLOB)) <= 500)
 );
 
 CREATE TABLE leads (
@@ -41,7 +46,14 @@ CREATE TABLE leads (
     CONSTRAINT ck_leads_source CHECK (source IN ('web', 'referral', 'social', 'paid')),
     CONSTRAINT ck_leads_status CHECK (status IN ('new', 'contacted', 'qualified', 'converted', 'lost')),
     CONSTRAINT ck_leads_score CHECK (score BETWEEN 0 AND 100),
-    CONSTRAINT ck_leads_consent CHECK (consent IN (0, 1))
+    CONSTRAINT ck_leads_consent CHECK (consent IN (0, 1)),
+    CONSTRAINT ck_leads_email_bytes CHECK (length(CAST(email AS BLOB)) <= 254),
+    CONSTRAINT ck_leads_name_bytes CHECK (length(CAST(name AS BLOB)) <= 200),
+    CONSTRAINT ck_leads_company_bytes CHECK (length(CAST(company AS BLOB)) <= 200),
+    CONSTRAINT ck_leads_phone_bytes CHECK (length(CAST(phone AS BLOB)) <= 40),
+    CONSTRAINT ck_leads_source_bytes CHECK (length(CAST(source AS BLOB)) <= 20),
+    CONSTRAINT ck_leads_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_leads_message_bytes CHECK (length(CAST(message AS BLOB)) <= 2000)
 );
 
 CREATE INDEX ix_leads_campaign_id ON leads (campaign_id);

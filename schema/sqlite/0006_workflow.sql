@@ -15,7 +15,13 @@ CREATE TABLE workflow_runs (
     created_at   TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
     CONSTRAINT ck_workflow_runs_mode CHECK (run_mode IN ('manual', 'scheduled')),
     CONSTRAINT ck_workflow_runs_status CHECK (status IN ('running', 'succeeded', 'partial', 'failed')),
-    CONSTRAINT ck_workflow_runs_duration CHECK (duration_ms >= 0)
+    CONSTRAINT ck_workflow_runs_duration CHECK (duration_ms >= 0),
+    CONSTRAINT ck_workflow_runs_run_key_bytes CHECK (length(CAST(run_key AS BLOB)) <= 128),
+    CONSTRAINT ck_workflow_runs_label_bytes CHECK (length(CAST(label AS BLOB)) <= 200),
+    CONSTRAINT ck_workflow_runs_run_mode_bytes CHECK (length(CAST(run_mode AS BLOB)) <= 20),
+    CONSTRAINT ck_workflow_runs_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_workflow_runs_summary_bytes CHECK (length(CAST(summary AS BLOB)) <= 4000),
+    CONSTRAINT ck_workflow_runs_trace_id_bytes CHECK (length(CAST(trace_id AS BLOB)) <= 64)
 );
 
 CREATE INDEX ix_workflow_runs_key_started ON workflow_runs (run_key, started_at);
@@ -39,7 +45,15 @@ CREATE TABLE query_executions (
     CONSTRAINT ck_query_executions_mode CHECK (schedule_mode IN ('manual', 'scheduled')),
     CONSTRAINT ck_query_executions_action CHECK (action IN ('query', 'showsql', 'narrate', 'chat')),
     CONSTRAINT ck_query_executions_status CHECK (status IN ('succeeded', 'failed')),
-    CONSTRAINT ck_query_executions_counts CHECK (row_count >= 0 AND duration_ms >= 0)
+    CONSTRAINT ck_query_executions_counts CHECK (row_count >= 0 AND duration_ms >= 0),
+    CONSTRAINT ck_query_executions_query_name_bytes CHECK (length(CAST(query_name AS BLOB)) <= 128),
+    CONSTRAINT ck_query_executions_component_bytes CHECK (length(CAST(component AS BLOB)) <= 128),
+    CONSTRAINT ck_query_executions_schedule_mode_bytes CHECK (length(CAST(schedule_mode AS BLOB)) <= 20),
+    CONSTRAINT ck_query_executions_action_bytes CHECK (length(CAST(action AS BLOB)) <= 20),
+    CONSTRAINT ck_query_executions_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20),
+    CONSTRAINT ck_query_executions_error_message_bytes CHECK (length(CAST(error_message AS BLOB)) <= 2000),
+    CONSTRAINT ck_query_executions_sql_id_bytes CHECK (length(CAST(sql_id AS BLOB)) <= 13),
+    CONSTRAINT ck_query_executions_trace_id_bytes CHECK (length(CAST(trace_id AS BLOB)) <= 64)
 );
 
 CREATE INDEX ix_query_executions_run ON query_executions (workflow_run_id);
@@ -57,7 +71,10 @@ CREATE TABLE component_snapshots (
     CONSTRAINT fk_component_snapshots_run FOREIGN KEY (workflow_run_id) REFERENCES workflow_runs (id) ON DELETE SET NULL,
     CONSTRAINT ck_component_snapshots_status CHECK (status IN ('up', 'degraded', 'down', 'unknown')),
     CONSTRAINT ck_component_snapshots_latency CHECK (latency_ms >= 0),
-    CONSTRAINT ck_component_snapshots_details CHECK (json_valid(details))
+    CONSTRAINT ck_component_snapshots_details CHECK (json_valid(details)),
+    CONSTRAINT ck_component_snapshots_component_bytes CHECK (length(CAST(component AS BLOB)) <= 128),
+    CONSTRAINT ck_component_snapshots_component_type_bytes CHECK (length(CAST(component_type AS BLOB)) <= 64),
+    CONSTRAINT ck_component_snapshots_status_bytes CHECK (length(CAST(status AS BLOB)) <= 20)
 );
 
 CREATE INDEX ix_component_snapshots_run ON component_snapshots (workflow_run_id);

@@ -7,7 +7,8 @@ CREATE TABLE lead_dedup (
     created_at  TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
     updated_at  TIMESTAMP DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
     CONSTRAINT pk_lead_dedup PRIMARY KEY (dedup_key),
-    CONSTRAINT fk_lead_dedup_lead FOREIGN KEY (lead_id) REFERENCES leads (id) ON DELETE CASCADE
+    CONSTRAINT fk_lead_dedup_lead FOREIGN KEY (lead_id) REFERENCES leads (id) ON DELETE CASCADE,
+    CONSTRAINT ck_lead_dedup_dedup_key_bytes CHECK (length(CAST(dedup_key AS BLOB)) <= 300)
 );
 
 CREATE INDEX ix_lead_dedup_lead_id ON lead_dedup (lead_id);

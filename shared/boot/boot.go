@@ -37,10 +37,11 @@ type Env struct {
 	DB        *db.DB
 	Security  *security.Guard
 
-	getenv  func(string) string
-	pool    *sql.DB
-	secrets *oracle.VaultSecrets // built on first use, once per container
-	signals *serve.Signals       // started by Open for Run; nil lets serve.Run start its own
+	getenv   func(string) string
+	pool     *sql.DB
+	secrets  *oracle.VaultSecrets // built on first use, once per container
+	optional *oracle.VaultSecrets // the same without retries, for secrets a function starts without
+	signals  *serve.Signals       // started by Open for Run; nil lets serve.Run start its own
 
 	// dbReady is closed when the database's first connection has been made and checked, with dbErr
 	// its outcome; see startDB.
@@ -48,11 +49,12 @@ type Env struct {
 	dbErr   error
 }
 
-// vault returns the function's Vault client, built on first use (once per container) and shared by
-// the APM data key and the database's wallet and password reads.
+// vault returns the function's Vault client for the database's wallet and password, built on first
+// use (once per container). OCTO_OCI_REGION and OCTO_VAULT_ENDPOINT (a private endpoint) override the
+// resource principal's region and the service endpoint.
 func (e *Env) vault() (*oracle.VaultSecrets, error) {
 	if e.secrets == nil {
-		vs, err := oracle.NewVaultSecrets(oracle.VaultConfig{Region: e.Config.DB.Oracle.Region})
+		vs, err := oracle.NewVaultSecrets(e.vaultConfig(0))
 		if err != nil {
 			return nil, err
 		}
@@ -61,13 +63,25 @@ func (e *Env) vault() (*oracle.VaultSecrets, error) {
 	return e.secrets, nil
 }
 
-// secret reads a Vault secret with the function's resource principal.
-func (e *Env) secret(ctx context.Context, ocid string) ([]byte, error) {
-	vs, err := e.vault()
-	if err != nil {
-		return nil, err
+func (e *Env) vaultConfig(attempts uint) oracle.VaultConfig {
+	region := e.Config.DB.Oracle.Region
+	if region == "" {
+		region = strings.TrimSpace(e.getenv("OCTO_OCI_REGION"))
 	}
-	return vs.SecretContent(ctx, ocid)
+	return oracle.VaultConfig{Region: region, Endpoint: strings.TrimSpace(e.getenv("OCTO_VAULT_ENDPOINT")), MaxAttempts: attempts}
+}
+
+// optionalSecret reads a secret the function can run without (the APM data key): one attempt, no
+// retries, so a Vault or IAM fault costs the cold start one round trip, not the retry schedule.
+func (e *Env) optionalSecret(ctx context.Context, ocid string) ([]byte, error) {
+	if e.optional == nil {
+		vs, err := oracle.NewVaultSecrets(e.vaultConfig(1))
+		if err != nil {
+			return nil, err
+		}
+		e.optional = vs
+	}
+	return e.optional.SecretContent(ctx, ocid)
 }
 
 // Options adjusts Open for tests.
@@ -106,10 +120,6 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	secCfg, err := security.ConfigFromEnv(getenv)
-	if err != nil {
-		return nil, err
-	}
 	e := &Env{Config: cfg, getenv: getenv}
 	if !opts.NoDatabase {
 		if err := e.startDB(ctx); err != nil {
@@ -128,7 +138,8 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 		}
 		return nil, err
 	}
-	e.Security = security.New(secCfg, e.DB, e.Telemetry.Instruments(), e.Log)
+	// No CORS here: the API deployment (OCI) or the local gateway answers it, never a function.
+	e.Security = security.New(security.Config{}, e.DB, e.Telemetry.Instruments(), e.Log)
 	return e, nil
 }
 
@@ -147,11 +158,17 @@ func (e *Env) setUp(ctx context.Context, opts Options) error {
 	tcfg.APMEndpoint = strings.TrimSpace(e.getenv("OCTO_APM_ENDPOINT"))
 	tcfg.APMPrivateDataKey = strings.TrimSpace(e.getenv("OCTO_APM_DATA_KEY"))
 	if ocid := strings.TrimSpace(e.getenv("OCTO_APM_DATA_KEY_SECRET_OCID")); ocid != "" && tcfg.APMPrivateDataKey == "" {
-		key, err := e.secret(ctx, ocid)
-		if err != nil {
-			return fmt.Errorf("boot: APM data key: %w", err)
+		// Telemetry is optional: a key that cannot be read means no export to APM and a log line,
+		// never a function that does not start (every request of a protected route waits on the
+		// authorizer, every database request on its function).
+		key, err := e.optionalSecret(ctx, ocid)
+		if err == nil {
+			tcfg.APMPrivateDataKey = strings.TrimSpace(string(key))
+		} else {
+			e.Log.WarnContext(ctx, "APM data key unreadable: starting without exporting to APM",
+				slog.String("secret_ocid", ocid), slog.String("error", err.Error()))
+			tcfg.APMEndpoint = ""
 		}
-		tcfg.APMPrivateDataKey = strings.TrimSpace(string(key))
 	}
 	if tcfg.Logger == nil {
 		tcfg.Logger = e.Log
@@ -246,7 +263,7 @@ func (e *Env) namespace() string {
 
 // Handler wraps a function's handler in the request middleware, outermost first: tracing (continues
 // the caller's trace, flushes spans before the response leaves), the access log, the database
-// session scope (one pooled connection per request, tagged once), and security (headers, CORS,
+// session scope (one pooled connection per request, tagged once), and security (headers,
 // attack detection and security events, recorded on the request's connection; see package security).
 func (e *Env) Handler(h http.Handler) http.Handler {
 	h = e.Security.Middleware(h)

@@ -115,3 +115,29 @@ func TestOracleWithoutInstantClientFailsClearly(t *testing.T) {
 		t.Errorf("the error leaks the password: %v", err)
 	}
 }
+
+// Functions never answer CORS, whatever the environment says: the API deployment (OCI) or the local
+// gateway owns it, and two Access-Control-Allow-Origin values make a browser refuse the response.
+func TestFunctionsAddNoCORSHeaders(t *testing.T) {
+	vars := map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_DB_DSN": filepath.Join(t.TempDir(), "octo.db"),
+		"OCTO_CORS_ORIGINS": "https://shop.example.com"}
+	e, err := Open(t.Context(), "probe", env(vars), Options{LogOutput: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close(context.Background()) })
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/", nil),
+		httptest.NewRequest(http.MethodOptions, "/", nil),
+	} {
+		r.Header.Set("Origin", "https://shop.example.com")
+		r.Header.Set("Access-Control-Request-Method", "POST")
+		rec := httptest.NewRecorder()
+		e.Handler(probe(e)).ServeHTTP(rec, r)
+		for k := range rec.Header() {
+			if strings.HasPrefix(k, "Access-Control-") {
+				t.Errorf("%s answered %s: %v", r.Method, k, rec.Header())
+			}
+		}
+	}
+}

@@ -75,7 +75,7 @@ func lookupCoupon(ctx context.Context, q db.DBTX, query, code string) (Coupon, e
 	const op = "commerce.LookupCoupon"
 	var (
 		c                  Coupon
-		desc               *string
+		desc               string      // NULL is "" (godror)
 		percent            money.Cents // NUMBER(5,2): two decimals, so its cents are hundredths of a percent
 		active, firstOrder int64
 	)
@@ -88,9 +88,7 @@ func lookupCoupon(ctx context.Context, q db.DBTX, query, code string) (Coupon, e
 	if err != nil {
 		return Coupon{}, apperr.Wrap(op, apperr.Internal, err)
 	}
-	if desc != nil {
-		c.Description = *desc
-	}
+	c.Description = desc
 	c.Discount.PercentHundredths = int64(percent)
 	c.Active = active == 1
 	c.Rules.FirstOrderOnly = firstOrder == 1

@@ -94,6 +94,7 @@ func (c *DB) load(getenv func(string) string) []error {
 		o := oracle.Config{
 			Alias:              dsn,
 			User:               get("OCTO_DB_USER"),
+			Schema:             get("OCTO_DB_SCHEMA"),
 			Password:           getenv("OCTO_DB_PASSWORD"),
 			PasswordSecretOCID: get("OCTO_DB_PASSWORD_SECRET_OCID"),
 			WalletDir:          get("OCTO_DB_WALLET_DIR"),
@@ -117,7 +118,7 @@ func (c *DB) load(getenv func(string) string) []error {
 		}
 		if err := o.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("%w (variables: OCTO_DB_DSN = connect alias, OCTO_DB_USER, OCTO_DB_PASSWORD or "+
-				"OCTO_DB_PASSWORD_SECRET_OCID, OCTO_DB_WALLET_DIR or OCTO_DB_WALLET_SECRET_OCID)", err))
+				"OCTO_DB_PASSWORD_SECRET_OCID, OCTO_DB_WALLET_DIR or OCTO_DB_WALLET_SECRET_OCID, optional OCTO_DB_SCHEMA)", err))
 		}
 		c.Oracle = o
 	case "":

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godror/godror"
 )
 
 // sqliteMaxBinds is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32).
@@ -20,9 +22,12 @@ const sqliteMaxBinds = 32766
 // On Oracle it is one round trip: the rows are turned into one typed slice per column (array DML) and
 // bound to a single ExecContext. On SQLite an INSERT ... VALUES (tuple) becomes one multi-row
 // INSERT ... VALUES (tuple), (tuple), ... (split when it would exceed SQLite's bind limit); any other
-// statement is prepared once and executed per row in process. Outside a Tx a SQLite batch that needs
-// more than one statement runs in its own transaction, so like Oracle's array DML it applies all rows
-// or none.
+// statement is prepared once and executed per row in process.
+//
+// All rows or none, on both: inside a Tx the caller's rollback undoes a failed batch. Outside one, an
+// Oracle array DML that fails at row k has already applied rows 0..k-1 (godror does not use batch
+// errors, and in auto-commit they would be committed), so it runs in its own transaction; so does a
+// SQLite batch that needs more than one statement (a single statement is atomic by itself).
 func (d *DB) execBatch(ctx context.Context, t *Tx, query string, rows [][]any) (int64, error) {
 	st := d.stmt(query)
 	c := d.begin(ctx, st)
@@ -47,7 +52,7 @@ func (d *DB) execBatch(ctx context.Context, t *Tx, query string, rows [][]any) (
 	}
 	var n int64
 	if d.dialect == Oracle {
-		n, err = oracleBatch(c.ctx, q, st.text, rows)
+		n, err = d.oracleBatch(c.ctx, q, t != nil, st.text, rows)
 	} else {
 		n, err = d.sqliteBatch(c.ctx, q, t != nil, st, rows)
 	}
@@ -57,22 +62,29 @@ func (d *DB) execBatch(ctx context.Context, t *Tx, query string, rows [][]any) (
 	return n, c.end(n, keyAffectedRows, len(rows), nil)
 }
 
-func oracleBatch(ctx context.Context, q querier, text string, rows [][]any) (int64, error) {
+func (*DB) oracleBatch(ctx context.Context, q querier, inTx bool, text string, rows [][]any) (int64, error) {
 	cols, err := arrayBinds(rows)
 	if err != nil {
 		return 0, err
 	}
-	res, err := q.ExecContext(ctx, text, cols...)
-	if err != nil {
-		return 0, err
+	run := func(q querier) (int64, error) {
+		res, err := q.ExecContext(ctx, text, cols...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
 	}
-	return res.RowsAffected()
+	if inTx {
+		return run(q)
+	}
+	return atomically(ctx, q, run)
 }
 
 // arrayBinds turns rows of values into one slice per column of a type godror binds as an array:
 // []int64, []float64, []string, [][]byte, []time.Time, or their sql.Null* forms when a column has
-// NULLs (strings need none: Oracle stores ” as NULL). Values are first converted as database/sql
-// would (driver.Valuer, int kinds to int64, ...); bool becomes 0/1 for NUMBER(1) flags. A column
+// NULLs (strings need none: Oracle stores ” as NULL), and []godror.Number for Numeric values
+// (money, weights: numbers, never text the server converts under NLS settings). Values are first
+// converted as database/sql would (driver.Valuer, int kinds to int64, ...); bool becomes 0/1 for NUMBER(1) flags. A column
 // mixing types is an error.
 func arrayBinds(rows [][]any) ([]any, error) {
 	width := len(rows[0])
@@ -82,6 +94,14 @@ func arrayBinds(rows [][]any) ([]any, error) {
 		var kind string
 		nulls := false
 		for i, r := range rows {
+			if n, ok := r[j].(Numeric); ok {
+				vals[i] = godror.Number(n.NumericText())
+				if kind != "" && kind != "number" {
+					return nil, fmt.Errorf("db.ExecBatch: column %d mixes %s and number", j, kind)
+				}
+				kind = "number"
+				continue
+			}
 			v, err := driver.DefaultParameterConverter.ConvertValue(r[j])
 			if err != nil {
 				return nil, fmt.Errorf("db.ExecBatch: row %d column %d: %w", i, j, err)
@@ -150,16 +170,18 @@ func column(kind string, nulls bool, vals []driver.Value) (any, error) {
 		return fill(vals, func(v driver.Value) float64 { return v.(float64) }), nil
 	case "string", "":
 		return fill(vals, func(v driver.Value) string { s, _ := v.(string); return s }), nil
+	case "number": // Numeric values; NULL is "" as for strings
+		return fill(vals, func(v driver.Value) godror.Number { n, _ := v.(godror.Number); return n }), nil
 	case "[]byte":
 		return fill(vals, func(v driver.Value) []byte { b, _ := v.([]byte); return b }), nil
 	case "time.Time":
 		if nulls {
 			return fill(vals, func(v driver.Value) sql.NullTime {
 				t, ok := v.(time.Time)
-				return sql.NullTime{Time: t, Valid: ok}
+				return sql.NullTime{Time: t.Truncate(time.Millisecond), Valid: ok}
 			}), nil
 		}
-		return fill(vals, func(v driver.Value) time.Time { return v.(time.Time) }), nil
+		return fill(vals, func(v driver.Value) time.Time { return v.(time.Time).Truncate(time.Millisecond) }), nil
 	}
 	return nil, fmt.Errorf("cannot bind %s as an array", kind)
 }

@@ -315,10 +315,7 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 	}
 	var id int64
 	if d.dialect == Oracle {
-		withOut := make([]any, len(args)+1)
-		copy(withOut, args)
-		withOut[len(args)] = sql.Out{Dest: &id}
-		_, err = q.ExecContext(c.ctx, st.text, withOut...)
+		_, err = q.ExecContext(c.ctx, st.text, d.returningArgs(args, &id)...)
 	} else {
 		err = q.QueryRowContext(c.ctx, st.text, d.bind(args)...).Scan(&id)
 	}
@@ -326,49 +323,4 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 		return 0, c.end(-1, "", 0, err)
 	}
 	return id, c.end(1, keyAffectedRows, 0, nil)
-}
-
-// bind converts bind values for the dialect: on SQLite time values become sqlite.TimeFormat text so
-// they compare and sort with the stored timestamps. The slice is copied only when something changes.
-func (d *DB) bind(args []any) []any {
-	if d.dialect != SQLite {
-		return args
-	}
-	var out []any
-	for i, a := range args {
-		v, changed := sqliteValue(a)
-		if !changed {
-			if out != nil {
-				out[i] = a
-			}
-			continue
-		}
-		if out == nil {
-			out = make([]any, len(args))
-			copy(out, args[:i])
-		}
-		out[i] = v
-	}
-	if out == nil {
-		return args
-	}
-	return out
-}
-
-func sqliteValue(a any) (any, bool) {
-	switch v := a.(type) {
-	case time.Time:
-		return sqlite.FormatTime(v), true
-	case *time.Time:
-		if v == nil {
-			return nil, true
-		}
-		return sqlite.FormatTime(*v), true
-	case sql.NullTime:
-		if !v.Valid {
-			return nil, true
-		}
-		return sqlite.FormatTime(v.Time), true
-	}
-	return a, false
 }

@@ -21,7 +21,9 @@ var (
 	ErrForeignKeyViolation = errors.New("foreign key constraint violated") // apperr.Invalid
 	ErrCheckViolation      = errors.New("check constraint violated")       // apperr.Invalid
 	ErrNotNullViolation    = errors.New("not null constraint violated")    // apperr.Invalid
-	ErrBusy                = errors.New("database busy")                   // apperr.Unavailable: lock wait, deadlock
+	ErrValueTooLarge       = errors.New("value too large for column")      // apperr.Invalid: VARCHAR2 bytes, NUMBER precision
+	ErrBusy                = errors.New("database busy")                   // apperr.Unavailable: lock wait
+	ErrDeadlock            = errors.New("deadlock detected")               // apperr.Unavailable: ORA-00060; retry the transaction
 	ErrUnavailable         = errors.New("database unavailable")            // apperr.Unavailable: login, network, client library
 )
 
@@ -40,7 +42,9 @@ var kindOf = map[error]apperr.Kind{
 	ErrForeignKeyViolation: apperr.Invalid,
 	ErrCheckViolation:      apperr.Invalid,
 	ErrNotNullViolation:    apperr.Invalid,
+	ErrValueTooLarge:       apperr.Invalid,
 	ErrBusy:                apperr.Unavailable,
+	ErrDeadlock:            apperr.Unavailable,
 	ErrUnavailable:         apperr.Unavailable,
 }
 
@@ -104,7 +108,11 @@ func oracleCodeSentinel(code int) error {
 		return ErrCheckViolation
 	case 1400, 1407: // cannot insert / update to NULL
 		return ErrNotNullViolation
-	case 54, 60, 8177, 30006: // resource busy (NOWAIT), deadlock, cannot serialize, WAIT timeout
+	case 12899, 1438: // value too large for column (VARCHAR2 bytes), value larger than NUMBER precision
+		return ErrValueTooLarge
+	case 60: // deadlock: Oracle rolled back the statement that detected it; the transaction can retry
+		return ErrDeadlock
+	case 54, 8177, 30006: // resource busy (NOWAIT), cannot serialize, WAIT timeout
 		return ErrBusy
 	case 1017, // invalid username/password
 		1033, 1034, 1089, 1090, 1092, // instance starting, not available, shutting down, terminated
@@ -131,6 +139,11 @@ func sqliteSentinel(err error) error {
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return ErrForeignKeyViolation
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		// The twin's byte-length checks (ck_<table>_<column>_bytes) stand for Oracle's VARCHAR2
+		// limit, ORA-12899: the same sentinel, so callers see one failure on both databases.
+		if strings.Contains(se.Error(), "_bytes") {
+			return ErrValueTooLarge
+		}
 		return ErrCheckViolation
 	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
 		return ErrNotNullViolation

@@ -73,7 +73,10 @@ func TestOracleCodesMapToSentinels(t *testing.T) {
 		{2292, ErrForeignKeyViolation},
 		{2290, ErrCheckViolation},
 		{1400, ErrNotNullViolation},
-		{60, ErrBusy},
+		{12899, ErrValueTooLarge},
+		{1438, ErrValueTooLarge},
+		{60, ErrDeadlock},
+		{54, ErrBusy},
 		{1017, ErrUnavailable},
 		{12154, ErrUnavailable},
 		{12541, ErrUnavailable},
@@ -118,5 +121,50 @@ func TestOracleWithoutClientIsUnavailable(t *testing.T) {
 	}
 	if code := statusCode(err); !strings.HasPrefix(code, "DPI-") && !strings.HasPrefix(code, "ORA-") {
 		t.Errorf("statusCode = %q, want DPI-nnnn or ORA-nnnnn", code)
+	}
+}
+
+// TestOracleAndSQLiteFailuresMapToTheSameKinds pairs each failure a request can cause with the ORA
+// code ATP answers and the statement that causes it on the embedded database: both must reach the
+// same sentinel and apperr kind, so what a test sees on SQLite is what a client sees on ATP.
+func TestOracleAndSQLiteFailuresMapToTheSameKinds(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.mustExec(t, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", "DR-1", "Drone", 9, 3)
+	tests := []struct {
+		name     string
+		ora      int
+		query    string
+		args     []any
+		sentinel error
+		kind     apperr.Kind
+	}{
+		{"unique", 1, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", []any{"DR-1", "Again", 1}, ErrUniqueViolation, apperr.Conflict},
+		{"foreign_key", 2291, "INSERT INTO order_items (product_id, quantity) VALUES (:1, :2)", []any{999, 1}, ErrForeignKeyViolation, apperr.Invalid},
+		{"check", 2290, "UPDATE products SET stock = :1 WHERE sku = :2", []any{-1, "DR-1"}, ErrCheckViolation, apperr.Invalid},
+		{"not_null", 1400, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", []any{"DR-2", nil, 1}, ErrNotNullViolation, apperr.Invalid},
+		// "Jürgenöä" is 8 characters, within an 8-byte limit counted in runes, but 11 bytes:
+		// ORA-12899 on ATP, the twin's byte check here.
+		{"varchar2_bytes", 12899, "INSERT INTO customers (email, name) VALUES (:1, :2)", []any{"m@example.com", "Jürgenöä"}, ErrValueTooLarge, apperr.Invalid},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := oracleCodeSentinel(tc.ora); got != tc.sentinel {
+				t.Errorf("%s -> %v, want %v", oraCode(tc.ora), got, tc.sentinel)
+			}
+			if got := kindOf[oracleCodeSentinel(tc.ora)]; got != tc.kind {
+				t.Errorf("%s -> kind %v, want %v", oraCode(tc.ora), got, tc.kind)
+			}
+			_, err := f.db.ExecContext(ctx, tc.query, tc.args...)
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("sqlite: err = %v, want %v", err, tc.sentinel)
+			}
+			if got := apperr.KindOf(err); got != tc.kind {
+				t.Errorf("sqlite: kind %v, want %v", got, tc.kind)
+			}
+		})
+	}
+	if got := apperr.Invalid.Status(); got != 400 {
+		t.Errorf("invalid answers %d, want 400", got)
 	}
 }

@@ -38,7 +38,7 @@ CREATE TABLE coupons (
 CREATE TABLE customers (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   email TEXT NOT NULL,
-  name TEXT
+  name TEXT CONSTRAINT ck_customers_name_bytes CHECK (length(CAST(name AS BLOB)) <= 8)
 );
 CREATE UNIQUE INDEX customers_email_uk ON customers (lower(email));
 `

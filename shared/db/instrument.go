@@ -41,16 +41,21 @@ func WithAction(ctx context.Context, name string) context.Context {
 // trace API offers no way to read a span's name, and non-recording spans have none.
 type namedSpan interface{ Name() string }
 
+// NoAction is the ACTION of a statement run outside any named operation. godror sends a trace tag
+// only when it is not empty, so an empty ACTION would leave the pooled session showing the previous
+// request's ACTION in V$SESSION and ASH; a placeholder overwrites it.
+const NoAction = "-"
+
 // actionOf returns the ACTION for a statement run with ctx: the name of the span it runs under (the
-// operation span, the statement's parent), else the WithAction name, cut to 64 bytes.
+// operation span, the statement's parent), else the WithAction name, cut to 64 bytes, else NoAction.
 func actionOf(ctx context.Context) string {
-	if s, ok := trace.SpanFromContext(ctx).(namedSpan); ok {
+	if s, ok := trace.SpanFromContext(ctx).(namedSpan); ok && s.Name() != "" {
 		return cut(s.Name(), tagLimit)
 	}
-	if name, ok := ctx.Value(actionKey{}).(string); ok {
+	if name, ok := ctx.Value(actionKey{}).(string); ok && name != "" {
 		return cut(name, tagLimit)
 	}
-	return ""
+	return NoAction
 }
 
 // call is one statement execution in flight.

@@ -168,8 +168,11 @@ func TestActionFallsBackToWithActionWhenTheSpanIsNotRecorded(t *testing.T) {
 	if got := actionOf(WithAction(context.Background(), "GET /api/products")); got != "GET /api/products" {
 		t.Errorf("actionOf = %q, want the WithAction name", got)
 	}
-	if got := actionOf(context.Background()); got != "" {
-		t.Errorf("actionOf without span or name = %q, want empty", got)
+	if got := actionOf(context.Background()); got != NoAction {
+		t.Errorf("actionOf without span or name = %q, want the placeholder %q (an empty ACTION is never sent, so the session would keep the last one)", got, NoAction)
+	}
+	if got := actionOf(WithAction(context.Background(), "")); got != NoAction {
+		t.Errorf("actionOf with an empty name = %q, want %q", got, NoAction)
 	}
 }
 

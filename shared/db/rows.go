@@ -34,7 +34,10 @@ func (r *Rows) Next() bool {
 
 // Scan copies the current row into dest. On SQLite, *time.Time, **time.Time and *sql.NullTime
 // destinations also accept the canonical timestamp text (sqlite.TimeFormat), whatever the column's
-// declared type.
+// declared type, and a NULL scanned into a *string is "", as godror hands it back from Oracle (where
+// NULL and the empty string are the same value). godror does not support sql.NullString: a NULL would come back
+// Valid with "" there, and so it does here, so code that misuses it fails on the embedded database
+// too (shared/internal/oraclecheck refuses it at test time anyway).
 func (r *Rows) Scan(dest ...any) error {
 	if r.c.d.dialect == SQLite {
 		dest = r.sqliteDest(dest)
@@ -103,7 +106,7 @@ func (r *Rows) sqliteDest(dest []any) []any {
 	found := false
 	for _, d := range dest {
 		switch d.(type) {
-		case *time.Time, **time.Time, *sql.NullTime:
+		case *time.Time, **time.Time, *sql.NullTime, *string, *sql.NullString:
 			found = true
 		}
 	}
@@ -120,6 +123,9 @@ func (r *Rows) sqliteDest(dest []any) []any {
 		case *time.Time, **time.Time, *sql.NullTime:
 			r.times[i] = timeDest{dst: d}
 			r.dest[i] = &r.times[i]
+		case *string, *sql.NullString:
+			r.times[i] = timeDest{dst: d}
+			r.dest[i] = (*stringDest)(&r.times[i])
 		default:
 			r.dest[i] = d
 		}
@@ -170,6 +176,34 @@ func (t *timeDest) Scan(src any) error {
 		*d = &v
 	case *sql.NullTime:
 		*d = sql.NullTime{Time: v, Valid: valid}
+	}
+	return nil
+}
+
+// stringDest scans a string the way godror does: NULL is "" (and a sql.NullString is always Valid).
+type stringDest timeDest
+
+// Scan implements sql.Scanner.
+func (s *stringDest) Scan(src any) error {
+	var v string
+	switch x := src.(type) {
+	case nil:
+	case string:
+		v = x
+	case []byte:
+		v = string(x)
+	default:
+		var ns sql.NullString
+		if err := ns.Scan(src); err != nil {
+			return err
+		}
+		v = ns.String
+	}
+	switch d := s.dst.(type) {
+	case *string:
+		*d = v
+	case *sql.NullString:
+		*d = sql.NullString{String: v, Valid: true}
 	}
 	return nil
 }

@@ -8,7 +8,8 @@ import "github.com/octo-drone-shop/serverless/shared/sqlite"
 //	:N                                      ?N (modernc would read :1 as a parameter named "1")
 //	SYSTIMESTAMP                            strftime('%Y-%m-%dT%H:%M:%fZ','now') (sqlite.TimeFormat)
 //	FROM DUAL                               removed (SQLite selects without FROM)
-//	FETCH FIRST|NEXT n ROW|ROWS ONLY        LIMIT n
+//	FETCH FIRST|NEXT n ROW|ROWS ONLY        LIMIT n (refused when the select list names a column twice:
+//	                                        ORA-00918 on Oracle, see duplicateOutputColumn)
 //	OFFSET m ROW|ROWS [FETCH ... n ...]     LIMIT n OFFSET m (LIMIT -1 OFFSET m without FETCH)
 //	RETURNING cols INTO :N...               RETURNING cols (the value comes back as a result row)
 //	FOR UPDATE [OF ...] [NOWAIT|WAIT n|SKIP LOCKED]  removed: SQLite's BEGIN IMMEDIATE locks the database
@@ -69,6 +70,11 @@ func translate(toks []token) ([]token, error) {
 			}
 		case t.is("FETCH") || t.is("OFFSET"):
 			if limit, end, ok := rowLimit(toks, i); ok {
+				if depth == 0 {
+					if err := checkRowLimit(toks); err != nil {
+						return nil, err
+					}
+				}
 				out = append(trimRight(out), token{kind: tokSpace, text: " "}, token{kind: tokWord, text: limit})
 				i = end - 1
 				continue

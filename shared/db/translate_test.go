@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,5 +240,29 @@ func TestOracleStatementsRunAsWritten(t *testing.T) {
 	s := &DB{dialect: SQLite}
 	if got := s.bind([]any{1, at, nil}); got[1] != "2025-01-01T00:00:00.000Z" || got[0] != 1 || got[2] != nil {
 		t.Errorf("SQLite binds = %v, want the time as canonical text and the rest unchanged", got)
+	}
+}
+
+func TestRowLimitRefusesDuplicateColumnNames(t *testing.T) {
+	bad := []string{
+		"SELECT o.id, o.status, s.status FROM orders o LEFT JOIN shipments s ON s.order_id = o.id FETCH FIRST 1 ROWS ONLY",
+		"SELECT o.id, s.id FROM orders o JOIN shipments s ON s.order_id = o.id OFFSET 5 ROWS",
+		"SELECT a AS x, b x FROM t FETCH FIRST :1 ROWS ONLY",
+	}
+	for _, q := range bad {
+		if _, err := Translate(q); err == nil || !strings.Contains(err.Error(), "ORA-00918") {
+			t.Errorf("Translate(%q) error = %v, want ORA-00918", q, err)
+		}
+	}
+	good := []string{
+		"SELECT o.status AS order_status, s.status AS shipment_status FROM orders o LEFT JOIN shipments s ON s.order_id = o.id FETCH FIRST 1 ROWS ONLY",
+		"SELECT COUNT(*), COUNT(*) FROM t FETCH FIRST 1 ROWS ONLY",
+		"SELECT o.status, s.status FROM orders o JOIN shipments s ON s.order_id = o.id",
+		"SELECT id FROM t WHERE id IN (SELECT a.id FROM a, b WHERE a.id = b.id FETCH FIRST 1 ROWS ONLY) FETCH FIRST 1 ROWS ONLY",
+	}
+	for _, q := range good {
+		if _, err := Translate(q); err != nil {
+			t.Errorf("Translate(%q) = %v, want it accepted", q, err)
+		}
 	}
 }

@@ -44,6 +44,8 @@ func TestParseAndValidate(t *testing.T) {
 		{"smoke request to a protected route needs its scope", strings.Replace(validFn, "cart_id}', scope: public}\n  - {method: POST", "cart_id}', scope: customer}\n  - {method: POST", 1), "needs as: customer"},
 		{"smoke request to a public route takes no account", strings.Replace(validFn, "/api/carts/abc}", "/api/carts/abc, as: admin}", 1), "drop as"},
 		{"a token signer passes", validFn + "token_signer: true\n", ""},
+		{"a migrator without routes passes", "schema_version: 20180708\nname: load\nruntime: docker\nmemory: 256\ntimeout: 300\nmigrator: true\n", ""},
+		{"a migrator with routes is rejected", validFn + "migrator: true\n", "the migrator is invoked by the deploy step only"},
 		{"the authorizer may not sign tokens", "schema_version: 20180708\nname: authorizer\nruntime: docker\nmemory: 128\ntimeout: 10\nauthorizer: true\ntoken_signer: true\n",
 			"may not be the token_signer"},
 	}

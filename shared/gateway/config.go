@@ -28,6 +28,9 @@ type Config struct {
 	StartTimeout time.Duration // longest wait for a process's socket (default 5 s, as the Fn agent)
 	SocketRoot   string        // parent of the per-process socket directories ("" picks a short temp dir)
 	Schedules    bool          // invoke scheduled functions at their cron times
+	// CORSOrigins are the origins browsers may call the API from (exact origins or "*" alone; see
+	// ParseCORSOrigins); empty disables CORS. The gateway is CORS's only owner: functions add none.
+	CORSOrigins []string
 	// Env is the environment passed through to the functions (default os.Environ()).
 	Env []string
 	// Logger receives the gateway's JSON log lines (default JSON on stderr).
@@ -39,7 +42,8 @@ type Config struct {
 }
 
 // ConfigFromEnv reads PORT, OCTO_ROOT, OCTO_BIN_DIR, OCTO_DATA_DIR, OCTO_MAX_INSTANCES,
-// OCTO_IDLE_TIMEOUT, OCTO_QUEUE_TIMEOUT (Go durations) and OCTO_SCHEDULES (1 or true).
+// OCTO_IDLE_TIMEOUT, OCTO_QUEUE_TIMEOUT (Go durations), OCTO_SCHEDULES (1 or true) and
+// OCTO_CORS_ORIGINS (see ParseCORSOrigins).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		Root:    getenv("OCTO_ROOT"),
@@ -47,6 +51,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		DataDir: getenv("OCTO_DATA_DIR"),
 	}
 	var errs []string
+	origins, err := ParseCORSOrigins(getenv(CORSOriginsEnv))
+	if err != nil {
+		errs = append(errs, err.Error())
+	}
+	cfg.CORSOrigins = origins
 	if port := getenv("PORT"); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 			errs = append(errs, fmt.Sprintf("PORT %q is not a port number", port))

@@ -18,9 +18,11 @@ func TestConfigFromEnv(t *testing.T) {
 	}{
 		{"empty environment leaves defaults to withDefaults", nil, Config{}, ""},
 		{"every variable is read", map[string]string{"PORT": "9090", "OCTO_ROOT": "/repo", "OCTO_BIN_DIR": "/b",
-			"OCTO_DATA_DIR": "/d", "OCTO_MAX_INSTANCES": "2", "OCTO_IDLE_TIMEOUT": "5s", "OCTO_QUEUE_TIMEOUT": "1s", "OCTO_SCHEDULES": "1"},
+			"OCTO_DATA_DIR": "/d", "OCTO_MAX_INSTANCES": "2", "OCTO_IDLE_TIMEOUT": "5s", "OCTO_QUEUE_TIMEOUT": "1s", "OCTO_SCHEDULES": "1",
+			"OCTO_CORS_ORIGINS": "https://shop.example.com"},
 			Config{Addr: "127.0.0.1:9090", Root: "/repo", BinDir: "/b", DataDir: "/d", MaxInstances: 2, IdleTimeout: 5 * time.Second,
-				QueueTimeout: time.Second, Schedules: true}, ""},
+				QueueTimeout: time.Second, Schedules: true, CORSOrigins: []string{"https://shop.example.com"}}, ""},
+		{"bad CORS origin is rejected", map[string]string{"OCTO_CORS_ORIGINS": "https://shop.example.com/app"}, Config{}, "OCTO_CORS_ORIGINS"},
 		{"bad port is rejected", map[string]string{"PORT": "http"}, Config{}, "PORT"},
 		{"zero instances are rejected", map[string]string{"OCTO_MAX_INSTANCES": "0"}, Config{}, "OCTO_MAX_INSTANCES"},
 		{"bad duration is rejected", map[string]string{"OCTO_IDLE_TIMEOUT": "5"}, Config{}, "OCTO_IDLE_TIMEOUT"},

@@ -53,10 +53,12 @@
 //
 // # CORS preflights
 //
-// An OPTIONS request with Origin and Access-Control-Request-Method on a declared path goes to the
-// function of the route it asks about (the path with the requested method), without the authorizer
-// and the rate limit, as API Gateway handles preflights before both; the function answers it from its
-// CORS allow-list (package security, OCTO_CORS_ORIGINS). Any other OPTIONS is a 405.
+// CORS has one owner, the gateway (on OCI, the API deployment's CORS policy); functions add none. With
+// Config.CORSOrigins (OCTO_CORS_ORIGINS) an OPTIONS request with Origin and
+// Access-Control-Request-Method for a declared route (the path with the requested method) is answered
+// by the gateway itself, 204 for an allowed origin and 403 otherwise, without the authorizer, the rate
+// limit or the function, as API Gateway does; every other answer to an allowed origin carries
+// Access-Control-Allow-Origin once. Any other OPTIONS is a 405.
 //
 // # Scale-out
 //

@@ -59,30 +59,31 @@ func (g *Gateway) route(ex *exchange) int {
 		return g.serveOpenAPI(w, r)
 	}
 	route, allow, kind := g.router.match(r)
-	preflight := false
-	if kind == matchWrongMethod && isPreflight(r) {
-		route, preflight = g.preflightRoute(r)
+	if kind == matchWrongMethod && isPreflight(r) && g.cors.enabled() {
+		if route, ok := g.preflightRoute(r); ok {
+			ex.function = route.Function
+			return g.cors.preflight(w, r)
+		}
 	}
+	g.cors.headers(w.Header(), r)
 	switch {
 	case kind == matchNone:
 		return fail(w, r, apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path)
-	case kind == matchWrongMethod && !preflight:
+	case kind == matchWrongMethod:
 		w.Header().Set("Allow", allow)
 		return fail(w, r, apperr.MethodNotAllowed, "method "+r.Method+" is not allowed here; allowed: "+allow)
 	}
 	ex.function = route.Function
 	ip := clientIP(r)
-	if !preflight {
-		if ok, wait := g.limiter.allow(route, ip); !ok {
-			// The gateway has no database: the refusal is a security event in its log only.
-			g.log.Warn("security event", "attack_type", "rate_limit", "source_ip", ip, "route", route.Pattern(),
-				"request_id", web.RequestID(r.Context()))
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
-			return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
-		}
+	if ok, wait := g.limiter.allow(route, ip); !ok {
+		// The gateway has no database: the refusal is a security event in its log only.
+		g.log.Warn("security event", "attack_type", "rate_limit", "source_ip", ip, "route", route.Pattern(),
+			"request_id", web.RequestID(r.Context()))
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
 	}
 	header := forwardHeader(r, ip)
-	if route.Scope != "public" && !preflight {
+	if route.Scope != "public" {
 		d, err := g.auth.authorize(r.Context(), route, r)
 		if err != nil {
 			g.log.Error("authorizer failed", "error", err.Error(), "request_id", web.RequestID(r.Context()))
@@ -118,6 +119,12 @@ func (g *Gateway) route(ex *exchange) int {
 		ex.traceID = id
 	}
 	for k, vs := range res.Header {
+		if k == "Vary" { // keep the gateway's Vary: Origin beside the function's
+			for _, v := range vs {
+				w.Header().Add(k, v)
+			}
+			continue
+		}
 		w.Header()[k] = vs
 	}
 	w.WriteHeader(res.Status)
@@ -132,9 +139,9 @@ func isPreflight(r *http.Request) bool {
 }
 
 // preflightRoute finds the route a preflight asks about (its path with the method in
-// Access-Control-Request-Method). The preflight goes to that route's function, which answers it
-// from its CORS allow-list (package security), without the authorizer and the rate limit: a browser
-// sends no credentials with a preflight, and API Gateway answers preflights before both.
+// Access-Control-Request-Method). The gateway answers the preflight itself from its CORS allow-list
+// (cors.go), without the authorizer, the rate limit or the function: a browser sends no credentials
+// with a preflight, and API Gateway answers preflights before all three.
 func (g *Gateway) preflightRoute(r *http.Request) (manifest.BoundRoute, bool) {
 	probe := r.Clone(r.Context())
 	probe.Method = strings.ToUpper(r.Header.Get("Access-Control-Request-Method"))

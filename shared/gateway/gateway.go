@@ -26,6 +26,7 @@ type Gateway struct {
 	auth     authorizer
 	pools    map[string]*pool
 	timeouts map[string]time.Duration
+	cors     cors
 	handler  http.Handler
 	stopSch  context.CancelFunc
 	schDone  chan struct{}
@@ -53,7 +54,8 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		return nil, fmt.Errorf("gateway: function binaries missing (run make build): %w", err)
 	}
 	g := &Gateway{cfg: cfg, log: cfg.Logger, bundle: bundle, router: newRouter(bundle.Routes()),
-		limiter: newRateLimiter(cfg.Now), pools: map[string]*pool{}, timeouts: map[string]time.Duration{}}
+		limiter: newRateLimiter(cfg.Now), pools: map[string]*pool{}, timeouts: map[string]time.Duration{},
+		cors: newCORS(cfg.CORSOrigins)}
 	g.auth = authorizer{fn: bundle.Authorizer(), invoke: g.invoke}
 	var sched []scheduled
 	if cfg.Schedules {

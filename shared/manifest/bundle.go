@@ -70,13 +70,16 @@ func (b *Bundle) Authorizer() string {
 func (b *Bundle) CheckRoutes() error {
 	var errs []error
 	owner := map[string]string{}
-	authorizers, signers := 0, 0
+	authorizers, signers, migrators := 0, 0, 0
 	for _, f := range b.Functions {
 		if f.Authorizer {
 			authorizers++
 		}
 		if f.TokenSigner {
 			signers++
+		}
+		if f.Migrator {
+			migrators++
 		}
 		for _, r := range f.Routes {
 			key := r.Method + " " + Shape(r.Path)
@@ -88,6 +91,9 @@ func (b *Bundle) CheckRoutes() error {
 	}
 	if authorizers > 1 {
 		errs = append(errs, fmt.Errorf("%d functions declare authorizer: true; at most one may", authorizers))
+	}
+	if migrators > 1 {
+		errs = append(errs, fmt.Errorf("%d functions declare migrator: true; at most one may", migrators))
 	}
 	if signers > 1 {
 		errs = append(errs, fmt.Errorf("%d functions declare token_signer: true; at most one may", signers))

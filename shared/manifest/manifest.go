@@ -64,6 +64,10 @@ type Function struct {
 	// signing key (OCTO_TOKEN_KEY_SECRET_OCID and read access to that Vault secret). The authorizer
 	// verifies with the public key alone (OCTO_TOKEN_PUBLIC_KEYS) and may not be the signer.
 	TokenSigner bool `yaml:"token_signer"`
+	// Migrator marks the function that loads the schema inside OCI (schema-migrate): no routes and no
+	// schedule, invoked by the deploy step (make deploy-migrate, oci fn function invoke) as a plain POST. A
+	// deployment gives it alone the ADMIN and schema owner passwords.
+	Migrator bool `yaml:"migrator"`
 	// Smoke is the request that proves the function serves: one of its routes, answered 2xx from
 	// the seeded database. The cold-start benchmark (make bench) times it and the end-to-end tests
 	// send it through the gateway; every function with routes declares one.
@@ -212,7 +216,10 @@ func (f Function) Validate() error {
 	if f.Authorizer && f.TokenSigner {
 		bad("the authorizer verifies tokens with the public key only: it may not be the token_signer")
 	}
-	if !f.Authorizer && len(f.Routes) == 0 && f.Schedule == nil {
+	if f.Migrator && (len(f.Routes) > 0 || f.Schedule != nil || f.Authorizer || f.TokenSigner) {
+		bad("the migrator is invoked by the deploy step only: no routes, schedule, authorizer or token_signer")
+	}
+	if !f.Authorizer && !f.Migrator && len(f.Routes) == 0 && f.Schedule == nil {
 		bad("declares neither routes nor a schedule")
 	}
 	seen := map[string]string{}

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/octo-drone-shop/serverless/schema/ddl"
@@ -38,12 +39,17 @@ type CatalogColumn struct {
 	Identity   bool
 }
 
-// CatalogIndex is an existing index; Columns are its key columns in order (Oracle lists hidden
-// SYS_NC columns for expression keys, which never match a wanted column list).
+// CatalogIndex is an existing index. Columns are its key columns in order as the dictionary lists
+// them (Oracle lists a hidden SYS_NC column for an expression key and for a TIMESTAMP WITH TIME ZONE
+// column); Keys are its keys normalised as package ddl writes them (lower(email), window_start),
+// read from USER_IND_EXPRESSIONS on Oracle and from the index's SQL on SQLite, which is what
+// equivalence is judged on.
 type CatalogIndex struct {
 	Name    string
 	Table   string
 	Columns []string
+	Keys    []string
+	Unique  bool
 }
 
 // NewCatalog returns an empty catalog.
@@ -87,4 +93,23 @@ func plainColumns(keys []string) ([]string, bool) {
 		}
 	}
 	return keys, true
+}
+
+// utcKey matches the expression Oracle indexes for a TIMESTAMP WITH TIME ZONE column.
+var utcKey = regexp.MustCompile(`^sys_extract_utc\(([a-z_][a-z0-9_$#]*)\)$`)
+
+// NormalizeOracleKey turns an index key as USER_IND_EXPRESSIONS stores it (LOWER("EMAIL"),
+// SYS_EXTRACT_UTC("WINDOW_START"), CASE WHEN "C" IS NOT NULL THEN "P" END) into the form package ddl
+// gives the same key in our DDL (lower(email), window_start, case when c is not null then p end),
+// or "" when it cannot be read.
+func NormalizeOracleKey(expr string) string {
+	st, err := ddl.Parse("CREATE INDEX k ON t (" + strings.ReplaceAll(expr, `"`, "") + ")")
+	if err != nil || len(st.Index.Keys) != 1 {
+		return ""
+	}
+	k := st.Index.Keys[0]
+	if m := utcKey.FindStringSubmatch(k); m != nil {
+		return m[1]
+	}
+	return k
 }

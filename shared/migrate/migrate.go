@@ -3,23 +3,32 @@
 // applied_at).
 //
 // Guarantees:
+//
 //   - Ordered and versioned: versions 1..n apply in order; each applied version is recorded with
 //     the SHA-256 of its file, and a recorded version whose file has changed stops the run
 //     (ErrChecksumMismatch) before anything is executed. A second run is a no-op.
+//
 //   - Additive only: a migration containing DROP, TRUNCATE, DELETE or RENAME is refused when it is
 //     loaded (ddl.ErrDestructive), so nothing is executed.
+//
 //   - Shared databases: on the shared ATP the other application may already have created a table.
 //     Every statement is planned against the database's dictionary first: missing tables and indexes
 //     are created, an existing table gets its missing columns (ALTER TABLE ... ADD), and existing
 //     columns whose type, nullability or identity differ are reported as incompatibilities instead of
 //     failing half-way. A version with incompatibilities is not recorded, the rest of the run still
 //     applies, and Run returns ErrIncompatible with the full Report.
+//
 //   - Restartable: Oracle DDL commits implicitly, so each statement is planned from the dictionary
 //     and a rerun after a failure skips what already exists. On SQLite a version runs in one
 //     transaction with its record.
 //
-// Run one migrator at a time per database (a deployment step, not every function's cold start).
-// Migrations never insert data; see package seed for that.
+//   - One migrator at a time: on Oracle a run holds a row lock in schema_migrations_lock on a
+//     connection of its own (DDL's implicit commits happen on another one and cannot release it);
+//     a second migrator waits, then finds the versions recorded. On SQLite each version is planned
+//     and applied under the write lock its transaction takes at BEGIN.
+//
+// Migrating is a deployment step, not every function's cold start. Migrations never insert data; see
+// package seed for that.
 package migrate
 
 import (
@@ -92,7 +101,7 @@ func (r Report) String() string {
 	for _, v := range r.Applied {
 		var parts []string
 		for _, k := range []struct{ kind, label string }{
-			{CreateTable, "tables"}, {AddColumn, "columns added"}, {CreateIndex, "indexes"}, {CreateView, "views"},
+			{CreateTable, "tables"}, {AddColumn, "columns added"}, {WidenColumn, "columns widened"}, {CreateIndex, "indexes"}, {CreateView, "views"},
 		} {
 			if n := created[v.Version][k.kind]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, k.label))
@@ -134,6 +143,13 @@ func Run(ctx context.Context, db *sql.DB, dialect string, opts Options) (Report,
 		return rep, fmt.Errorf("migrate.Run: %w", err)
 	}
 	h := history{db: db, dialect: dialect}
+	if dialect == schema.Oracle {
+		release, err := lockOracle(ctx, db)
+		if err != nil {
+			return rep, fmt.Errorf("migrate.Run: %w", err)
+		}
+		defer release()
+	}
 	if err := h.ensure(ctx); err != nil {
 		return rep, fmt.Errorf("migrate.Run: %w", err)
 	}
@@ -176,46 +192,73 @@ func Run(ctx context.Context, db *sql.DB, dialect string, opts Options) (Report,
 	return rep, nil
 }
 
-// apply plans each pending version against the live catalog and executes it.
+// apply plans each pending version against the live catalog and executes it. On Oracle the run holds
+// the migrator's lock (lockOracle), so the catalog is read once. On SQLite each version is planned
+// inside its own transaction, whose BEGIN IMMEDIATE takes the database's write lock: a concurrent
+// migrator waits there and then finds the version recorded (or the objects present).
 func apply(ctx context.Context, h history, pending []schema.Migration, rep *Report) error {
-	load := loadOracleCatalog
-	if h.dialect == schema.SQLite {
-		load = loadSQLiteCatalog
-	}
-	cat, err := load(ctx, h.db)
-	if err != nil {
-		return fmt.Errorf("read catalog: %w", err)
+	var cat *Catalog
+	if h.dialect == schema.Oracle {
+		var err error
+		if cat, err = loadOracleCatalog(ctx, h.db); err != nil {
+			return fmt.Errorf("read catalog: %w", err)
+		}
 	}
 	for _, m := range pending {
-		p := planVersion(cat, h.dialect, m.Version, m.Statements)
-		rep.Skipped = append(rep.Skipped, p.Skipped...)
-		rep.Notices = append(rep.Notices, p.Notices...)
-		rep.Incompatibilities = append(rep.Incompatibilities, p.Incompatibilities...)
 		v := Version{Version: m.Version, Name: m.Name, Checksum: m.Checksum}
-		record := len(p.Incompatibilities) == 0
+		var err error
 		if h.dialect == schema.SQLite {
-			err = applySQLite(ctx, h, p.Actions, v, record)
+			err = applySQLite(ctx, h, m, v, rep)
 		} else {
-			err = applyOracle(ctx, h, p.Actions, v, record)
+			p := planVersion(cat, h.dialect, m.Version, m.Statements)
+			rep.add(p)
+			record := len(p.Incompatibilities) == 0
+			err = applyOracle(ctx, h, p.Actions, v, record, rep)
+			if err == nil && record {
+				rep.Applied = append(rep.Applied, v)
+			}
 		}
-		rep.Actions = append(rep.Actions, p.Actions...)
 		if err != nil {
 			return fmt.Errorf("%04d_%s: %w", m.Version, m.Name, err)
-		}
-		if record {
-			rep.Applied = append(rep.Applied, v)
 		}
 	}
 	return nil
 }
 
-// applySQLite runs one version and its record in a single transaction.
-func applySQLite(ctx context.Context, h history, actions []Action, v Version, record bool) error {
+// add records a version's plan in the report.
+func (r *Report) add(p plan) {
+	r.Skipped = append(r.Skipped, p.Skipped...)
+	r.Notices = append(r.Notices, p.Notices...)
+	r.Incompatibilities = append(r.Incompatibilities, p.Incompatibilities...)
+	r.Actions = append(r.Actions, p.Actions...)
+}
+
+// sqliteRecordedSQL tells whether a version is recorded.
+const sqliteRecordedSQL = `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`
+
+// applySQLite plans and runs one version and its record in a single transaction; a version another
+// migrator recorded meanwhile is left alone.
+func applySQLite(ctx context.Context, h history, m schema.Migration, v Version, rep *Report) error {
 	tx, err := h.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	var n int
+	if err := tx.QueryRowContext(ctx, sqliteRecordedSQL, m.Version).Scan(&n); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if n > 0 {
+		rep.Notices = append(rep.Notices, fmt.Sprintf("v%d was applied by a concurrent migrator", m.Version))
+		return nil
+	}
+	cat, err := loadSQLiteCatalog(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("read catalog: %w", err)
+	}
+	p := planVersion(cat, h.dialect, m.Version, m.Statements)
+	rep.add(p)
+	actions, record := p.Actions, len(p.Incompatibilities) == 0
 	for _, a := range actions {
 		if _, err := tx.ExecContext(ctx, a.SQL); err != nil {
 			return fmt.Errorf("%s %s: %w", a.Kind, a.Object, err)
@@ -229,13 +272,22 @@ func applySQLite(ctx context.Context, h history, actions []Action, v Version, re
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if record {
+		rep.Applied = append(rep.Applied, v)
+	}
 	return nil
 }
 
 // applyOracle runs one version statement by statement (each DDL commits on its own), then records it.
-func applyOracle(ctx context.Context, h history, actions []Action, v Version, record bool) error {
+// An index Oracle refuses because an equivalent exists (ORA-01408, or ORA-00955 for its name on the
+// same table) is taken as present, with a notice.
+func applyOracle(ctx context.Context, h history, actions []Action, v Version, record bool, rep *Report) error {
 	for _, a := range actions {
 		if _, err := h.db.ExecContext(ctx, a.SQL); err != nil {
+			if notice, ok := presentAfter(oraCode(err), a, oracleTableOfIndex(ctx, h.db)); ok {
+				rep.Notices = append(rep.Notices, notice)
+				continue
+			}
 			return fmt.Errorf("%s %s: %w", a.Kind, a.Object, err)
 		}
 	}

@@ -14,8 +14,14 @@ const (
 	oracleColumnsSQL = `SELECT c.table_name, c.column_name, c.data_type, NVL(c.data_precision, -1), NVL(c.data_scale, -1),
        c.char_length, c.nullable, c.identity_column
   FROM user_tab_columns c JOIN user_tables t ON t.table_name = c.table_name`
-	oracleIndexesSQL = `SELECT i.index_name, i.table_name, c.column_name
-  FROM user_indexes i JOIN user_ind_columns c ON c.index_name = i.index_name
+	// oracleIndexesSQL reads each index key with its expression: a function-based key, and a
+	// TIMESTAMP WITH TIME ZONE column (indexed as SYS_EXTRACT_UTC of it), appear in USER_IND_COLUMNS
+	// as a hidden SYS_NC...$ column whose expression is in USER_IND_EXPRESSIONS (a LONG, fetched as
+	// text).
+	oracleIndexesSQL = `SELECT i.index_name, i.table_name, i.uniqueness, c.column_name, e.column_expression
+  FROM user_indexes i
+  JOIN user_ind_columns c ON c.index_name = i.index_name
+  LEFT JOIN user_ind_expressions e ON e.index_name = c.index_name AND e.column_position = c.column_position
  ORDER BY i.index_name, c.column_position`
 	oracleConstraintsSQL = `SELECT table_name, constraint_name FROM user_constraints
  WHERE constraint_type IN ('P', 'U', 'R', 'C') AND table_name NOT LIKE 'BIN$%'`
@@ -62,14 +68,19 @@ func loadOracleCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
 		return nil, fmt.Errorf("read user_tab_columns: %w", err)
 	}
 	if err := eachRow(ctx, db, oracleIndexesSQL, func(rows *sql.Rows) error {
-		var name, table, column string
-		if err := rows.Scan(&name, &table, &column); err != nil {
+		var name, table, uniqueness, column, expr string // a NULL expression is "" (godror)
+		if err := rows.Scan(&name, &table, &uniqueness, &column, &expr); err != nil {
 			return err
 		}
 		n := strings.ToLower(name)
 		ix := cat.Indexes[n]
-		ix.Name, ix.Table = n, strings.ToLower(table)
+		ix.Name, ix.Table, ix.Unique = n, strings.ToLower(table), uniqueness == "UNIQUE"
 		ix.Columns = append(ix.Columns, strings.ToLower(column))
+		key := strings.ToLower(column)
+		if expr != "" {
+			key = NormalizeOracleKey(expr)
+		}
+		ix.Keys = append(ix.Keys, key)
 		cat.Indexes[n] = ix
 		return nil
 	}); err != nil {
@@ -90,8 +101,13 @@ func loadOracleCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
 	return cat, nil
 }
 
+// queryer is what reading the dictionary needs: a *sql.DB, or the *sql.Tx of a SQLite version.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // eachRow runs a query and calls fn for every row.
-func eachRow(ctx context.Context, db *sql.DB, query string, fn func(*sql.Rows) error, args ...any) error {
+func eachRow(ctx context.Context, db queryer, query string, fn func(*sql.Rows) error, args ...any) error {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

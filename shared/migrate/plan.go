@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -15,6 +16,7 @@ const (
 	AddColumn   = "add column"
 	CreateIndex = "create index"
 	CreateView  = "create view"
+	WidenColumn = "widen column"
 )
 
 // Action is one statement the migrator executes, or one it skips because the database already has
@@ -24,6 +26,8 @@ type Action struct {
 	Kind    string
 	// Object is the table, "table.column", index or view name.
 	Object string
+	// Table is the indexed table of a CreateIndex.
+	Table string
 	// SQL is the statement executed; empty for a skipped action.
 	SQL string
 	// Reason explains a skip.
@@ -83,7 +87,11 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 				p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: st.Table.Name, Problem: "table to alter does not exist"})
 				continue
 			}
-			p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+			if !p.addVerbatim(dialect, version, existing, st) {
+				p.reconcileColumns(dialect, version, existing, st.Table.Columns)
+			}
+		case ddl.AlterTableModify:
+			p.planWiden(cat, dialect, version, st)
 		case ddl.CreateIndex:
 			p.planIndex(cat, version, st)
 		case ddl.CreateView:
@@ -96,6 +104,25 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 		}
 	}
 	return p
+}
+
+// addVerbatim runs an ALTER TABLE ... ADD as written when every column it adds is missing and can be
+// added as declared, so what the statement carries besides the columns (the twin's inline byte-length
+// CHECK) is not lost; otherwise it reports false and reconcileColumns adds what it can.
+func (p *plan) addVerbatim(dialect string, version int, t *CatalogTable, st ddl.Statement) bool {
+	var names []string
+	for _, col := range st.Table.Columns {
+		if _, ok := t.Columns[col.Name]; ok || col.Identity || col.NotNull && col.Default == "" ||
+			dialect == schema.SQLite && strings.HasPrefix(col.Default, "(") {
+			return false
+		}
+		names = append(names, t.Name+"."+col.Name)
+	}
+	p.Actions = append(p.Actions, Action{Version: version, Kind: AddColumn, Object: strings.Join(names, ", "), SQL: st.SQL})
+	for _, col := range st.Table.Columns {
+		t.Columns[col.Name] = columnFromModel(col)
+	}
+	return true
 }
 
 // reconcileColumns adds the wanted columns a table lacks and reports the ones that differ.
@@ -128,6 +155,34 @@ func (p *plan) reconcileColumns(dialect string, version int, t *CatalogTable, wa
 	}
 }
 
+// planWiden widens VARCHAR2 columns (ALTER TABLE ... MODIFY, Oracle only) that are still narrower
+// than wanted; a column already as wide or wider is skipped, so a rerun or the other application's
+// wider column changes nothing.
+func (p *plan) planWiden(cat *Catalog, dialect string, version int, st ddl.Statement) {
+	t, ok := cat.Tables[st.Table.Name]
+	if !ok {
+		p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: st.Table.Name, Problem: "table to alter does not exist"})
+		return
+	}
+	for _, col := range st.Table.Columns {
+		obj := t.Name + "." + col.Name
+		have, ok := t.Columns[col.Name]
+		switch {
+		case !ok:
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "column to widen does not exist"})
+		case dialect == schema.SQLite:
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "SQLite cannot modify a column; widen it in the twin's CREATE TABLE"})
+		case have.CharLength >= col.Type.Args[0]:
+			p.Skipped = append(p.Skipped, Action{Version: version, Kind: WidenColumn, Object: obj, Reason: "already " + describe(have)})
+		default:
+			p.Actions = append(p.Actions, Action{Version: version, Kind: WidenColumn, Object: obj,
+				SQL: "ALTER TABLE " + t.Name + " MODIFY (" + col.Name + " " + col.Type.String() + ")"})
+			have.CharLength = col.Type.Args[0]
+			t.Columns[col.Name] = have
+		}
+	}
+}
+
 // addColumnSQL renders ALTER TABLE ... ADD in the dialect's syntax.
 func addColumnSQL(dialect, table string, col ddl.Column) string {
 	if dialect == schema.SQLite {
@@ -136,9 +191,24 @@ func addColumnSQL(dialect, table string, col ddl.Column) string {
 	return "ALTER TABLE " + table + " ADD (" + col.Definition() + ")"
 }
 
+// planIndex creates an index unless the database has it or an equivalent. An index of the same
+// name on the same table is taken as ours; the same name on another table is an incompatibility
+// (index names are per schema on Oracle, so ours cannot be created). An index of another name on
+// the same table with the same keys, compared in ddl's normal form (expressions and TIMESTAMP WITH
+// TIME ZONE columns read from USER_IND_EXPRESSIONS on Oracle), is an equivalent: Oracle would refuse
+// ours with ORA-01408, so it is skipped, with a notice when ours is unique and that one is not.
 func (p *plan) planIndex(cat *Catalog, version int, st ddl.Statement) {
 	ix := st.Index
-	if _, ok := cat.Indexes[ix.Name]; ok {
+	if have, ok := cat.Indexes[ix.Name]; ok {
+		if have.Table != ix.Table {
+			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: ix.Name,
+				Problem: "the name is taken by an index on table " + have.Table + ", want one on " + ix.Table})
+			return
+		}
+		if !slices.Equal(have.Keys, ix.Keys) && have.Keys != nil {
+			p.Notices = append(p.Notices, fmt.Sprintf("v%d %s: the existing index has keys (%s), this version wants (%s); kept as it is",
+				version, ix.Name, strings.Join(have.Keys, ", "), strings.Join(ix.Keys, ", ")))
+		}
 		p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateIndex, Object: ix.Name, Reason: "index exists"})
 		return
 	}
@@ -147,27 +217,30 @@ func (p *plan) planIndex(cat *Catalog, version int, st ddl.Statement) {
 		p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: ix.Name, Problem: "indexed table " + ix.Table + " does not exist"})
 		return
 	}
-	cols, plain := plainColumns(ix.Keys)
-	if plain {
+	for _, k := range ix.Keys {
+		cols, _ := ddl.KeyColumns(k)
 		for _, c := range cols {
 			if _, ok := t.Columns[c]; !ok {
 				p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: ix.Name, Problem: "indexed column " + ix.Table + "." + c + " does not exist"})
 				return
 			}
 		}
-		// Oracle refuses a second index on the same column list (ORA-01408).
-		for _, other := range cat.Indexes {
-			if other.Table == ix.Table && slices.Equal(other.Columns, cols) && ix.Where == "" {
-				p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateIndex, Object: ix.Name, Reason: "same columns already indexed by " + other.Name})
-				if ix.Unique {
-					p.Notices = append(p.Notices, fmt.Sprintf("v%d %s: uniqueness is enforced only if %s is unique", version, ix.Name, other.Name))
+	}
+	if ix.Where == "" {
+		for _, name := range slices.Sorted(maps.Keys(cat.Indexes)) {
+			other := cat.Indexes[name]
+			if other.Table == ix.Table && slices.Equal(other.Keys, ix.Keys) {
+				p.Skipped = append(p.Skipped, Action{Version: version, Kind: CreateIndex, Object: ix.Name, Reason: "same keys already indexed by " + other.Name})
+				if ix.Unique && !other.Unique {
+					p.Notices = append(p.Notices, fmt.Sprintf("v%d %s: uniqueness is not enforced: %s has the same keys and is not unique", version, ix.Name, other.Name))
 				}
 				return
 			}
 		}
 	}
-	p.Actions = append(p.Actions, Action{Version: version, Kind: CreateIndex, Object: ix.Name, SQL: st.SQL})
-	cat.Indexes[ix.Name] = CatalogIndex{Name: ix.Name, Table: ix.Table, Columns: cols}
+	cols, _ := plainColumns(ix.Keys)
+	p.Actions = append(p.Actions, Action{Version: version, Kind: CreateIndex, Object: ix.Name, Table: ix.Table, SQL: st.SQL})
+	cat.Indexes[ix.Name] = CatalogIndex{Name: ix.Name, Table: ix.Table, Columns: cols, Keys: ix.Keys, Unique: ix.Unique}
 }
 
 // columnProblems lists how an existing column falls short of the wanted one.

@@ -103,14 +103,27 @@ func TestPlanVersionOnOracleCatalog(t *testing.T) {
 			incompat: []string{"customers.id: is not an identity column", "customers.email: allows NULL, want NOT NULL", "customers.revenue: is NOT NULL, want nullable"},
 		}},
 		{name: "index_with_same_name_is_skipped", edit: func(c *Catalog) {
-			c.Indexes["ix_customers_name"] = CatalogIndex{Name: "ix_customers_name", Table: "customers", Columns: []string{"email"}}
+			c.Indexes["ix_customers_name"] = CatalogIndex{Name: "ix_customers_name", Table: "customers", Columns: []string{"email"}, Keys: []string{"email"}}
+		}, want: want{
+			skipped: []string{"create table customers", "create index ix_customers_name"},
+			notices: []string{"existing index has keys (email)"},
+		}},
+		{name: "index_with_same_name_on_another_table_is_incompatible", edit: func(c *Catalog) {
+			c.Indexes["ix_customers_name"] = CatalogIndex{Name: "ix_customers_name", Table: "crm_contacts", Columns: []string{"name"}, Keys: []string{"name"}}
+		}, want: want{
+			skipped:  []string{"create table customers"},
+			incompat: []string{"ix_customers_name: the name is taken by an index on table crm_contacts"},
+		}},
+		{name: "index_on_same_columns_is_skipped", edit: func(c *Catalog) {
+			c.Indexes["cust_name_idx"] = CatalogIndex{Name: "cust_name_idx", Table: "customers", Columns: []string{"name"}, Keys: []string{"name"}}
 		}, want: want{
 			skipped: []string{"create table customers", "create index ix_customers_name"},
 		}},
-		{name: "index_on_same_columns_is_skipped", edit: func(c *Catalog) {
-			c.Indexes["cust_name_idx"] = CatalogIndex{Name: "cust_name_idx", Table: "customers", Columns: []string{"name"}}
+		{name: "index_on_same_columns_of_another_table_is_not_equivalent", edit: func(c *Catalog) {
+			c.Indexes["crm_name_idx"] = CatalogIndex{Name: "crm_name_idx", Table: "crm_contacts", Columns: []string{"name"}, Keys: []string{"name"}}
 		}, want: want{
-			skipped: []string{"create table customers", "create index ix_customers_name"},
+			actions: []string{"create index ix_customers_name"},
+			skipped: []string{"create table customers"},
 		}},
 		{name: "missing_constraint_is_a_notice", edit: func(c *Catalog) {
 			delete(c.Tables["customers"].Constraints, "ck_customers_revenue")

@@ -5,22 +5,24 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/octo-drone-shop/serverless/schema/ddl"
 )
 
 // sqliteObjectsSQL lists the user's tables, views and explicitly created indexes (automatic indexes
 // behind UNIQUE and PRIMARY KEY constraints have no SQL and are covered by the constraints).
-const sqliteObjectsSQL = `SELECT type, name, tbl_name FROM sqlite_master
+const sqliteObjectsSQL = `SELECT type, name, tbl_name, sql FROM sqlite_master
  WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND sql IS NOT NULL`
 
 // loadSQLiteCatalog reads the embedded database's tables, columns and indexes. SQLite keeps no
 // constraint names outside the CREATE text, so Constraints stays nil.
-func loadSQLiteCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
+func loadSQLiteCatalog(ctx context.Context, db queryer) (*Catalog, error) {
 	cat := NewCatalog()
-	type object struct{ kind, name, table string }
+	type object struct{ kind, name, table, sql string }
 	var objects []object
 	if err := eachRow(ctx, db, sqliteObjectsSQL, func(rows *sql.Rows) error {
 		var o object
-		if err := rows.Scan(&o.kind, &o.name, &o.table); err != nil {
+		if err := rows.Scan(&o.kind, &o.name, &o.table, &o.sql); err != nil {
 			return err
 		}
 		objects = append(objects, o)
@@ -42,14 +44,23 @@ func loadSQLiteCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
 		case "index":
 			ix := CatalogIndex{Name: name, Table: strings.ToLower(o.table)}
 			if err := eachRow(ctx, db, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, func(rows *sql.Rows) error {
-				var col sql.NullString // NULL for an expression key
+				var col *string // NULL for an expression key
 				if err := rows.Scan(&col); err != nil {
 					return err
 				}
-				ix.Columns = append(ix.Columns, strings.ToLower(col.String))
+				name := ""
+				if col != nil {
+					name = *col
+				}
+				ix.Columns = append(ix.Columns, strings.ToLower(name))
 				return nil
 			}, o.name); err != nil {
 				return nil, fmt.Errorf("read index %s: %w", o.name, err)
+			}
+			// Keys come from the index's own SQL, parsed as the migrations are, so expression keys
+			// compare exactly; an index package ddl cannot read keeps no keys and matches nothing.
+			if st, err := ddl.Parse(o.sql); err == nil && st.Kind == ddl.CreateIndex {
+				ix.Keys, ix.Unique = st.Index.Keys, st.Index.Unique
 			}
 			cat.Indexes[name] = ix
 		}
@@ -57,7 +68,7 @@ func loadSQLiteCatalog(ctx context.Context, db *sql.DB) (*Catalog, error) {
 	return cat, nil
 }
 
-func sqliteTable(ctx context.Context, db *sql.DB, name string) (*CatalogTable, error) {
+func sqliteTable(ctx context.Context, db queryer, name string) (*CatalogTable, error) {
 	t := &CatalogTable{Name: name, Columns: map[string]CatalogColumn{}}
 	err := eachRow(ctx, db, `SELECT name, type, "notnull", pk FROM pragma_table_info(?)`, func(rows *sql.Rows) error {
 		var col, typ string

@@ -94,6 +94,10 @@ func (c *Cents) UnmarshalJSON(b []byte) error {
 // Value passes c to the database as decimal text.
 func (c Cents) Value() (driver.Value, error) { return c.String(), nil }
 
+// NumericText is c as decimal text, which package db binds as a number on Oracle (db.Numeric): text
+// bound into a NUMBER would be converted under the session's NLS_NUMERIC_CHARACTERS.
+func (c Cents) NumericText() string { return c.String() }
+
 // Scan reads an amount from either driver.
 func (c *Cents) Scan(src any) error {
 	switch v := src.(type) {

@@ -54,6 +54,9 @@ type Config struct {
 	Alias string
 	// User is the database user.
 	User string
+	// Schema, when set, is every session's CURRENT_SCHEMA (ALTER SESSION at session start): the
+	// functions connect as an application user and name the schema owner's tables unqualified.
+	Schema string
 	// Password is the database password, when not read from Vault.
 	Password string
 	// PasswordSecretOCID is the OCI Vault secret holding the password (its text, trailing newline
@@ -111,6 +114,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s %q is not a vault secret OCID (ocid1.vaultsecret....)", s.name, s.ocid))
 		}
 	}
+	if c.Schema != "" && !validSchema(c.Schema) {
+		errs = append(errs, fmt.Errorf("schema %q must be an upper-case Oracle user name (letter first; letters, digits, _, $, #; at most 128 bytes)", c.Schema))
+	}
 	if c.PoolMaxSessions < 0 {
 		errs = append(errs, fmt.Errorf("pool max sessions %d is negative", c.PoolMaxSessions))
 	}
@@ -147,4 +153,19 @@ func (c Config) withDefaults() Config {
 		c.PingTimeout = DefaultPingTimeout
 	}
 	return c
+}
+
+// validSchema reports whether s is an unquoted Oracle identifier in upper case: godror sets it with
+// ALTER SESSION, so nothing but an identifier may reach that statement.
+func validSchema(s string) bool {
+	if len(s) == 0 || len(s) > 128 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' && c != '$' && c != '#' {
+			return false
+		}
+	}
+	return true
 }

@@ -68,3 +68,25 @@ func TestConnectionParamsEnableTheSessionPool(t *testing.T) {
 		t.Errorf("params string shows the password: %s", p)
 	}
 }
+
+func TestConnectionParamsSetTheSchemaOnNewSessions(t *testing.T) {
+	p := connectionParams(Config{Alias: "octodb_tp", User: "OCTO_APP", Schema: "OCTO"}.withDefaults(), "/tmp/w", "pw")
+	if len(p.AlterSession) != 1 || p.AlterSession[0] != [2]string{"CURRENT_SCHEMA", "OCTO"} || !p.InitOnNewConn {
+		t.Errorf("session init = %v (on new sessions only: %v), want CURRENT_SCHEMA=OCTO once per session", p.AlterSession, p.InitOnNewConn)
+	}
+	if p := connectionParams(Config{Alias: "octodb_tp", User: "OCTO"}.withDefaults(), "/tmp/w", "pw"); len(p.AlterSession) != 0 {
+		t.Errorf("no schema configured, yet session init = %v", p.AlterSession)
+	}
+}
+
+func TestConfigValidateRefusesASchemaThatIsNotAnIdentifier(t *testing.T) {
+	for _, s := range []string{"octo", "OCTO; DROP USER X", "1OCTO", `"OCTO"`} {
+		c := Config{Alias: "a_tp", User: "u", Password: "p", WalletDir: "/w", Schema: s}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "schema") {
+			t.Errorf("schema %q: Validate = %v, want a schema error", s, err)
+		}
+	}
+	if err := (Config{Alias: "a_tp", User: "u", Password: "p", WalletDir: "/w", Schema: "OCTO_1"}).Validate(); err != nil {
+		t.Errorf("schema OCTO_1: %v", err)
+	}
+}

@@ -123,6 +123,11 @@ func connectionParams(cfg Config, walletDir, password string) godror.ConnectionP
 	p.WaitTimeout = cfg.PoolWaitTimeout
 	p.SessionTimeout = cfg.PoolSessionTimeout
 	p.MaxLifeTime = DefaultPoolMaxLifetime
+	if cfg.Schema != "" {
+		// Applied once per new session, not per checkout from the pool.
+		p.SetSessionParamOnInit("CURRENT_SCHEMA", cfg.Schema)
+		p.InitOnNewConn = true
+	}
 	return p
 }
 

@@ -88,9 +88,7 @@
 // Every response carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY, a
 // Content-Security-Policy of default-src 'none' and frame-ancestors 'none' (the API serves JSON, never
 // a page), Referrer-Policy: no-referrer and Strict-Transport-Security; responses to authenticated
-// requests and every error carry Cache-Control: no-store. With Config.CORSOrigins (OCTO_CORS_ORIGINS)
-// the listed origins get Access-Control-Allow-Origin and preflights are answered (204, or 403 for
-// another origin); credentials are never allowed, since tokens travel in Authorization, not cookies.
-// On OCI the API deployment's CORS policy (Terraform var.cors) answers preflights before any function
-// runs; leave OCTO_CORS_ORIGINS unset there so headers are not set twice.
+// requests and every error carry Cache-Control: no-store. No CORS header ever: CORS has one owner, the
+// API deployment's policy on OCI (Terraform var.cors) and the local gateway locally (package gateway,
+// OCTO_CORS_ORIGINS), since a browser refuses an answer with two Access-Control-Allow-Origin values.
 package security

@@ -15,6 +15,7 @@ const (
 	maxEndpoint  = 500
 	maxUserAgent = 500
 	maxIP        = 45
+	maxMethod    = 10 // security_events.http_method: scanners send longer made-up methods (a token, no escapes needed)
 )
 
 // excerpt returns s made safe to store and show: backslashes, control and format characters (line

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -26,48 +25,16 @@ const DefaultRecordTimeout = 2 * time.Second
 
 // Config is the security middleware's configuration.
 type Config struct {
-	// CORSOrigins are the origins browsers may call the API from: exact origins
-	// (https://shop.example.com) or the single entry "*". Empty disables CORS.
-	CORSOrigins []string
 	// RecordTimeout bounds the write of one event (DefaultRecordTimeout when zero).
 	RecordTimeout time.Duration
 	// Now is the clock of the per-minute aggregation window (time.Now when nil).
 	Now func() time.Time
 }
 
-// CORSOriginsEnv is the environment variable holding Config.CORSOrigins, comma-separated.
-const CORSOriginsEnv = "OCTO_CORS_ORIGINS"
-
-// ConfigFromEnv reads OCTO_CORS_ORIGINS: comma-separated exact origins (scheme://host[:port], no
-// path), or "*" alone. Anything else is an error naming the bad entries.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	var cfg Config
-	var bad []string
-	for o := range strings.SplitSeq(getenv(CORSOriginsEnv), ",") {
-		o = strings.ToLower(strings.TrimSpace(o))
-		switch {
-		case o == "":
-			continue
-		case o != "*" && !shape.Origin(o):
-			bad = append(bad, strconv.Quote(o))
-		}
-		cfg.CORSOrigins = append(cfg.CORSOrigins, o)
-	}
-	if len(bad) > 0 {
-		return Config{}, fmt.Errorf("security: %s: %s must be scheme://host[:port] without a path, or \"*\" alone",
-			CORSOriginsEnv, strings.Join(bad, ", "))
-	}
-	if len(cfg.CORSOrigins) > 1 && strings.Contains(","+strings.Join(cfg.CORSOrigins, ",")+",", ",*,") {
-		return Config{}, fmt.Errorf("security: %s: \"*\" cannot be combined with other origins", CORSOriginsEnv)
-	}
-	return cfg, nil
-}
-
 // Guard is the security middleware of one function: see the package documentation.
 type Guard struct {
-	rec  recorder
-	cors cors
-	log  *slog.Logger
+	rec recorder
+	log *slog.Logger
 }
 
 // New returns the Guard recording into store (nil for a function without a database: events then go
@@ -83,9 +50,8 @@ func New(cfg Config, store *db.DB, inst *telemetry.Instruments, log *slog.Logger
 		cfg.Now = time.Now
 	}
 	return &Guard{
-		rec:  recorder{store: store, inst: inst, log: log, timeout: cfg.RecordTimeout, now: cfg.Now},
-		cors: newCORS(cfg.CORSOrigins),
-		log:  log,
+		rec: recorder{store: store, inst: inst, log: log, timeout: cfg.RecordTimeout, now: cfg.Now},
+		log: log,
 	}
 }
 
@@ -117,17 +83,14 @@ func errRejected(op string) error {
 	return apperr.E(op, apperr.Invalid, "the request contains a pattern used in attacks and was rejected")
 }
 
-// Middleware wraps a function's handler (the router): security headers and CORS on every response,
-// preflights answered, the path and query inspected before the handler runs and the JSON body when
+// Middleware wraps a function's handler (the router): security headers on every response (no CORS:
+// the gateway owns it, see package gateway and the API deployment's policy), the path and query inspected before the handler runs and the JSON body when
 // the handler decodes it (web.Decode), and the request made known to Report and Audit.
 func (g *Guard) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		principal := r.Header.Get(web.PrincipalHeader)
 		setHeaders(w.Header(), principal != "")
-		if g.cors.handle(w, r) {
-			return
-		}
-		rq := &request{guard: g, method: r.Method, endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
+		rq := &request{guard: g, method: cut(r.Method, maxMethod), endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
 			sourceIP: cut(identity.ClientIP(r), maxIP), userAgent: cut(excerpt(r.UserAgent(), maxUserAgent), maxUserAgent),
 			principal: principal}
 		if p, err := identity.FromRequest(r); err == nil {

@@ -15,7 +15,7 @@ import (
 )
 
 // recordEventSQL adds one event to the row of its source address, attack type and minute, creating
-// the row for the first (security_events is unique over source_ip, attack_type, window_start): a
+// the row for the first (a unique index covers source_ip, attack_type, window_start): a
 // flood updates a counter instead of filling the table. The row keeps the first event's payload and
 // details. product_id is stored only when the product exists, so a made-up id cannot make the
 // foreign key refuse the event.

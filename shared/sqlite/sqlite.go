@@ -53,6 +53,15 @@ func FormatTime(t time.Time) string {
 	return t.UTC().Format(TimeFormat)
 }
 
+// DeferredDSN is DSN with SQLite's default deferred transactions: BEGIN takes no lock, and a
+// transaction that reads before it writes fails with SQLITE_BUSY once another one has committed. It
+// is for tests only: they run a read-decide-write path with it to show that its first statement
+// takes the lock (a write, or a single conditional statement), which is what makes the path safe
+// under Oracle's READ COMMITTED; the functions always use DSN.
+func DeferredDSN(path string) string {
+	return strings.Replace(DSN(path), "&_txlock=immediate", "&_txlock=deferred", 1)
+}
+
 // DSN returns the data source name Open uses for the database file at path.
 func DSN(path string) string {
 	return path + "?_pragma=busy_timeout(" + strconv.FormatInt(BusyTimeout.Milliseconds(), 10) + ")" +

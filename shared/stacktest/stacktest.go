@@ -62,6 +62,9 @@ func Main(m *testing.M, root string, binDir *string) int {
 type Options struct {
 	// Env sets variables for the functions, over the test process's own environment.
 	Env []string
+	// CORSOrigins is the gateway's CORS allow-list (OCTO_CORS_ORIGINS of make run); functions
+	// never answer CORS.
+	CORSOrigins []string
 }
 
 // Stack is the running bundle.
@@ -106,6 +109,7 @@ func Start(t testing.TB, root, binDir string, opts Options) *Stack {
 		BinDir:         binDir,
 		DataDir:        dataDir,
 		MaxInstances:   2,
+		CORSOrigins:    opts.CORSOrigins,
 		Env:            environment(os.Environ(), opts.Env),
 		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		FunctionOutput: io.Discard,

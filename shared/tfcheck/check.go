@@ -85,6 +85,10 @@ func (s *Schema) CheckFile(filename string, src []byte) ([]Problem, error) {
 				c.add(b.TypeRange, "%s block needs a type and a name", b.Type)
 				continue
 			}
+			if b.Type == "resource" && b.Labels[0] == "terraform_data" {
+				c.terraformData(b)
+				continue
+			}
 			schema, ok := types[b.Labels[0]]
 			if !ok {
 				c.add(b.LabelRanges[0], "%s type %q does not exist in the oracle/oci provider", kind, b.Labels[0])
@@ -107,6 +111,21 @@ func (s *Schema) CheckFile(filename string, src []byte) ([]Problem, error) {
 		return a.Message < b.Message
 	})
 	return c.problems, nil
+}
+
+// terraformData checks Terraform's built-in terraform_data resource (no provider): its two arguments
+// and the meta-arguments.
+func (c *checker) terraformData(b *hclsyntax.Block) {
+	for name, attr := range b.Body.Attributes {
+		if !resourceMetaAttrs[name] && name != "input" && name != "triggers_replace" {
+			c.add(attr.NameRange, "terraform_data: unsupported argument %q", name)
+		}
+	}
+	for _, nested := range b.Body.Blocks {
+		if !resourceMetaBlocks[nested.Type] {
+			c.add(nested.TypeRange, "terraform_data: unsupported block %q", nested.Type)
+		}
+	}
 }
 
 type checker struct {

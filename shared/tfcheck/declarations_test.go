@@ -3,6 +3,7 @@ package tfcheck
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,6 +25,7 @@ type tfFunction struct {
 	Config      map[string]string `json:"config"`
 	Authorizer  bool              `json:"authorizer"`
 	TokenSigner bool              `json:"token_signer"`
+	Migrator    bool              `json:"migrator"`
 	Schedule    *struct {
 		Cron     string          `json:"cron"`
 		TimeZone string          `json:"time_zone"`
@@ -46,10 +48,17 @@ func terraformView(t *testing.T, root string) (map[string]tfFunction, []tfRoute,
 	return fns, routes, scheduled, authorizers
 }
 
-// terraformTokens is terraformView plus local.token_config: the token variables each function gets.
+// terraformTokens is terraformView plus local.token_config (the plain token variables each function
+// gets) and local.function_secret_config (the secret OCID variables each function gets, naming the
+// secret).
 func terraformTokens(t *testing.T, root string) (map[string]tfFunction, []tfRoute, []string, []string, map[string][]string) {
+	fns, routes, scheduled, authorizers, tokens, _ := terraformSecrets(t, root)
+	return fns, routes, scheduled, authorizers, tokens
+}
+
+func terraformSecrets(t *testing.T, root string) (map[string]tfFunction, []tfRoute, []string, []string, map[string][]string, map[string]map[string]string) {
 	t.Helper()
-	vals, err := EvalLocals(filepath.Join(root, "terraform"), "functions", "routes", "scheduled_functions", "authorizer_names", "token_config")
+	vals, err := EvalLocals(filepath.Join(root, "terraform"), "functions", "routes", "scheduled_functions", "authorizer_names", "token_config", "function_secret_config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +82,14 @@ func terraformTokens(t *testing.T, root string) (map[string]tfFunction, []tfRout
 	decode("authorizer_names", &authorizers)
 	var tokens map[string][]string
 	decode("token_config", &tokens)
+	var secrets map[string]map[string]string
+	decode("function_secret_config", &secrets)
 	var names []string
 	for n := range scheduled {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return fns, routes, names, authorizers, tokens
+	return fns, routes, names, authorizers, tokens, secrets
 }
 
 // compareWithManifest fails t wherever Terraform's view of the bundle differs from manifest.Load's.
@@ -88,7 +99,7 @@ func compareWithManifest(t *testing.T, root string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fns, routes, scheduled, authorizers, tokens := terraformTokens(t, root)
+	fns, routes, scheduled, authorizers, tokens, secrets := terraformSecrets(t, root)
 
 	var tfNames []string
 	for n := range fns {
@@ -113,19 +124,29 @@ func compareWithManifest(t *testing.T, root string) {
 		if f.Authorizer {
 			wantAuthorizers = append(wantAuthorizers, f.Name)
 		}
+		if got.Migrator != f.Migrator {
+			t.Errorf("%s: terraform migrator %v, declared %v", f.Name, got.Migrator, f.Migrator)
+		}
 		if got.TokenSigner != f.TokenSigner {
 			t.Errorf("%s: terraform token_signer %v, declared %v", f.Name, got.TokenSigner, f.TokenSigner)
 		}
-		// Only the signer gets the signing key's secret, only the authorizer the public keys.
+		// Only the signer gets the signing key's secret, only the authorizer the public keys; the
+		// authorizer gets no secret at all, and only the migrator the ADMIN password.
 		var wantTokens []string
-		if f.TokenSigner {
-			wantTokens = append(wantTokens, "OCTO_TOKEN_KEY_SECRET_OCID")
-		}
 		if f.Authorizer {
 			wantTokens = append(wantTokens, "OCTO_TOKEN_PUBLIC_KEYS")
 		}
 		if !slices.Equal(tokens[f.Name], wantTokens) {
 			t.Errorf("%s: terraform token variables %v, want %v", f.Name, tokens[f.Name], wantTokens)
+		}
+		if got := secrets[f.Name]["OCTO_TOKEN_KEY_SECRET_OCID"] == "token_key"; got != f.TokenSigner {
+			t.Errorf("%s: gets the signing key's secret: %v, token_signer: %v", f.Name, got, f.TokenSigner)
+		}
+		if f.Authorizer && len(secrets[f.Name]) != 0 {
+			t.Errorf("%s: the authorizer gets secrets %v, want none", f.Name, secrets[f.Name])
+		}
+		if got := slices.Contains(slices.Collect(maps.Values(secrets[f.Name])), "db_admin_password"); got != f.Migrator {
+			t.Errorf("%s: gets the ADMIN password's secret: %v, migrator: %v", f.Name, got, f.Migrator)
 		}
 		switch {
 		case f.Schedule == nil && got.Schedule != nil:
@@ -239,7 +260,12 @@ name: authorizer
 memory: 128
 authorizer: true
 `,
-		"go.work": "go 1.26.0\n\nuse (\n\t./functions/authorizer\n\t./functions/rollup\n\t./functions/shop\n)\n",
+		"functions/load/func.yaml": `schema_version: 20180708
+name: load
+timeout: 300
+migrator: true
+`,
+		"go.work": "go 1.26.0\n\nuse (\n\t./functions/authorizer\n\t./functions/load\n\t./functions/rollup\n\t./functions/shop\n)\n",
 	}
 	for name, content := range files {
 		writeFile(t, filepath.Join(root, name), content)
@@ -254,45 +280,69 @@ authorizer: true
 	if fns["rollup"].Memory != 256 || fns["rollup"].Timeout != 120 {
 		t.Errorf("defaults not applied: rollup %+v", fns["rollup"])
 	}
-	_, _, _, _, tokens := terraformTokens(t, root)
-	if !slices.Equal(tokens["shop"], []string{"OCTO_TOKEN_KEY_SECRET_OCID"}) || len(tokens["rollup"]) != 0 ||
-		!slices.Equal(tokens["authorizer"], []string{"OCTO_TOKEN_PUBLIC_KEYS"}) {
-		t.Errorf("token variables %v: want the signing key's secret for shop only, the public keys for the authorizer only", tokens)
+	_, _, _, _, tokens, secrets := terraformSecrets(t, root)
+	if len(tokens["shop"]) != 0 || len(tokens["rollup"]) != 0 || !slices.Equal(tokens["authorizer"], []string{"OCTO_TOKEN_PUBLIC_KEYS"}) {
+		t.Errorf("token variables %v: want the public keys for the authorizer only", tokens)
+	}
+	if secrets["shop"]["OCTO_TOKEN_KEY_SECRET_OCID"] != "token_key" || secrets["rollup"]["OCTO_TOKEN_KEY_SECRET_OCID"] != "" ||
+		len(secrets["authorizer"]) != 0 || secrets["load"]["OCTO_MIGRATE_ADMIN_PASSWORD_SECRET_OCID"] != "db_admin_password" ||
+		secrets["shop"]["OCTO_DB_PASSWORD_SECRET_OCID"] != "db_app_password" || secrets["load"]["OCTO_DB_PASSWORD_SECRET_OCID"] != "db_schema_password" {
+		t.Errorf("secret variables %v: want the signing key for shop only, none for the authorizer, the ADMIN and schema owner passwords for load only", secrets)
 	}
 }
 
-// wiringKeys returns the variable names of main.tf's local.function_wiring, the configuration every
-// deployed function gets.
+// wiringKeys returns the variable names main.tf hands functions besides their declarations: the
+// database and migrator wiring, and every secret OCID variable of every need.
 func wiringKeys(t *testing.T) []string {
 	t.Helper()
-	exprs, err := parseLocals(filepath.Join(repoRoot(t), "terraform"))
+	dir := filepath.Join(repoRoot(t), "terraform")
+	exprs, err := parseLocals(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	obj, ok := exprs["function_wiring"].(*hclsyntax.ObjectConsExpr)
-	if !ok {
-		t.Fatalf("local.function_wiring is %T, want an object", exprs["function_wiring"])
-	}
-	if len(obj.Items) == 0 {
-		t.Fatal("local.function_wiring is empty")
-	}
 	var keys []string
-	for _, item := range obj.Items {
-		key, diags := item.KeyExpr.Value(nil)
-		if diags.HasErrors() {
-			t.Fatalf("function_wiring key: %v", diags)
+	for _, name := range []string{"database_wiring", "migrate_wiring"} {
+		obj, ok := exprs[name].(*hclsyntax.ObjectConsExpr)
+		if !ok || len(obj.Items) == 0 {
+			t.Fatalf("local.%s is %T, want a non-empty object", name, exprs[name])
 		}
-		keys = append(keys, key.AsString())
+		for _, item := range obj.Items {
+			key, diags := item.KeyExpr.Value(nil)
+			if diags.HasErrors() {
+				t.Fatalf("%s key: %v", name, diags)
+			}
+			keys = append(keys, key.AsString())
+		}
+	}
+	vals, err := EvalLocals(dir, "need_secret_config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, need := range vals["need_secret_config"].AsValueMap() {
+		for k := range need.AsValueMap() {
+			keys = append(keys, k)
+		}
 	}
 	return keys
 }
 
-// No function gets a token key through the wiring every function shares: main.tf's function_wiring
-// names no OCTO_TOKEN_* variable (token_config hands them out).
+// No function gets a token key through the wiring database functions share: main.tf's
+// database_wiring and migrate_wiring name no OCTO_TOKEN_* variable (token_config and the token
+// signer's need hand them out).
 func TestSharedWiringHoldsNoTokenKey(t *testing.T) {
-	for _, key := range wiringKeys(t) {
-		if strings.HasPrefix(key, "OCTO_TOKEN_") {
-			t.Errorf("function_wiring gives every function %s", key)
+	exprs, err := parseLocals(filepath.Join(repoRoot(t), "terraform"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"database_wiring", "migrate_wiring"} {
+		obj, ok := exprs[name].(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			t.Fatalf("local.%s is %T, want an object", name, exprs[name])
+		}
+		for _, item := range obj.Items {
+			if key, _ := item.KeyExpr.Value(nil); strings.HasPrefix(key.AsString(), "OCTO_TOKEN_") {
+				t.Errorf("%s gives functions %s", name, key.AsString())
+			}
 		}
 	}
 }
@@ -327,7 +377,7 @@ func TestSharedWiringIsReadByTheFunctions(t *testing.T) {
 	}
 	for _, key := range wiringKeys(t) {
 		if !slices.ContainsFunc(sources, func(src string) bool { return strings.Contains(src, `"`+key+`"`) }) {
-			t.Errorf("function_wiring gives every function %s, which no function reads", key)
+			t.Errorf("terraform gives functions %s, which no function reads", key)
 		}
 	}
 }

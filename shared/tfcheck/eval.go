@@ -58,7 +58,7 @@ func Functions() map[string]function.Function {
 		"flatten":    stdlib.FlattenFunc,
 		"jsonencode": stdlib.JSONEncodeFunc,
 		"keys":       stdlib.KeysFunc,
-		"length":     stdlib.LengthFunc,
+		"length":     lengthFunc(),
 		"lookup":     stdlib.LookupFunc,
 		"lower":      stdlib.LowerFunc,
 		"merge":      stdlib.MergeFunc,
@@ -194,6 +194,21 @@ func filesetFunc() function.Function {
 				return cty.SetValEmpty(cty.String), nil
 			}
 			return cty.SetVal(out), nil
+		},
+	})
+}
+
+// lengthFunc is Terraform's length: the characters of a string (grapheme clusters, as strlen), the
+// elements of a collection or structural value.
+func lengthFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true}},
+		Type:   function.StaticReturnType(cty.Number),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if args[0].Type() == cty.String {
+				return stdlib.Strlen(args[0])
+			}
+			return stdlib.Length(args[0])
 		},
 	})
 }

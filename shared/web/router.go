@@ -27,8 +27,8 @@ const InvokePattern = "POST " + manifest.InvokePath
 // NewRouter builds the function's HTTP handler from its declaration and its handlers, keyed by route
 // pattern ("GET /api/products/{id}"). It fails when a declared route has no handler or a handler has
 // no declared route, so the code and the declaration cannot drift. A function that declares a
-// schedule, and the authorizer function (API Gateway invokes it without Fn-Intent), must also handle
-// InvokePattern.
+// schedule, the authorizer function (API Gateway invokes it without Fn-Intent) and the migrator
+// (invoked by the deploy step) must also handle InvokePattern.
 //
 // The router answers unknown paths with a JSON 404, a known path with the wrong method with a JSON 405
 // and an Allow header, applies each route's body limit and accepted media types, and tolerates an API
@@ -39,7 +39,7 @@ func NewRouter(fn manifest.Function, log *slog.Logger, handlers map[string]Handl
 		log = slog.Default()
 	}
 	routes := slices.Clone(fn.Routes)
-	if fn.Schedule != nil || fn.Authorizer {
+	if fn.Schedule != nil || fn.Authorizer || fn.Migrator {
 		routes = append(routes, manifest.Route{Method: "POST", Path: manifest.InvokePath, Scope: manifest.Public})
 	}
 	var errs []error

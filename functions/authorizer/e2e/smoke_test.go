@@ -17,6 +17,12 @@ import (
 // does not work fails here first.
 func TestSmokeRequestsSucceedThroughTheGateway(t *testing.T) {
 	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	sendSmokeRequests(t, st)
+}
+
+// sendSmokeRequests sends every function's smoke request through st and fails unless each is 2xx.
+func sendSmokeRequests(t *testing.T, st *stacktest.Stack) {
+	t.Helper()
 	for _, name := range st.Bundle.Names() {
 		fn, _ := st.Bundle.Function(name)
 		if fn.Smoke == nil {

@@ -159,6 +159,9 @@ func newSubjects(b *manifest.Bundle, o options, dbPath string, pr *prober) ([]su
 	out := []subject{{name: "fdk hello-world", probe: probe{method: http.MethodGet, path: "/"},
 		spec: spec("fdkhello", hello, gateway.FunctionEnv(helloFn, dbPath, os.Environ()))}}
 	for _, fn := range b.Functions {
+		if fn.Migrator {
+			continue // the deploy step's schema load: no request waits on its cold start
+		}
 		bin, err := filepath.Abs(filepath.Join(o.binDir, fn.Name))
 		if err != nil {
 			return nil, err

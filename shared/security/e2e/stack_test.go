@@ -12,7 +12,6 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
@@ -21,7 +20,7 @@ const root = "../../.."
 
 var binDir string
 
-// allowedOrigin is the CORS allow-list the functions run with.
+// allowedOrigin is the CORS allow-list the gateway runs with.
 const allowedOrigin = "https://shop.example.com"
 
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
@@ -38,7 +37,9 @@ type stack struct {
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	st := stacktest.Start(t, root, binDir, stacktest.Options{Env: []string{security.CORSOriginsEnv + "=" + allowedOrigin}})
+	st := stacktest.Start(t, root, binDir, stacktest.Options{CORSOrigins: []string{allowedOrigin},
+		// Set for the functions too: they must ignore it (one CORS owner, the gateway).
+		Env: []string{"OCTO_CORS_ORIGINS=" + allowedOrigin}})
 	return &stack{url: st.URL, bundle: st.Bundle, db: st.DB, issuer: st.Issuer}
 }
 

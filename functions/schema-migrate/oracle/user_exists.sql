@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM dba_users WHERE username = :1
