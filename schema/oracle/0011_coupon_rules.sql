@@ -7,12 +7,9 @@
 --   no limit. The checkout counts them under the coupon row's lock (SELECT ... FOR UPDATE), so
 --   concurrent checkouts of one customer cannot pass it under READ COMMITTED.
 -- The validity window already exists (valid_from, valid_until in 0001).
--- The migrator adds columns one by one (ALTER TABLE ... ADD), so the rules on their values are held
--- by the code that writes coupons (the seed; no API writes coupons yet): the constant defaults satisfy
--- them.
 
 ALTER TABLE coupons ADD (
-    min_subtotal        NUMBER(12,2) DEFAULT 0 NOT NULL,
-    first_order_only    NUMBER(1) DEFAULT 0 NOT NULL,
-    per_customer_limit  NUMBER(10) DEFAULT 0 NOT NULL
+    min_subtotal        NUMBER(12,2) DEFAULT 0 NOT NULL CONSTRAINT ck_coupons_min_subtotal CHECK (min_subtotal >= 0),
+    first_order_only    NUMBER(1) DEFAULT 0 NOT NULL CONSTRAINT ck_coupons_first_order_only CHECK (first_order_only IN (0, 1)),
+    per_customer_limit  NUMBER(10) DEFAULT 0 NOT NULL CONSTRAINT ck_coupons_per_customer_limit CHECK (per_customer_limit >= 0)
 );

@@ -128,3 +128,21 @@ VALUES ('RACE3', 10, 5, 5, 2)`); err != nil {
 		t.Fatalf("ok=%d denied=%d used_count=%d, want 3, 9, 5", ok, denied, used)
 	}
 }
+
+// TestCouponRuleColumnsAreConstrained: migration 0011's CHECKs hold on the embedded twin as on ATP.
+func TestCouponRuleColumnsAreConstrained(t *testing.T) {
+	d := dbtest.Open(t, dbtest.Options{})
+	for _, stmt := range []string{
+		`INSERT INTO coupons (code, min_subtotal) VALUES ('BAD1', -1)`,
+		`INSERT INTO coupons (code, first_order_only) VALUES ('BAD2', 2)`,
+		`INSERT INTO coupons (code, per_customer_limit) VALUES ('BAD3', -1)`,
+	} {
+		if _, err := d.ExecContext(context.Background(), stmt); err == nil {
+			t.Errorf("%s: accepted", stmt)
+		}
+	}
+	if _, err := d.ExecContext(context.Background(), `INSERT INTO coupons (code, min_subtotal, first_order_only, per_customer_limit)
+VALUES ('GOOD', 10, 1, 2)`); err != nil {
+		t.Fatalf("valid rules refused: %v", err)
+	}
+}
