@@ -2,6 +2,8 @@ package security
 
 import (
 	"net/http"
+
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 // setHeaders sets the headers every response carries. The API answers JSON only, so nothing of it
