@@ -69,14 +69,15 @@ routes: $(BIN)/octo
 	$(BIN)/octo routes
 
 ## test: vet and test every module (tools it needs are built first)
-# tofu fmt runs inside the tests only when OpenTofu was built (make tofu / make tf-check); building it
-# takes minutes, so make test does not, and every other Terraform check runs regardless.
+# tofu fmt and the real tofu validate (shared/tfcheck TestTofuValidate) run inside the tests only when
+# OpenTofu was built (make tofu / make tf-check); building it takes minutes, so make test does not, and
+# every other Terraform check runs regardless.
 #
 # The tests run with OCTO_SQL_TRACE_FILE set: package db appends every distinct statement it runs, and
 # sqlcover then fails if a SQL statement in the functions (or the shared packages they run SQL
 # through) never ran against the embedded database.
 SQL_TRACE := $(ROOT)/.cache/sql-trace.jsonl
-SQL_DIRS  := functions $(wildcard shared/commerce shared/identity shared/security shared/seed)
+SQL_DIRS  := functions $(wildcard shared/commerce shared/identity shared/notify shared/security shared/seed)
 
 test: tools vet
 	@mkdir -p $(dir $(SQL_TRACE)) && rm -f $(SQL_TRACE)

@@ -2,8 +2,10 @@
 # (derived from functions/*/func.yaml).
 #
 #   make tofu                    build OpenTofu $(TOFU_VERSION) from the Go module proxy into .cache/bin
-#   make tf-check                tofu fmt -check + the offline checks in shared/tfcheck (provider schema,
-#                                declarations vs Terraform, Dockerfile structure)
+#   make tf-check                tofu fmt -check, the real `tofu validate` against the oracle/oci 8.28.0
+#                                schema (offline, see below) and the checks in shared/tfcheck (provider
+#                                schema, declarations vs Terraform, IAM, Dockerfile structure)
+#   make tf-validate             only `tofu validate`, verbose (warnings printed)
 #   make image FN=cart           docker build functions/cart/Dockerfile from the repo root
 #   make deploy FN=cart          build, push, and move that one function to the new image
 #   make deploy                  build and push every function, apply Terraform with TAG, then
@@ -14,8 +16,16 @@
 #
 # Deploying needs OCIR (= the ocir_repo Terraform variable, e.g. iad.ocir.io/<namespace>/octo), a
 # `docker login <region>.ocir.io` with an auth token, the oci CLI (single-function deploy) and
-# terraform/terraform.tfvars. `tofu validate` is not part of tf-check: it needs the provider binary,
-# which this offline build cannot download; shared/tfcheck checks against the provider's schema instead.
+# terraform/terraform.tfvars.
+#
+# `tofu validate` offline: the oracle/oci provider binary cannot be downloaded here, so
+# shared/cmd/oci-schema-provider (a plugin serving the provider's published schema,
+# ../shared/terraform/oci-provider-schema.json or $OCTO_OCI_SCHEMA, over plugin protocol 5) stands in
+# for it. TestTofuValidate in shared/tfcheck builds it, lays it out in a filesystem mirror as
+# registry.opentofu.org/oracle/oci/8.28.0/<os>_<arch>/terraform-provider-oci_v8.28.0, names that
+# mirror (and nothing else) in a generated TF_CLI_CONFIG_FILE, and runs `tofu init -backend=false` and
+# `tofu validate -json` on a temporary copy of terraform/ (never writing .terraform into the repo);
+# any error diagnostic fails. What this cannot run is the provider's own code-level validators.
 
 TOFU_VERSION    ?= v1.12.6
 TOFU            ?= $(CURDIR)/.cache/bin/tofu
@@ -28,7 +38,7 @@ OCI             ?= oci
 OCIR            ?=
 TAG             ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
 
-.PHONY: tofu tf-check image push deploy deploy-migrate destroy
+.PHONY: tofu tf-check tf-validate image push deploy deploy-migrate destroy
 
 tofu: $(TOFU)
 
@@ -42,7 +52,10 @@ $(TOFU):
 
 tf-check: $(TOFU)
 	$(TOFU) fmt -check -recursive -diff $(TF_DIR)
-	OCTO_TOFU=$(TOFU) $(GO) test -count=1 ./shared/tfcheck/...
+	OCTO_TOFU=$(TOFU) $(GO) test -count=1 ./shared/tfcheck/... ./shared/internal/schemaprovider/...
+
+tf-validate: $(TOFU)
+	OCTO_TOFU=$(TOFU) $(GO) test -count=1 -v -run 'TestTofuValidate$$/repository' ./shared/tfcheck/
 
 define need-fn
 $(if $(filter $(FN),$(FUNCTIONS)),,$(error FN=$(FN) is not a function; one of: $(FUNCTIONS)))

@@ -48,6 +48,8 @@ resource "oci_functions_function" "this" {
   config = merge(
     each.value.config,
     local.function_wiring[each.key],
+    # Every database function may mail through the outbox (email.tf); the authorizer and the migrator do not.
+    contains(local.function_needs[each.key], "database") ? local.email_wiring : {},
     { for k in local.token_config[each.key] : k => local.token_values[k] },
     { OCTO_FUNCTION_VERSION = lookup(var.image_tags, each.key, var.image_tag) },
     var.extra_config,

@@ -52,6 +52,11 @@ locals {
       # OCI Functions' own tracing (trace_config) writes into the APM domain.
       "Allow service faas to use apm-domains in ${local.compartment}",
     ],
+    # The notification outbox's senders submit mail to Email Delivery (email.tf): the database
+    # functions, which are the ones that write and drain the outbox. The group reads no secret for it.
+    contains(keys(local.dynamic_groups), "database") ? [
+      "Allow dynamic-group ${local.dynamic_groups.database} to use email-family in ${local.compartment}",
+    ] : [],
     # Resource Scheduler invokes only the functions that declare a schedule.
     length(local.scheduled_functions) > 0 ? [
       "Allow dynamic-group ${local.dg_scheduler} to use functions-family in ${local.compartment} where any {${join(", ", [for name in keys(local.scheduled_functions) : "target.function.id = '${oci_functions_function.this[name].id}'"])}}",

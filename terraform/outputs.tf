@@ -32,3 +32,11 @@ output "migrate_function_id" {
   description = "OCID of the schema-migrate function (migrator: true), which make deploy-migrate invokes after each apply; null when no function declares migrator: true."
   value       = one([for name in local.migrator_names : oci_functions_function.this[name].id])
 }
+
+output "email_dkim" {
+  description = "The DNS record that activates DKIM for the email domain: a CNAME named dns_subdomain_name pointing to cname_record_value."
+  value = {
+    dns_subdomain_name = oci_email_dkim.this.dns_subdomain_name
+    cname_record_value = oci_email_dkim.this.cname_record_value
+  }
+}

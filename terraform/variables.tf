@@ -397,3 +397,26 @@ variable "create_iam" {
   description = "Create the dynamic groups and the policy (needs rights in the tenancy)."
   default     = true
 }
+
+variable "email" {
+  type = object({
+    domain        = string
+    sender        = string
+    sender_name   = optional(string, "OCTO Drone Shop")
+    dkim_selector = optional(string, "octo-1")
+    public_url    = string
+  })
+  description = "Email Delivery: the domain mail is sent from (created with its DKIM key; publish the DKIM CNAME and an SPF record it outputs), the approved sender address in that domain, the display name, the DKIM selector (unique in the region) and the storefront URL the links in messages point to."
+  validation {
+    condition     = endswith(lower(var.email.sender), "@${lower(var.email.domain)}")
+    error_message = "email.sender must be an address in email.domain."
+  }
+  validation {
+    condition     = can(regex("^https://", var.email.public_url))
+    error_message = "email.public_url must be an https:// URL."
+  }
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,62}$", var.email.dkim_selector))
+    error_message = "email.dkim_selector must be 1-63 lower-case letters, digits or dashes."
+  }
+}

@@ -15,6 +15,12 @@ var declared = manifest.Function{
 	Routes: []manifest.Route{
 		{Method: "POST", Path: "/api/auth/register", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
 		{Method: "POST", Path: "/api/auth/login", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
+		{Method: "POST", Path: "/api/auth/verify", Scope: "customer", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
+		{Method: "POST", Path: "/api/auth/verify/resend", Scope: "customer", Rate: &manifest.Rate{PerSecond: 1}},
+		{Method: "POST", Path: "/api/auth/refresh", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
+		{Method: "POST", Path: "/api/auth/logout", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
+		{Method: "POST", Path: "/api/auth/password/forgot", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 2}},
+		{Method: "POST", Path: "/api/auth/password/reset", Scope: "public", BodyLimit: 4096, Rate: &manifest.Rate{PerSecond: 5}},
 		{Method: "GET", Path: "/api/auth/me", Scope: "customer"},
 	},
 	TokenSigner: true,

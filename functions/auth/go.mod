@@ -2,7 +2,10 @@ module github.com/octo-drone-shop/serverless/functions/auth
 
 go 1.26.0
 
-require github.com/octo-drone-shop/serverless/shared v0.0.0
+require (
+	github.com/emersion/go-message v0.18.2
+	github.com/octo-drone-shop/serverless/shared v0.0.0
+)
 
 require (
 	github.com/VictoriaMetrics/easyproto v0.1.4 // indirect
@@ -10,6 +13,8 @@ require (
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.24.0 // indirect
 	github.com/fnproject/fdk-go v0.0.63 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.9 // indirect
 	github.com/go-json-experiment/json v1.27.2 // indirect
@@ -26,7 +31,6 @@ require (
 	github.com/octo-drone-shop/serverless/schema v0.0.0 // indirect
 	github.com/oracle/oci-go-sdk/v65 v65.130.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
-	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect

@@ -19,16 +19,18 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-// TokenResponse is a successful login (RFC 6749 section 5.1).
+// TokenResponse is a successful login or refresh (RFC 6749 section 5.1): the short access token and
+// the rotating refresh token, also set as an HttpOnly cookie for browsers.
 type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int    `json:"expires_in"` // seconds
-	Scope       string `json:"scope"`
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"` // seconds
+	RefreshToken string `json:"refresh_token"`
+	Scope        string `json:"scope"`
 }
 
 const (
-	loginUserSQL = `SELECT id, password_hash, role, customer_id, is_active FROM users WHERE LOWER(email) = :1`
+	loginUserSQL = `SELECT id, password_hash, role, COALESCE(customer_id, 0), is_active FROM users WHERE LOWER(email) = :1`
 	// Run for every failure, known email or not, so both cost the same statements.
 	countFailureSQL = `UPDATE users SET failed_login_count = failed_login_count + 1 WHERE LOWER(email) = :1`
 	loginSuccessSQL = `UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = :1, updated_at = :2 WHERE id = :3`
@@ -40,7 +42,7 @@ type loginUser struct {
 	id       int64
 	hash     string
 	role     string
-	customer sql.NullInt64
+	customer int64
 	active   bool
 }
 
@@ -64,28 +66,22 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if ad.locked {
+	if ad.refused {
 		s.recordBruteForce(r, account, ad)
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(ad.retryAfter)))
-		return apperr.E(op, apperr.RateLimited, "too many failed logins; retry later").WithCode("login_locked")
+		return apperr.E(op, apperr.RateLimited, "too many failed logins; retry later or reset the password").WithCode("login_throttled")
 	}
 
 	u, found, err := s.loginUser(r.Context(), account)
 	if err != nil {
 		return err
 	}
-	ok, rehash := false, false
-	if found {
-		var cerr error
-		ok, rehash, cerr = identity.CheckPassword(u.hash, req.Password)
-		if cerr != nil {
-			s.log.ErrorContext(r.Context(), "stored password hash unreadable", "user_id", u.id, "error", cerr.Error())
-		}
-	} else {
-		identity.CheckNoPassword(req.Password)
+	ok, rehash, cerr := identity.CheckLogin(u.hash, found, req.Password, s.hashWork)
+	if cerr != nil {
+		s.log.ErrorContext(r.Context(), "stored password hash unreadable", "user_id", u.id, "error", cerr.Error())
 	}
 	if !ok || !u.active {
-		s.failed(r, account, ip, ad)
+		s.failed(r, account, ad)
 		return errBadCredentials(op)
 	}
 
@@ -93,16 +89,23 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if len(scopes) == 0 {
 		return apperr.Wrap(op, apperr.Internal, errors.New("account role "+u.role+" grants no scope"))
 	}
-	if err := s.succeeded(r.Context(), u, account, ip, req.Password, rehash); err != nil {
+	refresh, err := s.succeeded(r.Context(), u, account, ip, req.Password, rehash)
+	if err != nil {
 		return err
 	}
-	token, err := s.issuer.Issue(identity.Grant{UserID: u.id, Scopes: scopes, CustomerID: u.customer.Int64})
+	return s.answerTokens(w, op, u.id, u.customer, scopes, refresh)
+}
+
+// answerTokens signs the access token and answers it with the refresh token (body and cookie).
+func (s *Service) answerTokens(w http.ResponseWriter, op string, userID, customer int64, scopes []string, refresh string) error {
+	token, err := s.issuer.Issue(identity.Grant{UserID: userID, Scopes: scopes, CustomerID: customer})
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
+	s.setRefreshCookie(w, refresh)
 	w.Header().Set("Cache-Control", "no-store")
 	web.JSON(w, http.StatusOK, TokenResponse{AccessToken: token, TokenType: "Bearer",
-		ExpiresIn: int(s.issuer.TTL().Seconds()), Scope: strings.Join(scopes, " ")})
+		ExpiresIn: int(s.issuer.TTL().Seconds()), RefreshToken: refresh, Scope: strings.Join(scopes, " ")})
 	return nil
 }
 
@@ -120,37 +123,40 @@ func (s *Service) loginUser(ctx context.Context, account string) (loginUser, boo
 	return u, true, nil
 }
 
-// failed completes a failed attempt: its row is already counted (see admit); the account's failure
-// counter moves, old rows are purged and, when this failure reaches the limit, the brute force is
-// recorded. None of that may change the answer, so errors are logged.
-func (s *Service) failed(r *http.Request, account, ip string, ad admission) {
+// failed completes a failed attempt: it is already counted (see admit); the account's failure counter
+// moves, old counters are purged and, when this failure reaches a limit, the brute force is recorded.
+// None of that may change the answer, so errors are logged.
+func (s *Service) failed(r *http.Request, account string, ad admission) {
 	ctx := r.Context()
 	if _, err := s.db.ExecContext(ctx, countFailureSQL, account); err != nil {
 		s.log.ErrorContext(ctx, "count failed login", "error", err.Error())
 	}
 	if err := s.purge(ctx); err != nil {
-		s.log.ErrorContext(ctx, "purge login attempts", "error", err.Error())
+		s.log.ErrorContext(ctx, "purge login throttle", "error", err.Error())
 	}
-	if ad.failures+1 >= s.lockout.MaxFailures {
+	limit := map[string]int{"pair": s.throttle.PairMax, "address": s.throttle.AddressMax, "account": s.throttle.AccountFree}[ad.counter]
+	if ad.failures+1 >= limit {
 		ad.failures++
 		s.recordBruteForce(r, account, ad)
 	}
 }
 
-// succeeded applies a successful login: counters forgiven, last login recorded, and a hash in an old
-// format (bcrypt, or argon2id with other parameters) replaced by a current one.
-func (s *Service) succeeded(ctx context.Context, u loginUser, account, ip, password string, rehash bool) error {
+// succeeded applies a successful login: counters forgiven, last login recorded, a hash in an old
+// format (bcrypt, or argon2id with other parameters) replaced by a current one, and a new refresh
+// token family started. It returns the refresh token.
+func (s *Service) succeeded(ctx context.Context, u loginUser, account, ip, password string, rehash bool) (string, error) {
 	const op = "auth.Succeeded"
 	var newHash string
 	if rehash {
 		h, err := identity.HashPassword(password)
 		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
+			return "", apperr.Wrap(op, apperr.Internal, err)
 		}
 		newHash = h
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	var refresh string
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
 		if err := forgive(ctx, tx, account, ip); err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
@@ -162,6 +168,9 @@ func (s *Service) succeeded(ctx context.Context, u loginUser, account, ip, passw
 				return apperr.Wrap(op, apperr.Internal, err)
 			}
 		}
-		return nil
+		var err error
+		refresh, err = s.newRefreshToken(ctx, tx, u.id, "")
+		return err
 	})
+	return refresh, err
 }

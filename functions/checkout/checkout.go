@@ -28,7 +28,9 @@
 //  8. the order (status processing, payment simulated as paid), its id through RETURNING;
 //  9. its items (one batch), the shipment (tracking number OCTO-<6-digit order id>, carrier, 1.4 kg a
 //     unit, estimated delivery), its first status event, and an audit log row;
-//  10. the cart emptied.
+//  10. the cart emptied;
+//  11. with WithNotifications, the order confirmation written to the notification outbox (one row),
+//     so it is mailed if and only if the order commits.
 //
 // Prices are the products' current prices, read under the lock; all arithmetic is integer cents.
 //
@@ -60,6 +62,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -87,6 +90,9 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics Metrics
+	mail    *notify.Config
+	outbox  notify.Outbox
+	kick    notify.Kicker
 }
 
 // Metrics records the business metrics of checkout (telemetry.Instruments satisfies it).
@@ -99,6 +105,14 @@ type Option func(*Service)
 
 // WithMetrics records every new order (never a replay) and its total in m.
 func WithMetrics(m Metrics) Option { return func(s *Service) { s.metrics = m } }
+
+// WithNotifications mails an order confirmation with the order's link (carrying the order token as
+// its token= parameter) for every new order: the message is written to the outbox in the checkout's
+// transaction, so a checkout that rolls back mails nothing, and kick starts its delivery after the
+// commit.
+func WithNotifications(mail notify.Config, kick notify.Kicker) Option {
+	return func(s *Service) { s.mail, s.outbox, s.kick = &mail, mail.Outbox(nil), kick }
+}
 
 // New returns the checkout function's HTTP handler.
 func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {

@@ -117,10 +117,15 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 		o      Order
 		before *placed // set when the key turned out to be taken inside the transaction
 	)
+	var queued int64
 	err = retryDeadlock(func() error {
 		return s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
 			var err error
 			o, before, err = s.place(ctx, tx, r, key, req, reqHash, tokenHash)
+			if err != nil || before != nil {
+				return err
+			}
+			queued, err = s.confirm(ctx, tx, req, o, token)
 			return err
 		})
 	})
@@ -140,6 +145,9 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 	if s.metrics != nil {
 		s.metrics.RecordOrder(ctx, float64(o.Total)/100, attribute.String("payment_method", req.PaymentMethod),
 			attribute.Bool("coupon", o.CouponCode != nil))
+	}
+	if queued != 0 {
+		s.kick.Kick(queued)
 	}
 	w.Header().Set("Location", "/api/orders/"+strconv.FormatInt(o.ID, 10))
 	web.NoStore(w) // order_token reads the order and its address

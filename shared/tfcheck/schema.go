@@ -7,9 +7,11 @@
 // (hcl/v2 with Terraform's go-cty function implementations) so tests can compare them with package
 // manifest; and every function's Dockerfile is checked for the structure the deployment relies on.
 //
-// These checks are the offline subset of `tofu validate`, which needs the provider binary: names,
-// required arguments, block counts and references, not value types or cross-argument rules. The
-// tests of this package run them on terraform/ and functions/*/Dockerfile.
+// These checks need neither OpenTofu nor the provider binary, so they always run: names, required
+// arguments, block counts and references, not value types or cross-argument rules. When OpenTofu is
+// built, the real `tofu validate` runs too (OfflineTofu), against the same schema served by
+// shared/cmd/oci-schema-provider from an offline filesystem mirror. The tests of this package run them
+// on terraform/ and functions/*/Dockerfile.
 package tfcheck
 
 import (

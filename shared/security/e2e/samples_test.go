@@ -36,6 +36,18 @@ var publicWrites = map[string]sample{
 	"POST /api/auth/login": func(t *testing.T, s *stack) request {
 		return request{path: "/api/auth/login", body: map[string]any{"email": "nobody." + unique() + "@example.com", "password": "whatever password"}}
 	},
+	"POST /api/auth/refresh": func(t *testing.T, s *stack) request {
+		return request{path: "/api/auth/refresh", body: map[string]any{"refresh_token": "refresh" + unique()}}
+	},
+	"POST /api/auth/logout": func(t *testing.T, s *stack) request {
+		return request{path: "/api/auth/logout", body: map[string]any{"refresh_token": "refresh" + unique()}}
+	},
+	"POST /api/auth/password/forgot": func(t *testing.T, s *stack) request {
+		return request{path: "/api/auth/password/forgot", body: map[string]any{"email": "nobody." + unique() + "@example.com"}}
+	},
+	"POST /api/auth/password/reset": func(t *testing.T, s *stack) request {
+		return request{path: "/api/auth/password/reset", body: map[string]any{"token": "reset" + unique(), "password": "a long enough password"}}
+	},
 	"POST /api/carts": func(t *testing.T, s *stack) request { return request{path: "/api/carts"} },
 	"POST /api/carts/{cart_id}/items": func(t *testing.T, s *stack) request {
 		return request{path: "/api/carts/" + s.cart(t, false) + "/items", body: map[string]any{"product_id": s.product(t), "quantity": 1}}

@@ -4,13 +4,24 @@ package main
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/octo-drone-shop/serverless/functions/checkout"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	"github.com/octo-drone-shop/serverless/shared/notify"
 )
 
 func main() {
 	boot.Main(checkout.Name, func(e *boot.Env) (http.Handler, error) {
-		return checkout.New(e.DB, e.Log, checkout.WithMetrics(e.Telemetry.Instruments()))
+		mail, err := notify.ConfigFromEnv(e.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		drainer, err := mail.NewDrainer(e.DB, e.Log)
+		if err != nil {
+			return nil, err
+		}
+		return checkout.New(e.DB, e.Log, checkout.WithMetrics(e.Telemetry.Instruments()),
+			checkout.WithNotifications(mail, notify.InProcess(drainer, 20*time.Second)))
 	})
 }

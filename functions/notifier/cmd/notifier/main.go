@@ -1,0 +1,16 @@
+// Command notifier is the notifier function's binary: the same executable serves OCI Functions, AWS
+// Lambda and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+
+	"github.com/octo-drone-shop/serverless/functions/notifier"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(notifier.Name, func(e *boot.Env) (http.Handler, error) {
+		return notifier.Build(e.DB, e.Getenv, e.Log)
+	})
+}
