@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
-	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -19,8 +17,7 @@ import (
 // Field bounds, from the users and customers columns.
 const (
 	maxEmailBytes = 254
-	maxNameChars  = 200
-	maxNameBytes  = 200
+	maxNameBytes  = 200 // users.full_name and customers.name are VARCHAR2(200): bytes
 )
 
 // Account is a user account as its owner sees it. CustomerID is null until a shopper has verified
@@ -72,8 +69,8 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := strings.TrimSpace(req.Name)
-	if n := utf8.RuneCountInString(name); n == 0 || n > maxNameChars || len(name) > maxNameBytes || strings.ContainsFunc(name, isControl) {
-		return apperr.E(op, apperr.Invalid, "name must be 1 to 200 characters")
+	if err := (web.TextLimit{Field: "name", Bytes: maxNameBytes, Required: true}).Check(op, name); err != nil {
+		return err
 	}
 	if err := identity.CheckPasswordPolicy(req.Password); err != nil {
 		return err
@@ -140,17 +137,8 @@ func (s *Service) mailAccountExists(ctx context.Context, tx *db.Tx, userID int64
 	return id, nil
 }
 
-// parseEmail accepts a bare address (no display name) of at most 254 bytes.
-func parseEmail(raw string) (string, error) {
-	e := strings.TrimSpace(raw)
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || len(e) > maxEmailBytes || strings.ContainsFunc(e, isControl) {
-		return "", apperr.E("auth.ParseEmail", apperr.Invalid, "email must be a valid email address")
-	}
-	return e, nil
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+// parseEmail is the bundle's one email rule (web.Email).
+func parseEmail(raw string) (string, error) { return web.Email("auth.ParseEmail", "email", raw) }
 
 // me answers the caller's account. The gateway has verified the token and set the principal header;
 // what this function can still check it does: the account exists and is active. An external

@@ -33,6 +33,21 @@ func newFixture(t *testing.T) fixture {
 }
 
 // do sends a request; a 2xx body is decoded into a Cart, any other must be the JSON error body.
+// TestCartAnswersAreNeverCached: the cart id is the cart's only credential, and every answer carries
+// it (the 201 that creates it first).
+func TestCartAnswersAreNeverCached(t *testing.T) {
+	f := newFixture(t)
+	target := "/api/carts"
+	for _, method := range []string{"POST", "GET"} {
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+		if rec.Code >= 300 || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Fatalf("%s %s = %d, Cache-Control %q; want no-store", method, target, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+		target = rec.Header().Get("Location")
+	}
+}
+
 func (f fixture) do(t *testing.T, method, target, body string) (int, Cart, web.ErrorBody, int) {
 	t.Helper()
 	var rd io.Reader
@@ -111,6 +126,11 @@ func TestCartLifecycle(t *testing.T) {
 		t.Fatalf("line = %+v", it)
 	}
 	item := base + "/items/" + strconv.FormatInt(it.ID, 10)
+	for _, spelling := range []string{"0", "+"} { // only the canonical id names the line
+		if status, _, _, _ = f.do(t, "PATCH", base+"/items/"+spelling+strconv.FormatInt(it.ID, 10), `{"quantity":2}`); status != http.StatusNotFound {
+			t.Fatalf("patch %sid = %d, want 404", spelling, status)
+		}
+	}
 	if status, c, _, _ = f.do(t, "PATCH", item, `{"quantity":20}`); status != http.StatusOK || c.Items[0].Quantity != 20 {
 		t.Fatalf("patch = %d %+v", status, c)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -60,6 +59,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/carts/"+c.ID)
+	web.NoStore(w) // the cart id is the cart's only credential
 	web.JSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -73,6 +73,7 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -118,6 +119,7 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 	if s.metrics != nil {
 		s.metrics.RecordCartAddition(r.Context(), req.Quantity)
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -159,6 +161,7 @@ func (s *Service) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -186,6 +189,7 @@ func (s *Service) removeItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, c)
 	return nil
 }
@@ -234,8 +238,8 @@ func lineIDs(r *http.Request) (string, int64, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	itemID, err := strconv.ParseInt(r.PathValue("item_id"), 10, 64)
-	if err != nil || itemID < 1 {
+	itemID, ok := web.PathID(r, "item_id")
+	if !ok {
 		return "", 0, errItemNotFound("cart.ItemID")
 	}
 	return id, itemID, nil

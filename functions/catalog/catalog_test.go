@@ -177,7 +177,7 @@ func TestListProductsRejectsBadInput(t *testing.T) {
 		"/api/products?cursor=%%%", "/api/products?cursor=!!!", "/api/products?cursor=bm90LWpzb24",
 		"/api/products?sort=name&cursor=" + *page.NextCursor, // a price cursor under another sort
 		"/api/products?q=" + strings.Repeat("x", 101), "/api/products?category=" + strings.Repeat("c", 65),
-		"/api/products/abc", "/api/products/0", "/api/categories?x=1",
+		"/api/categories?x=1",
 	} {
 		t.Run(target, func(t *testing.T) {
 			if status, _ := f.get(t, target, nil); status != http.StatusBadRequest {
@@ -211,7 +211,10 @@ func TestGetProduct(t *testing.T) {
 	if p.SKU != "DRN-X8-HL" || p.Price != 1899900 || p.Stock != 4 || !p.LowStock || p.RatingCount != 3 || p.RatingAvg != 4.33 {
 		t.Fatalf("product = %+v", p)
 	}
-	for _, target := range []string{"/api/products/" + itoa(inactive), "/api/products/999999"} {
+	// Any other spelling of an id names no product either: 404 as on every route, never 400 here and
+	// 404 there, and "0"+id or "+"+id is not the product itself.
+	for _, target := range []string{"/api/products/" + itoa(inactive), "/api/products/999999", "/api/products/abc",
+		"/api/products/0", "/api/products/0" + itoa(id), "/api/products/+" + itoa(id), "/api/products/-1"} {
 		if status, _ := f.get(t, target, nil); status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", target, status)
 		}

@@ -220,9 +220,9 @@ func (s *Service) listProducts(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) getProduct(w http.ResponseWriter, r *http.Request) error {
 	const op = "catalog.GetProduct"
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return apperr.E(op, apperr.Invalid, "product id must be a positive integer")
+	id, ok := web.PathID(r, "id")
+	if !ok { // a malformed id names no product, as on every route
+		return apperr.E(op, apperr.NotFound, "product not found")
 	}
 	p, err := scanProduct(s.db.QueryRowContext(r.Context(), getProductSQL, id).Scan)
 	if errors.Is(err, sql.ErrNoRows) {

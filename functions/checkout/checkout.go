@@ -3,8 +3,9 @@
 //
 // # One transaction, constant cost
 //
-// A checkout runs a fixed sequence of statements whatever the number of cart lines (12, or 14 with a
-// coupon; lines travel as array DML on Oracle and multi-row statements on SQLite):
+// A checkout runs a fixed sequence of statements whatever the number of cart lines (12; with a coupon
+// 14, or 15 when the coupon has customer rules; lines travel as array DML on Oracle and multi-row
+// statements on SQLite):
 //
 //  1. look the Idempotency-Key up (outside the transaction: a replay never takes a lock);
 //  2. touch the cart (UPDATE carts ... WHERE not expired): 404 for an unknown or expired cart, and on
@@ -13,8 +14,12 @@
 //  4. read the lines with their products (FOR UPDATE OF p.stock on Oracle): empty cart 422,
 //     withdrawn product 422 product_unavailable; Oracle locks them in plan order, so two checkouts
 //     of overlapping carts may deadlock (ORA-00060): the victim's transaction is retried once;
-//  5. coupon: read and check it, then count the use with a conditional UPDATE (max_uses can never be
-//     exceeded); unknown, inactive, expired or exhausted is 422 with a coupon_* code;
+//  5. coupon (commerce.Redeem): read it and lock its row (FOR UPDATE), check its rules (active,
+//     validity window, max_uses, minimum subtotal, and for coupons with customer rules, first order
+//     only and the per-customer limit, counted from the customer's orders that are not cancelled
+//     under that lock, so concurrent checkouts of one customer never pass the limit), then count the
+//     use with a conditional UPDATE (max_uses can never be exceeded); any rule broken is 422 with
+//     its coupon_* code;
 //  6. decrement stock for all lines in one batch, each row conditional (stock >= quantity): when the
 //     batch changed fewer rows than there are lines, the order fails with 409 out_of_stock naming the
 //     products short of stock and everything rolls back; there is no overselling and no partial order;

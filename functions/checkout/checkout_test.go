@@ -32,6 +32,9 @@ func TestCheckoutPlacesTheWholeOrder(t *testing.T) {
 	if len(got.result.OrderToken) < 43 {
 		t.Fatalf("order_token %q is not 256 bits", got.result.OrderToken)
 	}
+	if cc := got.header.Get("Cache-Control"); cc != "no-store" { // the token reads the order: never cached
+		t.Fatalf("Cache-Control = %q on the answer carrying order_token", cc)
+	}
 	if f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, a) != 8 || f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, b) != 2 {
 		t.Fatal("stock not decremented by the quantities")
 	}
@@ -126,14 +129,14 @@ func TestStatementsPerCheckoutAreConstant(t *testing.T) {
 		for i := range n {
 			lines[f.product(t, fmt.Sprintf("T-N%d-%d", n, i), 1000, 50)] = 2
 		}
-		got := f.checkout(t, fmt.Sprintf("count-key-%02d", n), body(f.cart(t, lines), "count@example.com", "WELCOME10"))
+		got := f.checkout(t, fmt.Sprintf("count-key-%02d", n), body(f.cart(t, lines), fmt.Sprintf("count%d@example.com", n), "WELCOME10"))
 		if got.status != http.StatusCreated || len(got.result.Order.Items) != n {
 			t.Fatalf("%d lines: status %d %+v", n, got.status, got.err)
 		}
 		counts[n] = got.statements
 	}
-	if counts[1] != 14 || counts[5] != counts[1] || counts[20] != counts[1] {
-		t.Fatalf("statements per checkout by lines = %v, want 14 for each", counts)
+	if counts[1] != 15 || counts[5] != counts[1] || counts[20] != counts[1] { // WELCOME10 has customer rules: 15
+		t.Fatalf("statements per checkout by lines = %v, want 15 for each", counts)
 	}
 }
 
@@ -202,6 +205,45 @@ func TestCouponLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 	if stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, p); stock != 997 {
 		t.Fatalf("stock %d, want 997: refused checkouts must not decrement", stock)
+	}
+}
+
+// TestPerCustomerLimitHoldsUnderConcurrency races one customer's checkouts (different carts, the email
+// in different cases) with a coupon allowed twice per customer: exactly two get it. The uses are
+// counted inside the checkout's transaction under the coupon row's lock, never before it.
+func TestPerCustomerLimitHoldsUnderConcurrency(t *testing.T) {
+	f := newFixture(t)
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, per_customer_limit) VALUES ('TWICE', 5, 2)`)
+	p := f.product(t, "T-TWICE", 10000, 1000)
+	carts := make([]string, 12)
+	for i := range carts {
+		carts[i] = f.cart(t, map[int64]int64{p: 1})
+	}
+	answers := race(len(carts), func(i int) answer {
+		email := "same.buyer@example.com"
+		if i%2 == 1 {
+			email = "Same.Buyer@Example.com"
+		}
+		return f.checkout(t, fmt.Sprintf("twice-key-%02d", i), body(carts[i], email, "TWICE"))
+	})
+	ok, limited := 0, 0
+	for _, a := range answers {
+		switch {
+		case a.status == http.StatusCreated:
+			ok++
+		case a.status == http.StatusUnprocessableEntity && a.err.Code == commerce.CodeCouponCustomerLimit:
+			limited++
+		default:
+			t.Errorf("unexpected answer %d %+v", a.status, a.err)
+		}
+	}
+	if withCoupon := f.db.Int(t, `SELECT COUNT(*) FROM orders WHERE coupon_code = 'TWICE'`); ok != 2 || limited != 10 || withCoupon != 2 {
+		t.Fatalf("ok=%d limited=%d orders with coupon=%d, want 2, 10, 2", ok, limited, withCoupon)
+	}
+	// A cancelled order gives the use back.
+	f.db.Exec(t, `UPDATE orders SET status = 'cancelled' WHERE id = (SELECT MIN(id) FROM orders WHERE coupon_code = 'TWICE')`)
+	if a := f.checkout(t, "twice-key-after-cancel", body(f.cart(t, map[int64]int64{p: 1}), "same.buyer@example.com", "TWICE")); a.status != http.StatusCreated {
+		t.Fatalf("after a cancelled order: %d %+v", a.status, a.err)
 	}
 }
 
@@ -274,6 +316,11 @@ func TestBadCheckoutsChangeNothing(t *testing.T) {
 	f.db.Exec(t, `UPDATE carts SET expires_at = :1 WHERE id = :2`, time.Now().Add(-time.Minute).UTC(), expired)
 	shortCart := f.cart(t, map[int64]int64{p: 1, short: 2})
 	goneCart := f.cart(t, map[int64]int64{p: 1, gone: 1})
+	pad := f.product(t, "T-PAD-79", 7900, 5)
+	small := f.cart(t, map[int64]int64{pad: 1}) // $79: SAVE250 needs $2,500
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, valid_from, valid_until) VALUES ('OVER', 5, :1, :2)`,
+		time.Now().Add(-48*time.Hour).UTC(), time.Now().Add(-time.Hour).UTC())
+	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, valid_from) VALUES ('SOON', 5, :1)`, time.Now().Add(time.Hour).UTC())
 	before := snapshot(t, f)
 	for _, tc := range []struct {
 		name, key, body string
@@ -289,11 +336,23 @@ func TestBadCheckoutsChangeNothing(t *testing.T) {
 		{"bad_payment_method", "bad-input-04", strings.Replace(body(good, "x@example.com", ""), `"card"`, `"bitcoin"`, 1), 400, "invalid_request"},
 		{"malformed_cart_id", "bad-input-05", body("1' OR '1'='1", "x@example.com", ""), 400, "invalid_request"},
 		{"malformed_coupon", "bad-input-06", body(good, "x@example.com", "a b"), 400, "invalid_request"},
+		{"localhost_email", "bad-input-14", body(good, "pat@localhost", ""), 400, "invalid_request"},
+		{"name_over_column_bytes", "bad-input-15", strings.Replace(body(good, "x@example.com", ""), "Pat Shopper", strings.Repeat("é", 150), 1), 400, "invalid_request"},
+		{"address_over_column_bytes", "bad-input-16", strings.Replace(body(good, "x@example.com", ""), "1 Main St, Springfield", strings.Repeat("街", 400), 1), 400, "invalid_request"},
+		{"bidi_override_in_name", "bad-input-17", strings.Replace(body(good, "x@example.com", ""), "Pat Shopper", `Pat \u202ereppohS`, 1), 400, "invalid_request"},
+		{"zero_width_in_name", "bad-input-18", strings.Replace(body(good, "x@example.com", ""), "Pat Shopper", "Pat\u200bShopper", 1), 400, "invalid_request"},
+		{"whitespace_only_address", "bad-input-19", strings.Replace(body(good, "x@example.com", ""), "1 Main St, Springfield", "\u00a0\u3000", 1), 400, "invalid_request"},
+		{"duplicate_coupon_code", "bad-input-20", strings.Replace(body(good, "x@example.com", "NOPE"), `"coupon_code"`, `"coupon_code":"WELCOME10","coupon_code"`, 1), 400, "invalid_request"},
+		{"case_variant_field", "bad-input-21", strings.Replace(body(good, "x@example.com", ""), `"cart_id"`, `"Cart_ID"`, 1), 400, "invalid_request"},
 		{"unknown_cart", "bad-input-07", body(strings.Repeat("0", 32), "x@example.com", ""), 404, "not_found"},
 		{"expired_cart", "bad-input-08", body(expired, "x@example.com", ""), 404, "not_found"},
 		{"unknown_coupon", "bad-input-09", body(good, "x@example.com", "NOPE"), 422, commerce.CodeCouponUnknown},
 		{"exhausted_coupon", "bad-input-10", body(good, "x@example.com", "LAUNCH50"), 422, commerce.CodeCouponExhausted},
 		{"inactive_coupon", "bad-input-11", body(good, "x@example.com", "SPRING15"), 422, commerce.CodeCouponInactive},
+		{"save250_on_a_79_cart", "bad-input-22", body(small, "x@example.com", "SAVE250"), 422, commerce.CodeCouponMinSubtotal},
+		{"welcome10_for_a_repeat_customer", "bad-input-23", body(good, "Avery.Chen@Skyline-Survey.example", "WELCOME10"), 422, commerce.CodeCouponFirstOrder},
+		{"coupon_past_valid_until", "bad-input-24", body(good, "x@example.com", "OVER"), 422, commerce.CodeCouponExpired},
+		{"coupon_before_valid_from", "bad-input-25", body(good, "x@example.com", "SOON"), 422, commerce.CodeCouponNotYet},
 		{"short_stock", "bad-input-12", body(shortCart, "x@example.com", "WELCOME10"), 409, "out_of_stock"},
 		{"withdrawn_product", "bad-input-13", body(goneCart, "x@example.com", ""), 422, "product_unavailable"},
 	} {

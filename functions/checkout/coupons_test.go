@@ -45,3 +45,41 @@ func TestValidateCouponPreviewsWithoutUsing(t *testing.T) {
 		t.Fatalf("previews changed used_count to %d", n)
 	}
 }
+
+// TestCouponRulesInPreview: the seeded coupons carry the rules their descriptions state, and the
+// preview refuses what the checkout would refuse.
+func TestCouponRulesInPreview(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		code       string
+		checked    bool
+	}{
+		{"save250_on_79_is_422", `{"code":"SAVE250","subtotal":"79.00"}`, 422, commerce.CodeCouponMinSubtotal, false},
+		{"save250_just_below_2500_is_422", `{"code":"SAVE250","subtotal":"2499.99"}`, 422, commerce.CodeCouponMinSubtotal, false},
+		{"save250_at_2500", `{"code":"SAVE250","subtotal":"2500.00"}`, 200, "", false},
+		{"welcome10_repeat_customer_is_422", `{"code":"WELCOME10","subtotal":"100.00","email":"AVERY.CHEN@skyline-survey.example"}`, 422, commerce.CodeCouponFirstOrder, false},
+		{"welcome10_new_customer", `{"code":"WELCOME10","subtotal":"100.00","email":"new.pilot@example.com"}`, 200, "", true},
+		{"welcome10_without_email", `{"code":"WELCOME10","subtotal":"100.00"}`, 200, "", false},
+		{"bad_email_is_400", `{"code":"WELCOME10","subtotal":"100.00","email":"pat@localhost"}`, 400, "invalid_request", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := f.post(t, "/api/coupons/validate", "", tc.body)
+			if got.status != tc.status || got.err.Code != tc.code {
+				t.Fatalf("= %d %q (%s), want %d %q", got.status, got.err.Code, got.err.Message, tc.status, tc.code)
+			}
+			if got.status != http.StatusOK {
+				return
+			}
+			var p CouponPreview
+			if err := json.Unmarshal(got.raw, &p); err != nil || !p.Valid || p.CustomerChecked != tc.checked {
+				t.Fatalf("preview = %s (%v)", got.raw, err)
+			}
+			if p.Code == "WELCOME10" && (!p.Rules.FirstOrderOnly || p.Rules.PerCustomerLimit != 1) ||
+				p.Code == "SAVE250" && p.Rules.MinSubtotal != 250000 {
+				t.Fatalf("rules = %+v", p.Rules)
+			}
+		})
+	}
+}

@@ -80,6 +80,7 @@ type answer struct {
 	statements int
 	replayed   bool
 	raw        []byte
+	header     http.Header
 }
 
 // post sends a request to the handler; key "" sends no Idempotency-Key.
@@ -94,7 +95,7 @@ func (f fixture) post(t testing.TB, path, key, payload string) answer {
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, req.WithContext(ctx))
 	a := answer{status: rec.Code, statements: db.StatsFrom(ctx).Statements, replayed: rec.Header().Get("Idempotent-Replayed") == "true",
-		raw: rec.Body.Bytes()}
+		raw: rec.Body.Bytes(), header: rec.Header()}
 	if rec.Code < 300 {
 		if err := json.Unmarshal(rec.Body.Bytes(), &a.result); err != nil {
 			t.Errorf("decode %s: %v", rec.Body, err)

@@ -102,6 +102,7 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		w.Header().Set("Idempotent-Replayed", "true")
+		web.NoStore(w)
 		web.JSON(w, http.StatusOK, Result{Order: o})
 		return nil
 	}
@@ -149,6 +150,7 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 		s.kick.Kick(queued)
 	}
 	w.Header().Set("Location", "/api/orders/"+strconv.FormatInt(o.ID, 10))
+	web.NoStore(w) // order_token reads the order and its address
 	web.JSON(w, http.StatusCreated, Result{Order: o, OrderToken: token})
 	return nil
 }
@@ -203,14 +205,9 @@ func (s *Service) place(ctx context.Context, tx *db.Tx, r *http.Request, key str
 		coupon   any
 	)
 	if req.CouponCode != "" {
-		c, err := commerce.LookupCoupon(ctx, tx, req.CouponCode)
+		c, err := commerce.Redeem(ctx, tx, req.CouponCode,
+			commerce.Redemption{Email: req.Customer.Email, Subtotal: commerce.Subtotal(priced), Now: now})
 		if err != nil {
-			return fail(err)
-		}
-		if err := c.Check(now); err != nil {
-			return fail(err)
-		}
-		if err := commerce.UseCoupon(ctx, tx, c.Code, now); err != nil {
 			return fail(err)
 		}
 		discount, couponID, coupon = c.Discount, c.ID, c.Code

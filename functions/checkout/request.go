@@ -4,14 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"net/mail"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/commerce"
 	"github.com/octo-drone-shop/serverless/shared/shape"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 // IdempotencyKeyHeader names the header that makes a checkout safe to retry.
@@ -49,20 +48,28 @@ func (r Request) normalize() (Request, error) {
 	r.Customer.Company = strings.TrimSpace(r.Customer.Company)
 	r.ShippingAddress = strings.TrimSpace(r.ShippingAddress)
 	r.PaymentMethod = strings.TrimSpace(r.PaymentMethod)
-	switch {
-	case !shape.LowerHex(r.CartID, 32):
+	if !shape.LowerHex(r.CartID, 32) {
 		return bad("cart_id must be the id POST /api/carts returned")
-	case !textOK(r.Customer.Name, 1, 200):
-		return bad("customer.name is required, at most 200 characters")
-	case !emailOK(r.Customer.Email):
-		return bad("customer.email must be a valid email address")
-	case !textOK(r.Customer.Phone, 0, 40):
-		return bad("customer.phone is at most 40 characters")
-	case !textOK(r.Customer.Company, 0, 200):
-		return bad("customer.company is at most 200 characters")
-	case !textOK(r.ShippingAddress, 1, 1000):
-		return bad("shipping_address is required, at most 1000 characters")
-	case !slices.Contains(PaymentMethods, r.PaymentMethod):
+	}
+	email, err := web.Email(op, "customer.email", r.Customer.Email)
+	if err != nil {
+		return Request{}, err
+	}
+	r.Customer.Email = email
+	for _, c := range []struct {
+		limit web.TextLimit
+		v     string
+	}{ // the sizes of the columns that store them: customers.name, phone, company, orders.shipping_address
+		{web.TextLimit{Field: "customer.name", Bytes: 200, Required: true}, r.Customer.Name},
+		{web.TextLimit{Field: "customer.phone", Bytes: 40}, r.Customer.Phone},
+		{web.TextLimit{Field: "customer.company", Bytes: 200}, r.Customer.Company},
+		{web.TextLimit{Field: "shipping_address", Bytes: 1000, Required: true, Multiline: true}, r.ShippingAddress},
+	} {
+		if err := c.limit.Check(op, c.v); err != nil {
+			return Request{}, err
+		}
+	}
+	if !slices.Contains(PaymentMethods, r.PaymentMethod) {
 		return bad("payment_method must be one of " + strings.Join(PaymentMethods, ", "))
 	}
 	if r.CouponCode != "" {
@@ -73,24 +80,6 @@ func (r Request) normalize() (Request, error) {
 		r.CouponCode = code
 	}
 	return r, nil
-}
-
-// textOK reports whether s has min..max characters and no control characters.
-func textOK(s string, minLen, maxLen int) bool {
-	n := utf8.RuneCountInString(s)
-	if !utf8.ValidString(s) || n < minLen || n > maxLen {
-		return false
-	}
-	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f })
-}
-
-// emailOK accepts a bare address (no display name) of at most 254 characters.
-func emailOK(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>") {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".")
 }
 
 // hash is the SHA-256 of the normalised request (email compared case-insensitively): a replay with

@@ -18,7 +18,7 @@
 //     case-insensitively (campaigns has no separate code column); not both. A campaign must exist and
 //     not be a draft (a draft is not public), else 422 unknown_campaign.
 //   - The score is Score (score.go), a pure function of the submission, documented there.
-//   - Email: ValidEmail (net/mail parses it as exactly itself, plus a host-name check of the domain);
+//   - Email: web.ValidEmail, the rule every function shares;
 //     stored as typed. The customer link is by case-insensitive email (the unique index on
 //     LOWER(customers.email)), set in the same statement that writes the lead.
 //   - consent must be JSON true; source one of web, referral, social, paid. Text is stored exactly
@@ -89,8 +89,9 @@ type submission struct {
 }
 
 func (req Request) validate(op string) (submission, error) {
-	if !ValidEmail(req.Email) {
-		return submission{}, apperr.E(op, apperr.Invalid, "email must be a valid address such as name@company.example")
+	email, err := web.Email(op, "email", req.Email)
+	if err != nil {
+		return submission{}, err
 	}
 	switch req.Source {
 	case "web", "referral", "social", "paid":
@@ -106,14 +107,14 @@ func (req Request) validate(op string) (submission, error) {
 	if req.CampaignID != nil && *req.CampaignID < 1 {
 		return submission{}, apperr.E(op, apperr.Invalid, "campaign_id must be a positive integer")
 	}
-	s := submission{email: req.Email, source: req.Source, name: text(req.Name), company: text(req.Company), message: text(req.Message)}
+	s := submission{email: email, source: req.Source, name: text(req.Name), company: text(req.Company), message: text(req.Message)}
 	for _, c := range []struct {
 		limit web.TextLimit
 		v     string
 	}{
-		{web.TextLimit{Field: "name", Chars: 200, Bytes: 200}, s.name},
-		{web.TextLimit{Field: "company", Chars: 200, Bytes: 200}, s.company},
-		{web.TextLimit{Field: "message", Chars: 2000, Bytes: 2000, Multiline: true}, s.message},
+		{web.TextLimit{Field: "name", Bytes: 200}, s.name},
+		{web.TextLimit{Field: "company", Bytes: 200}, s.company},
+		{web.TextLimit{Field: "message", Bytes: 2000, Multiline: true}, s.message},
 	} {
 		if err := c.limit.Check(op, c.v); err != nil {
 			return submission{}, err

@@ -243,8 +243,8 @@ func each(ctx context.Context, q db.DBTX, query string, args []any, row func(sca
 }
 
 func orderID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id, ok := web.PathID(r, "id")
+	if !ok {
 		return 0, errNotFound("orders.ID")
 	}
 	return id, nil

@@ -169,6 +169,8 @@ JOIN shipments s ON s.order_id = o.id WHERE u.username = :1`, seed.ShopperUser)
 		{"principal_does_not_open_the_token_route", path, shopper, 404},
 		{"unknown_order_is_404", "/api/orders/99999999", map[string]string{TokenHeader: token}, 404},
 		{"malformed_id_is_404", "/api/orders/abc", map[string]string{TokenHeader: token}, 404},
+		{"leading_zero_is_404", path[:len("/api/orders/")] + "0" + path[len("/api/orders/"):], map[string]string{TokenHeader: token}, 404},
+		{"plus_sign_is_404", path[:len("/api/orders/")] + "+" + path[len("/api/orders/"):], map[string]string{TokenHeader: token}, 404},
 		{"someone_elses_order_is_404", "/api/account/orders/" + strconv.FormatInt(theirs, 10), shopper, 404},
 		{"account_without_customer_is_404", "/api/account/orders/" + strconv.FormatInt(mine, 10), f.user(t, seed.AdminUser), 404},
 		{"account_route_without_principal_is_401", "/api/account/orders/" + strconv.FormatInt(mine, 10), nil, 401},

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -41,18 +40,12 @@ func (req Request) validate(op string, anonymous bool) (draft, error) {
 	if req.AuthorName != nil {
 		d.author = *req.AuthorName
 	}
-	if anonymous && strings.TrimSpace(d.author) == "" {
-		return draft{}, apperr.E(op, apperr.Invalid, "author_name is required")
-	}
-	if req.AuthorName != nil && d.author != "" && strings.TrimSpace(d.author) == "" {
-		return draft{}, apperr.E(op, apperr.Invalid, "author_name must not be blank")
-	}
 	checks := []struct {
 		limit web.TextLimit
 		v     *string
-	}{
-		{web.TextLimit{Field: "author_name", Chars: 100, Bytes: 100}, &d.author},
-		{web.TextLimit{Field: "title", Chars: 200, Bytes: 200}, d.title},
+	}{ // the sizes of reviews.author_name, title and review_text
+		{web.TextLimit{Field: "author_name", Bytes: 100, Required: anonymous}, &d.author},
+		{web.TextLimit{Field: "title", Bytes: 200}, d.title},
 		{web.TextLimit{Field: "comment", Chars: 2000, Bytes: 4000, Multiline: true}, d.comment},
 	}
 	for _, c := range checks {

@@ -33,7 +33,6 @@ package review
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -84,8 +83,8 @@ type Review struct {
 
 // productID reads the {id} path parameter; a malformed id names no product (404).
 func productID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id, ok := web.PathID(r, "id")
+	if !ok {
 		return 0, errNoProduct("review.ProductID")
 	}
 	return id, nil

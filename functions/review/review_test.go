@@ -112,6 +112,13 @@ func TestBadReviewsAre4xxAndChangeNothing(t *testing.T) {
 		{"comment_over_2000_chars_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann","comment":"` + long + `"}`, nil, 400, "invalid_request"},
 		{"title_with_newline_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann","title":"a\nb"}`, nil, 400, "invalid_request"},
 		{"unknown_field_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann","customer_id":1}`, nil, 400, "invalid_request"},
+		{"title_whitespace_only_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann","title":" \u3000 "}`, nil, 400, "invalid_request"},
+		{"author_with_rtl_override_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann \u202egnp.exe"}`, nil, 400, "invalid_request"},
+		{"title_with_zero_width_space_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann","title":"Gr\u200beat"}`, nil, 400, "invalid_request"},
+		{"author_over_100_bytes_is_400", reviewsPath(pid), `{"rating":4,"author_name":"` + strings.Repeat("é", 51) + `"}`, nil, 400, "invalid_request"},
+		{"duplicate_rating_is_400", reviewsPath(pid), `{"rating":1,"author_name":"Ann","rating":5}`, nil, 400, "invalid_request"},
+		{"case_variant_rating_is_400", reviewsPath(pid), `{"Rating":4,"author_name":"Ann"}`, nil, 400, "invalid_request"},
+		{"lone_surrogate_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann \ud800"}`, nil, 400, "invalid_request"},
 		{"trailing_data_is_400", reviewsPath(pid), `{"rating":4,"author_name":"Ann"} {}`, nil, 400, "invalid_request"},
 		{"unknown_product_is_404", reviewsPath(99999999), `{"rating":4,"author_name":"Ann"}`, nil, 404, "not_found"},
 		{"inactive_product_is_404", reviewsPath(inactive), `{"rating":4,"author_name":"Ann"}`, nil, 404, "not_found"},
@@ -302,6 +309,8 @@ func TestListIsNewestFirstWithTheProductsSummary(t *testing.T) {
 	}{
 		{"unknown_product_is_404", reviewsPath(99999999), 404},
 		{"malformed_id_is_404", "/api/products/abc/reviews", 404},
+		{"leading_zero_is_404", "/api/products/0" + strconv.FormatInt(pid, 10) + "/reviews", 404},
+		{"plus_sign_is_404", "/api/products/+" + strconv.FormatInt(pid, 10) + "/reviews", 404},
 		{"bad_limit_is_400", reviewsPath(pid) + "?limit=51", 400},
 		{"bad_cursor_is_400", reviewsPath(pid) + "?cursor=xyz", 400},
 	} {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -29,10 +28,7 @@ type MessageRequest struct {
 }
 
 func (req CreateRequest) validate(op string) (priority string, err error) {
-	if strings.TrimSpace(req.Title) == "" {
-		return "", apperr.E(op, apperr.Invalid, "title is required")
-	}
-	if err := (web.TextLimit{Field: "title", Chars: 200, Bytes: 200}).Check(op, req.Title); err != nil {
+	if err := (web.TextLimit{Field: "title", Bytes: 200, Required: true}).Check(op, req.Title); err != nil { // tickets.subject
 		return "", err
 	}
 	if err := checkMessage(op, req.Message); err != nil {
@@ -53,10 +49,7 @@ func (req CreateRequest) validate(op string) (priority string, err error) {
 }
 
 func checkMessage(op, m string) error {
-	if strings.TrimSpace(m) == "" {
-		return apperr.E(op, apperr.Invalid, "message is required")
-	}
-	return web.TextLimit{Field: "message", Chars: 4000, Bytes: 4000, Multiline: true}.Check(op, m)
+	return web.TextLimit{Field: "message", Bytes: 4000, Required: true, Multiline: true}.Check(op, m)
 }
 
 const (

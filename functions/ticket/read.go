@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -118,9 +117,10 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	afterID := int64(0)
-	if v := q.Get("after"); v != "" {
-		if afterID, err = strconv.ParseInt(v, 10, 64); err != nil || afterID < 0 {
-			return apperr.E(op, apperr.Invalid, "after must be a message id")
+	if v := q.Get("after"); v != "" && v != "0" {
+		var ok bool
+		if afterID, ok = web.ID(v); !ok {
+			return apperr.E(op, apperr.Invalid, "after must be a message id (canonical decimal) or 0")
 		}
 	}
 	if p.UserID == 0 {

@@ -29,7 +29,6 @@ package ticket
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -98,8 +97,8 @@ type Message struct {
 
 // ticketID reads the {id} path parameter; a malformed id names no ticket (404).
 func ticketID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
+	id, ok := web.PathID(r, "id")
+	if !ok {
 		return 0, errNotFound("ticket.ID")
 	}
 	return id, nil

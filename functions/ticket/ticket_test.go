@@ -186,6 +186,8 @@ func TestAnotherCustomersTicketIs404(t *testing.T) {
 		{"external_principal_reads", "GET", path(mine.ID, ""), "", map[string]string{gateway.PrincipalHeader: "oidc:x"}},
 		{"unknown_ticket", "GET", path(99999999, ""), "", shopper},
 		{"malformed_id", "GET", "/api/tickets/abc", "", shopper},
+		{"leading_zero", "GET", "/api/tickets/0" + strconv.FormatInt(mine.ID, 10), "", shopper},
+		{"plus_sign", "POST", "/api/tickets/+" + strconv.FormatInt(mine.ID, 10) + "/messages", `{"message":"hi"}`, shopper},
 	} {
 		t.Run(tc.name+"_is_404", func(t *testing.T) {
 			r := f.do(t, tc.method, tc.target, tc.body, tc.who)
@@ -297,6 +299,9 @@ func TestBadInputIs4xxAndChangesNothing(t *testing.T) {
 		{"missing_title_is_400", "/api/tickets", `{"message":"x"}`, shopper, 400, "invalid_request"},
 		{"blank_message_is_400", "/api/tickets", `{"title":"t","message":"  "}`, shopper, 400, "invalid_request"},
 		{"title_over_200_is_400", "/api/tickets", `{"title":"` + strings.Repeat("t", 201) + `","message":"m"}`, shopper, 400, "invalid_request"},
+		{"whitespace_only_title_is_400", "/api/tickets", `{"title":"\u00a0\u2003","message":"m"}`, shopper, 400, "invalid_request"},
+		{"title_with_bidi_override_is_400", "/api/tickets", `{"title":"Refund \u202edeifitrev","message":"m"}`, shopper, 400, "invalid_request"},
+		{"title_over_200_bytes_is_400", "/api/tickets", `{"title":"` + strings.Repeat("ü", 101) + `","message":"m"}`, shopper, 400, "invalid_request"},
 		{"bad_priority_is_400", "/api/tickets", `{"title":"t","message":"m","priority":"asap"}`, shopper, 400, "invalid_request"},
 		{"unknown_product_is_400", "/api/tickets", `{"title":"t","message":"m","product_id":99999999}`, shopper, 400, "invalid_request"},
 		{"unknown_service_is_400", "/api/tickets", `{"title":"t","message":"m","service_id":99999999}`, shopper, 400, "invalid_request"},
@@ -322,6 +327,8 @@ func TestBadInputIs4xxAndChangesNothing(t *testing.T) {
 		{"bad_limit_is_400", "/api/tickets?limit=0"},
 		{"bad_cursor_is_400", "/api/tickets?cursor=nope"},
 		{"bad_after_is_400", path(tk.ID, "?after=x")},
+		{"signed_after_is_400", path(tk.ID, "?after=%2B1")},
+		{"zero_padded_after_is_400", path(tk.ID, "?after=01")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if r := f.do(t, "GET", tc.target, "", shopper); r.status != http.StatusBadRequest {

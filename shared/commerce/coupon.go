@@ -21,6 +21,12 @@ const (
 	CodeCouponExhausted = "coupon_exhausted"
 	CodeCouponExpired   = "coupon_expired"
 	CodeCouponNotYet    = "coupon_not_yet_valid"
+	// CodeCouponMinSubtotal: the subtotal (before discount) is below the coupon's minimum.
+	CodeCouponMinSubtotal = "coupon_min_subtotal"
+	// CodeCouponFirstOrder: the coupon is for a first order and the customer has one already.
+	CodeCouponFirstOrder = "coupon_first_order_only"
+	// CodeCouponCustomerLimit: the customer has used the coupon as often as it allows per customer.
+	CodeCouponCustomerLimit = "coupon_customer_limit"
 )
 
 // NormalizeCode trims and upper-cases a coupon code as typed by a shopper and checks its shape.
@@ -33,7 +39,7 @@ func NormalizeCode(code string) (string, error) {
 	return c, nil
 }
 
-// Coupon is a coupon as stored.
+// Coupon is a coupon as stored, with its rules.
 type Coupon struct {
 	ID          int64
 	Code        string
@@ -42,26 +48,40 @@ type Coupon struct {
 	MaxUses     int64 // 0 means unlimited
 	UsedCount   int64
 	Active      bool
-	ValidFrom   sql.NullTime
-	ValidUntil  sql.NullTime
+	ValidFrom   *time.Time // nil: valid since it was created
+	ValidUntil  *time.Time // nil: never expires
+	Rules       Rules
 }
 
+// Rules are a coupon's conditions on the order and its customer (migration 0011).
+type Rules struct {
+	MinSubtotal      money.Cents `json:"min_subtotal"`       // 0: no minimum
+	FirstOrderOnly   bool        `json:"first_order_only"`   // only for a customer without orders
+	PerCustomerLimit int64       `json:"per_customer_limit"` // 0: no limit
+}
+
+// lookupCouponSQL reads a coupon; checkout runs it with lockCouponSQL's FOR UPDATE instead.
 const lookupCouponSQL = `SELECT id, code, description, discount_percent, discount_amount, max_uses, used_count, is_active,
-    valid_from, valid_until
+    valid_from, valid_until, min_subtotal, first_order_only, per_customer_limit
 FROM coupons
 WHERE code = :1`
 
 // LookupCoupon reads the coupon with the (normalised) code. An unknown code is a 422 coupon_unknown.
 func LookupCoupon(ctx context.Context, q db.DBTX, code string) (Coupon, error) {
+	return lookupCoupon(ctx, q, lookupCouponSQL, code)
+}
+
+func lookupCoupon(ctx context.Context, q db.DBTX, query, code string) (Coupon, error) {
 	const op = "commerce.LookupCoupon"
 	var (
-		c       Coupon
-		desc    string      // NULL is "" (godror)
-		percent money.Cents // NUMBER(5,2): two decimals, so its cents are hundredths of a percent
-		active  int64
+		c                  Coupon
+		desc               string      // NULL is "" (godror)
+		percent            money.Cents // NUMBER(5,2): two decimals, so its cents are hundredths of a percent
+		active, firstOrder int64
 	)
-	err := q.QueryRowContext(ctx, lookupCouponSQL, code).Scan(&c.ID, &c.Code, &desc, &percent, &c.Discount.Amount,
-		&c.MaxUses, &c.UsedCount, &active, &c.ValidFrom, &c.ValidUntil)
+	err := q.QueryRowContext(ctx, query, code).Scan(&c.ID, &c.Code, &desc, &percent, &c.Discount.Amount,
+		&c.MaxUses, &c.UsedCount, &active, &c.ValidFrom, &c.ValidUntil, &c.Rules.MinSubtotal, &firstOrder,
+		&c.Rules.PerCustomerLimit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Coupon{}, apperr.E(op, apperr.Unprocessable, "coupon "+code+" does not exist").WithCode(CodeCouponUnknown)
 	}
@@ -71,19 +91,21 @@ func LookupCoupon(ctx context.Context, q db.DBTX, code string) (Coupon, error) {
 	c.Description = desc
 	c.Discount.PercentHundredths = int64(percent)
 	c.Active = active == 1
+	c.Rules.FirstOrderOnly = firstOrder == 1
 	return c, nil
 }
 
 // Check tells whether the coupon can be applied at now: active, within its validity window, and,
 // when limited (MaxUses > 0), not yet used MaxUses times. The error is a 422 with a coupon_* code.
+// The rules on the order and its customer are CheckOrder's.
 func (c Coupon) Check(now time.Time) error {
 	const op = "commerce.CheckCoupon"
 	switch {
 	case !c.Active:
 		return apperr.E(op, apperr.Unprocessable, "coupon "+c.Code+" is no longer active").WithCode(CodeCouponInactive)
-	case c.ValidFrom.Valid && now.Before(c.ValidFrom.Time):
+	case c.ValidFrom != nil && now.Before(*c.ValidFrom):
 		return apperr.E(op, apperr.Unprocessable, "coupon "+c.Code+" is not valid yet").WithCode(CodeCouponNotYet)
-	case c.ValidUntil.Valid && !now.Before(c.ValidUntil.Time):
+	case c.ValidUntil != nil && !now.Before(*c.ValidUntil):
 		return apperr.E(op, apperr.Unprocessable, "coupon "+c.Code+" has expired").WithCode(CodeCouponExpired)
 	case c.MaxUses > 0 && c.UsedCount >= c.MaxUses:
 		return exhausted(op, c.Code)

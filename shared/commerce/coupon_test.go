@@ -68,16 +68,17 @@ func TestLookupAndCheckSeededCoupons(t *testing.T) {
 func TestCheckValidityWindow(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	c := Coupon{Code: "WINDOW", Active: true}
-	c.ValidFrom.Time, c.ValidFrom.Valid = now.Add(time.Hour), true
+	at := func(t time.Time) *time.Time { return &t }
+	c.ValidFrom = at(now.Add(time.Hour))
 	if got := codeOf(c.Check(now)); got != CodeCouponNotYet {
 		t.Fatalf("before valid_from: %q, want %q", got, CodeCouponNotYet)
 	}
-	c.ValidFrom.Time = now.Add(-time.Hour)
-	c.ValidUntil.Time, c.ValidUntil.Valid = now, true
+	c.ValidFrom = at(now.Add(-time.Hour))
+	c.ValidUntil = at(now)
 	if got := codeOf(c.Check(now)); got != CodeCouponExpired {
 		t.Fatalf("at valid_until: %q, want %q", got, CodeCouponExpired)
 	}
-	c.ValidUntil.Time = now.Add(time.Second)
+	c.ValidUntil = at(now.Add(time.Second))
 	if err := c.Check(now); err != nil {
 		t.Fatalf("inside the window: %v", err)
 	}
@@ -125,5 +126,23 @@ VALUES ('RACE3', 10, 5, 5, 2)`); err != nil {
 	}
 	if ok != 3 || denied != 9 || used != 5 {
 		t.Fatalf("ok=%d denied=%d used_count=%d, want 3, 9, 5", ok, denied, used)
+	}
+}
+
+// TestCouponRuleColumnsAreConstrained: migration 0011's CHECKs hold on the embedded twin as on ATP.
+func TestCouponRuleColumnsAreConstrained(t *testing.T) {
+	d := dbtest.Open(t, dbtest.Options{})
+	for _, stmt := range []string{
+		`INSERT INTO coupons (code, min_subtotal) VALUES ('BAD1', -1)`,
+		`INSERT INTO coupons (code, first_order_only) VALUES ('BAD2', 2)`,
+		`INSERT INTO coupons (code, per_customer_limit) VALUES ('BAD3', -1)`,
+	} {
+		if _, err := d.ExecContext(context.Background(), stmt); err == nil {
+			t.Errorf("%s: accepted", stmt)
+		}
+	}
+	if _, err := d.ExecContext(context.Background(), `INSERT INTO coupons (code, min_subtotal, first_order_only, per_customer_limit)
+VALUES ('GOOD', 10, 1, 2)`); err != nil {
+		t.Fatalf("valid rules refused: %v", err)
 	}
 }

@@ -210,10 +210,16 @@ func fail(w http.ResponseWriter, r *http.Request, kind apperr.Kind, message stri
 }
 
 // writeError answers an error of the gateway's own (no route, wrong method, refused by the
-// authorizer, rate limited, function unavailable) with the standard body, uncacheable like every
-// error a function answers.
+// authorizer, rate limited, function unavailable) with the standard body and the security headers
+// of a function's answers, uncacheable like every error a function answers; 429 and 503 say when to
+// retry.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) int {
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	web.SecurityHeaders(h)
+	web.NoStore(w)
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && h.Get("Retry-After") == "" {
+		h.Set("Retry-After", "1")
+	}
 	web.JSON(w, status, web.ErrorBody{Error: web.ErrorDetail{Code: code, Message: message, RequestID: web.RequestID(r.Context())}})
 	return status
 }

@@ -135,7 +135,7 @@ func Run(ctx context.Context, cfg Config) error {
 	defer g.Close()
 	srv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(jsonErrorListener{ln}) }()
 	cfg.Logger.Info("gateway listening", "addr", ln.Addr().String(), "functions", len(g.bundle.Functions),
 		"routes", len(g.bundle.Routes()), "authorizer", g.auth.fn, "max_instances", cfg.MaxInstances)
 	select {

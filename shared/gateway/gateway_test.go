@@ -78,6 +78,11 @@ func assertError(t *testing.T, resp *http.Response, body []byte, status int, cod
 	if eb.Error.RequestID == "" || eb.Error.RequestID != resp.Header.Get("X-Request-Id") {
 		t.Errorf("request_id = %q, X-Request-Id = %q: want equal and set", eb.Error.RequestID, resp.Header.Get("X-Request-Id"))
 	}
+	assertSecurityHeaders(t, resp)
+	assertNoStore(t, resp)
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && resp.Header.Get("Retry-After") == "" {
+		t.Errorf("%d without Retry-After", status)
+	}
 }
 
 func TestPublicRouteForwardsLikeAPIGateway(t *testing.T) {

@@ -8,6 +8,7 @@ package money
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -20,14 +21,24 @@ type Cents int64
 // Max is the largest amount NUMBER(12,2) holds: 9,999,999,999.99.
 const Max Cents = 999_999_999_999
 
+// Errors wrapped by Parse's: the text is no decimal amount at all, or one with more than two decimals
+// (a client's "79.001" deserves its own answer, not "malformed").
+var (
+	ErrNotAmount       = errors.New("money: not a decimal amount")
+	ErrTooManyDecimals = errors.New("money: more than two decimals")
+)
+
 // Parse reads a decimal amount with at most two fractional digits, e.g. "12500", "12500.5", "0.99".
 // It rejects signs other than a leading minus, exponents, and more than two decimals.
 func Parse(s string) (Cents, error) {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, hasDot := strings.Cut(s, ".")
-	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) || !digits(whole) || !digits(frac) {
-		return 0, fmt.Errorf("money: %q is not an amount with at most two decimals", s)
+	if whole == "" || (hasDot && frac == "") || !digits(whole) || !digits(frac) {
+		return 0, fmt.Errorf("%w: %q", ErrNotAmount, s)
+	}
+	if len(frac) > 2 {
+		return 0, fmt.Errorf("%w: %q", ErrTooManyDecimals, s)
 	}
 	for len(frac) < 2 {
 		frac += "0"

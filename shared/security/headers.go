@@ -2,17 +2,15 @@ package security
 
 import (
 	"net/http"
+
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 // setHeaders sets the headers every response carries. The API answers JSON only, so nothing of it
 // may be sniffed as another type, framed, or given a referrer; authenticated answers are never
 // cached (errors neither: see errorNoStore).
 func setHeaders(h http.Header, authenticated bool) {
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Strict-Transport-Security", "max-age=31536000")
+	web.SecurityHeaders(h)
 	if authenticated {
 		h.Set("Cache-Control", "no-store")
 	}

@@ -21,8 +21,9 @@ VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9)`
 	insertCustomerSQL  = `INSERT INTO customers (name, email, phone, company, industry, revenue, region, notes, created_at, updated_at)
 VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10)`
 	insertUserSQL   = `INSERT INTO users (username, email, password_hash, full_name, role, customer_id) VALUES (:1, :2, :3, :4, :5, :6)`
-	insertCouponSQL = `INSERT INTO coupons (code, description, discount_percent, discount_amount, max_uses, used_count, is_active, valid_from)
-VALUES (:1, :2, :3, :4, :5, :6, :7, :8)`
+	insertCouponSQL = `INSERT INTO coupons (code, description, discount_percent, discount_amount, max_uses, used_count, is_active, valid_from,
+    valid_until, min_subtotal, first_order_only, per_customer_limit)
+VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11, :12)`
 
 	productIDsSQL   = `SELECT id, sku FROM products`
 	customerIDsSQL  = `SELECT id, email FROM customers`
@@ -133,7 +134,12 @@ func (s *seeder) people(ctx context.Context, tx *db.Tx) error {
 func (s *seeder) couponRows(ctx context.Context, tx *db.Tx) error {
 	var rows [][]any
 	for _, c := range coupons() {
-		rows = append(rows, []any{c.code, c.description, c.percent, c.amount, c.maxUses, c.usedCount, c.active, s.ago(60)})
+		var until any
+		if c.endedDaysAgo > 0 {
+			until = s.ago(c.endedDaysAgo)
+		}
+		rows = append(rows, []any{c.code, c.description, c.percent, c.amount, c.maxUses, c.usedCount, c.active, s.ago(60),
+			until, c.minSubtotal, c.firstOrderOnly, c.perCustomerLimit})
 	}
 	if _, err := tx.ExecBatch(ctx, insertCouponSQL, rows); err != nil {
 		return fmt.Errorf("insert coupons: %w", err)

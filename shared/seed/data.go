@@ -125,21 +125,29 @@ func users() []user {
 	}
 }
 
-// coupon kinds: percent, fixed amount, exhausted and inactive.
+// coupon kinds: percent, fixed amount, exhausted and inactive; each carries the rules its description
+// states (migration 0011), which checkout and the preview enforce.
 type coupon struct {
 	code, description  string
 	percent            int
 	amount             money.Cents
 	maxUses, usedCount int
 	active             int
+	minSubtotal        money.Cents // 0: none
+	firstOrderOnly     int
+	perCustomerLimit   int     // 0: none
+	endedDaysAgo       float64 // > 0: valid_until that many days ago
 }
 
 func coupons() []coupon {
 	return []coupon{
-		{"WELCOME10", "10% off a first order", 10, 0, 0, 3, 1},
-		{"SAVE250", "$250 off orders over $2,500", 0, 25000, 500, 12, 1},
-		{"LAUNCH50", "Launch week: 50% off (fully redeemed)", 50, 0, 100, 100, 1},
-		{"SPRING15", "Spring sale 15% (ended)", 15, 0, 0, 41, 0},
+		{code: "WELCOME10", description: "10% off a first order", percent: 10, usedCount: 3, active: 1,
+			firstOrderOnly: 1, perCustomerLimit: 1},
+		{code: "SAVE250", description: "$250 off orders over $2,500", amount: 25000, maxUses: 500, usedCount: 12, active: 1,
+			minSubtotal: 250000},
+		{code: "LAUNCH50", description: "Launch week: 50% off (fully redeemed)", percent: 50, maxUses: 100, usedCount: 100, active: 1,
+			perCustomerLimit: 1},
+		{code: "SPRING15", description: "Spring sale 15% (ended)", percent: 15, usedCount: 41, active: 0, endedDaysAgo: 7},
 	}
 }
 

@@ -98,6 +98,13 @@ func TestSeedFillsAnEmptyDatabase(t *testing.T) {
 		{"fixed_coupon", `SELECT COUNT(*) FROM coupons WHERE discount_amount > 0 AND discount_percent = 0 AND is_active = 1`, 1},
 		{"exhausted_coupon", `SELECT COUNT(*) FROM coupons WHERE max_uses > 0 AND used_count = max_uses`, 1},
 		{"inactive_coupon", `SELECT COUNT(*) FROM coupons WHERE is_active = 0`, 1},
+		{"save250_needs_2500", `SELECT COUNT(*) FROM coupons WHERE code = 'SAVE250' AND min_subtotal = 2500`, 1},
+		{"welcome10_first_order_once", `SELECT COUNT(*) FROM coupons WHERE code = 'WELCOME10' AND first_order_only = 1 AND per_customer_limit = 1`, 1},
+		{"spring15_window_ended", `SELECT COUNT(*) FROM coupons WHERE code = 'SPRING15' AND valid_until > valid_from AND valid_until < created_at`, 1},
+		{"seeded_orders_meet_min_subtotal", `SELECT COUNT(*) FROM orders o JOIN coupons c ON c.id = o.coupon_id WHERE o.subtotal < c.min_subtotal`, 0},
+		{"seeded_first_order_coupons_on_first_orders", `SELECT COUNT(*) FROM orders o JOIN coupons c ON c.id = o.coupon_id
+			WHERE c.first_order_only = 1 AND EXISTS (SELECT 1 FROM orders p WHERE p.customer_id = o.customer_id
+			AND p.created_at < o.created_at AND p.status <> 'cancelled')`, 0},
 		{"staff_roles", `SELECT COUNT(DISTINCT role) FROM users WHERE role IN ('admin', 'support', 'marketing')`, 3},
 		{"shopper_linked_to_customer", `SELECT COUNT(*) FROM users WHERE role = 'customer' AND customer_id IS NOT NULL`, 1},
 		{"tracking_numbers_match_orders", `SELECT COUNT(*) FROM shipments s WHERE s.tracking_number <> 'OCTO-' || substr('000000' || s.order_id, -6)`, 0},

@@ -7,34 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 )
-
-// TextLimit is the size rule of a text field: characters as the API promises them, and bytes as the
-// Oracle column holds them (VARCHAR2 sizes are bytes), whichever is stricter. Control characters are
-// refused, except line breaks and tabs in multi-line fields.
-type TextLimit struct {
-	Field     string
-	Chars     int
-	Bytes     int
-	Multiline bool
-}
-
-// Check validates v against the limit; v itself is never changed (text is stored as given).
-func (l TextLimit) Check(op, v string) error {
-	if n := utf8.RuneCountInString(v); n > l.Chars || len(v) > l.Bytes {
-		return apperr.E(op, apperr.Invalid, fmt.Sprintf("%s must be at most %d characters (%d bytes in UTF-8)", l.Field, l.Chars, l.Bytes))
-	}
-	for _, c := range v {
-		if unicode.IsControl(c) && !(l.Multiline && (c == '\n' || c == '\r' || c == '\t')) {
-			return apperr.E(op, apperr.Invalid, l.Field+" must not contain control characters")
-		}
-	}
-	return nil
-}
 
 // Limit reads the page size from the query: def when absent, else an integer within 1..max.
 func Limit(op string, q url.Values, def, max int) (int, error) {

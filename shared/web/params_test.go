@@ -10,7 +10,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 )
 
-func TestTextLimit(t *testing.T) {
+func TestTextLimitSizes(t *testing.T) {
 	name := TextLimit{Field: "name", Chars: 5, Bytes: 8}
 	note := TextLimit{Field: "note", Chars: 10, Bytes: 10, Multiline: true}
 	tests := []struct {

@@ -86,7 +86,8 @@ type ErrorDetail struct {
 	Details   map[string]any `json:"details,omitempty"`
 }
 
-// Error answers err in the standard shape. Only the client-visible part of err is written; 5xx
+// Error answers err in the standard shape, with Retry-After (1 s unless already set) on 429 and 503.
+// Only the client-visible part of err is written; 5xx
 // errors are logged with their full chain (operation and cause) under the request id.
 func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	p := apperr.PublicOf(err)
@@ -94,7 +95,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 		log.ErrorContext(r.Context(), "request failed", "error", err.Error(), "request_id", RequestID(r.Context()),
 			"method", r.Method, "path", r.URL.Path)
 	}
-	if p.Status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+	if (p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable) && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "1")
 	}
 	JSON(w, p.Status, ErrorBody{Error: ErrorDetail{Code: p.Code, Message: p.Message, RequestID: RequestID(r.Context()), Details: p.Details}})

@@ -7,6 +7,7 @@
 //	octo openapi            print the bundle's OpenAPI 3.0 document (--server URL, repeatable)
 //	octo generate [--check] compile each functions/<name>/func.yaml into its declaration_gen.go
 //	octo sqlid 'SQL'        print the SQL_ID Oracle will give the statement (-f FILE, or - for stdin)
+//	octo json PATH          print one value of the JSON document on stdin (order.id, items.0.id)
 package main
 
 import (
@@ -42,6 +43,7 @@ func commands() map[string]command {
 		"openapi":  {runOpenAPI, "print the OpenAPI document built from the function declarations"},
 		"generate": {runGenerate, "compile each function's func.yaml into its declaration_gen.go"},
 		"sqlid":    {runSQLID, "print the Oracle SQL_ID of a statement"},
+		"json":     {runJSON, "print one value of the JSON on stdin (octo json order.id)"},
 	}
 }
 
