@@ -96,7 +96,7 @@ func New(store *db.DB, log *slog.Logger, cfg Config, opts ...Option) (http.Handl
 	}
 	s.catalog = &catalog{db: store, ttl: cfg.CatalogTTL, now: s.now}
 	return web.NewRouter(Declaration(), log, map[string]web.HandlerFunc{
-		"POST /api/assistant/chat":          s.chat,
+		"POST /api/assistant/chat":         s.chat,
 		"GET /api/assistant/sessions/{id}": s.session,
 	})
 }

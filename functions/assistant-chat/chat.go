@@ -112,7 +112,7 @@ func (s *Service) chat(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	var a answer
-	if reason := classify(ix, message); reason != "" {
+	if reason := classify(ix, req.Message); reason != "" {
 		a = answer{reply: RefusalReply, provider: ProviderGuardrail, refused: true}
 		s.metrics.refusals.Add(ctx, 1, metric.WithAttributes(attrRefusal.String(reason)))
 		span.SetAttributes(attrRefusal.String(reason))

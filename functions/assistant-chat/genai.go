@@ -2,7 +2,8 @@ package assistantchat
 
 import (
 	"context"
-	"encoding/json"
+	"io"
+	"net/http"
 	"errors"
 	"fmt"
 	"strings"
@@ -95,17 +96,36 @@ func (g *GenAI) Chat(ctx context.Context, req ModelRequest) (ModelReply, error) 
 		ServingMode:   generativeaiinference.OnDemandServingMode{ModelId: common.String(g.cfg.ModelID)},
 		ChatRequest:   chat,
 	}
-	prompt, err := json.Marshal(details)
+	request := generativeaiinference.ChatRequest{ChatDetails: details}
+	prompt, err := requestBody(request)
 	if err != nil {
-		return ModelReply{}, fmt.Errorf("genai: encode request: %w", err)
+		return ModelReply{}, err
 	}
-	resp, err := g.client.Chat(ctx, generativeaiinference.ChatRequest{ChatDetails: details})
+	resp, err := g.client.Chat(ctx, request)
 	if err != nil {
 		return ModelReply{}, fmt.Errorf("genai: chat: %w", err)
 	}
 	reply, err := readReply(resp.ChatResponse)
 	reply.Prompt = prompt
 	return reply, err
+}
+
+// requestBody is the body the SDK sends for the request, encoded by the SDK's own marshaller: its
+// SHA-256 is the stored prompt hash.
+func requestBody(request generativeaiinference.ChatRequest) ([]byte, error) {
+	hr, err := request.HTTPRequest(http.MethodPost, "/actions/chat", nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("genai: encode request: %w", err)
+	}
+	if hr.Body == nil {
+		return nil, fmt.Errorf("genai: encode request: no body")
+	}
+	defer hr.Body.Close()
+	b, err := io.ReadAll(hr.Body)
+	if err != nil {
+		return nil, fmt.Errorf("genai: encode request: %w", err)
+	}
+	return b, nil
 }
 
 // cohereRequest grounds on the products as documents and sends the turns as chat history.

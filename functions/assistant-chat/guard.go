@@ -31,7 +31,7 @@ type guardRule struct {
 var guardRules = []guardRule{
 	{reasonInjection, `\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directives|system|above|previous|prior)\b`},
 	{reasonInjection, `\b(system|hidden|initial|original|developer)\s+(prompt|message|instructions?)\b`},
-	{reasonInjection, `\b(reveal|print|show|repeat|output|leak|dump|tell me)\b.{0,30}\b(your|the)\s+(prompt|instructions?|rules|configuration|preamble)\b`},
+	{reasonInjection, `\b(reveal|print|show|repeat|output|leak|dump|tell me)\b.{0,30}\byour\s+(prompt|instructions?|rules|configuration|preamble)\b`},
 	{reasonInjection, `\byou are (now|no longer)\b|\bdeveloper mode\b|\bjailbreak|\bdo anything now\b|\bDAN\b|\bact as (an? )?(unrestricted|different|evil|root|admin)`},
 	{reasonInjection, `\bpretend (to be|you are)\b|\brole-?play as\b|\bnew (instructions|persona|rules)\b`},
 	{reasonExfiltration, `\b(api|secret|access|private|signing)\s+keys?\b|\b(admin|database|db|root|system|user'?s?|customers?'?|other)\s+passwords?\b|\bpasswords? (of|for) (the )?(admin|users?|customers?|database)\b`},
@@ -77,7 +77,7 @@ func classify(ix *Index, message string) string {
 	content := 0
 	for _, w := range words(message) {
 		t := term(w)
-		if t == "" {
+		if t == "" || strings.Trim(t, "0123456789") == "" { // numbers say nothing about the topic
 			continue
 		}
 		if shopWords[w] || shopWords[t] || ix.Knows(t) {

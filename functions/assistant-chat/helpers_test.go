@@ -123,8 +123,8 @@ func (f fixture) counter(t *testing.T, name, key, value string) int64 {
 // stored is a stored message row.
 type stored struct {
 	role, content, provider, model, promptHash, responseHash, traceID string
-	promptTokens, completionTokens, latency                          int64
-	refused                                                          int
+	promptTokens, completionTokens, latency                           int64
+	refused                                                           int
 }
 
 func (f fixture) messages(t *testing.T, session string) []stored {
