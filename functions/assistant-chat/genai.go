@@ -2,10 +2,10 @@ package assistantchat
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 
 	"github.com/oracle/oci-go-sdk/v65/common"

@@ -110,7 +110,9 @@ func TestCohereChatGroundsOnDocumentsSendsHistoryAndStoresUsage(t *testing.T) {
 
 func TestGenericChatPutsProductsInTheSystemMessage(t *testing.T) {
 	g := &fakeGenAI{}
-	g.answer = func(map[string]any) (int, string) { return http.StatusOK, genericAnswer("The RTK Base Station B2 (CTL-RTK-B2).", 300, 12) }
+	g.answer = func(map[string]any) (int, string) {
+		return http.StatusOK, genericAnswer("The RTK Base Station B2 (CTL-RTK-B2).", 300, 12)
+	}
 	f := newFixture(t, startGenAI(t, FormatGeneric, g), localConfig())
 	first := f.ask(t, "I need centimetre accurate GPS", "", nil)
 	out := f.ask(t, "Does it work with the Surveyor?", first.SessionID, nil)

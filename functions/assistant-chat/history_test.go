@@ -9,7 +9,9 @@ import (
 )
 
 func TestHistoryBudgetDropsTheOldestTurnsFirst(t *testing.T) {
-	turn := func(role string, i int) Turn { return Turn{Role: role, Content: fmt.Sprintf("%s %d %s", role, i, strings.Repeat("x", 390))} }
+	turn := func(role string, i int) Turn {
+		return Turn{Role: role, Content: fmt.Sprintf("%s %d %s", role, i, strings.Repeat("x", 390))}
+	}
 	var turns []Turn
 	for i := range 6 {
 		turns = append(turns, turn("user", i), turn("assistant", i))
