@@ -69,39 +69,88 @@ func loadCatalog(ctx context.Context, store *db.DB) ([]Product, error) {
 	return out, nil
 }
 
-// Retrieval weights: the question itself, the product focus the client sends, and the customer's
-// previous messages in the session (so "which battery fits it?" after a question about the H6 finds
-// the H6's battery).
+// Retrieval weights: the question itself, the product focus the client sends, the customer's
+// previous messages in the session (the newest at weightHistory, the one before at half that), and
+// the product the previous question was answered with, so "and a battery for it?" after a question
+// about the H6 finds the H6's battery.
 const (
 	weightQuestion = 1.0
 	weightFocus    = 1.0
 	weightHistory  = 0.5
+	weightTopic    = 1.0
 	historyTurns   = 2 // previous customer messages that count
 	groundingK     = 5 // products a reply is grounded on
 )
 
-// retrieve ranks the catalog for a question with its focus and previous customer messages (newest
-// last); only hits within a fraction of the best are kept, so a reply does not cite products that
+// retrieve ranks the catalog for a question with its focus and previous customer messages (oldest
+// first); only hits within a fraction of the best are kept, so a reply does not cite products that
 // merely share one word with the question.
+//
+// Two signals beyond BM25: a question that names a kind of product ("which drone", "a battery") ranks
+// products of that category higher (categoryBoost); and the product the previous question was
+// answered with (found by the same ranking over the earlier messages, so nothing needs storing) lends
+// its name to the query for the other products only: "a battery for it" looks for the battery that
+// mentions the drone, not for the drone again.
 func retrieve(ix *Index, question, focus string, previous []string) []Hit {
 	q := Query{}
 	if n := len(previous); n > historyTurns {
 		previous = previous[n-historyTurns:]
 	}
-	for _, p := range previous {
-		ix.Add(q, p, weightHistory)
+	for i, p := range previous {
+		ix.Add(q, p, weightHistory/float64(len(previous)-i))
 	}
 	if focus != "" {
 		ix.Add(q, focus, weightFocus)
 	}
 	ix.Add(q, question, weightQuestion)
-	hits := ix.Search(q, groundingK)
+	scores := ix.Scores(q)
+	categories := namedCategories(question + " " + focus)
+	for i, p := range ix.products {
+		if categories[p.Category] {
+			scores[i] *= categoryBoost
+		}
+	}
+	if n := len(previous); n > 0 {
+		if topic := retrieve(ix, previous[n-1], focus, previous[:n-1]); len(topic) > 0 {
+			tq := Query{}
+			ix.Add(tq, topic[0].Product.Name+" "+topic[0].Product.SKU, weightTopic)
+			for i, s := range ix.Scores(tq) {
+				if ix.products[i].ID != topic[0].Product.ID && scores[i] > 0 {
+					scores[i] += s
+				}
+			}
+		}
+	}
+	hits := ix.top(scores, groundingK)
 	for i := 1; i < len(hits); i++ {
 		if hits[i].Score < hits[0].Score*relevanceFloor {
 			return hits[:i]
 		}
 	}
 	return hits
+}
+
+// categoryBoost multiplies the score of a product whose category the question names.
+const categoryBoost = 2.0
+
+// categoryWords are the words that name a category of the catalog.
+var categoryWords = map[string]string{
+	"drone": "drones", "drones": "drones", "uav": "drones", "uavs": "drones", "quadcopter": "drones",
+	"hexacopter": "drones", "octocopter": "drones", "aircraft": "drones", "multirotor": "drones",
+	"battery": "batteries", "batteries": "batteries", "charger": "batteries", "charging": "batteries",
+	"camera": "payloads", "cameras": "payloads", "sensor": "payloads", "sensors": "payloads", "payload": "payloads",
+	"controller": "controllers", "controllers": "controllers", "remote": "controllers",
+}
+
+// namedCategories returns the categories text names.
+func namedCategories(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range words(text) {
+		if c, ok := categoryWords[w]; ok {
+			out[c] = true
+		}
+	}
+	return out
 }
 
 // relevanceFloor is the fraction of the best score a hit needs to be cited.

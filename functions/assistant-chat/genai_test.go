@@ -162,7 +162,9 @@ func TestModelFailuresFallBackToTheLocalAnswer(t *testing.T) {
 			g := &fakeGenAI{delay: tc.delay}
 			g.answer = func(map[string]any) (int, string) { return tc.status, tc.body }
 			m := startGenAI(t, FormatCohere, g)
-			m.cfg.Timeout = 300 * time.Millisecond
+			if tc.delay > 0 {
+				m.cfg.Timeout = 300 * time.Millisecond
+			}
 			f := newFixture(t, m, localConfig())
 			out := f.ask(t, "Which camera finds hot spots on solar panels?", "", nil)
 			if out.Provider != ProviderLocal || out.ModelID != LocalModelID || out.Refused ||

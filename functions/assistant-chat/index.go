@@ -103,11 +103,11 @@ type Hit struct {
 	Score   float64
 }
 
-// Search returns at most k products with a positive score, best first (ties by id).
-func (ix *Index) Search(q Query, k int) []Hit {
+// Scores returns each product's BM25 score for q, in the index's product order.
+func (ix *Index) Scores(q Query) []float64 {
 	n := float64(len(ix.products))
-	var hits []Hit
-	for i, p := range ix.products {
+	out := make([]float64, len(ix.products))
+	for i := range ix.products {
 		var score float64
 		for t, w := range q {
 			f := ix.tf[i][t]
@@ -117,8 +117,17 @@ func (ix *Index) Search(q Query, k int) []Hit {
 			idf := math.Log(1 + (n-float64(ix.df[t])+0.5)/(float64(ix.df[t])+0.5))
 			score += w * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*ix.length[i]/ix.avgLen))
 		}
-		if score > 0 {
-			hits = append(hits, Hit{Product: p, Score: score})
+		out[i] = score
+	}
+	return out
+}
+
+// top returns at most k products with a positive score, best first (ties by id).
+func (ix *Index) top(scores []float64, k int) []Hit {
+	var hits []Hit
+	for i, s := range scores {
+		if s > 0 {
+			hits = append(hits, Hit{Product: ix.products[i], Score: s})
 		}
 	}
 	sort.Slice(hits, func(a, b int) bool {
@@ -132,6 +141,9 @@ func (ix *Index) Search(q Query, k int) []Hit {
 	}
 	return hits
 }
+
+// Search returns at most k products with a positive score for q, best first.
+func (ix *Index) Search(q Query, k int) []Hit { return ix.top(ix.Scores(q), k) }
 
 // Knows reports whether the catalog uses the term (or one of its synonyms): the on-topic signal of
 // the guardrail.

@@ -19,7 +19,7 @@ var synonymGroups = [][]string{
 	{"winch", "tether", "tethered", "cable", "hoist", "lower"},
 	{"range", "antenna", "antennas", "signal", "distance", "interference"},
 	{"controller", "remote", "rc", "transmitter", "joystick"},
-	{"case", "bag", "backpack", "carry", "carrying", "storage"},
+	{"case", "bag", "backpack", "storage"},
 	{"propeller", "propellers", "prop", "props", "blade", "blades"},
 	{"motor", "motors", "brushless"},
 	{"esc", "speed"},
