@@ -12,6 +12,9 @@ var declared = manifest.Function{
 	Runtime:       "docker",
 	Memory:        256,
 	Timeout:       60,
+	Config: map[string]string{
+		"OCTO_GENAI_API_FORMAT": "cohere",
+	},
 	Routes: []manifest.Route{
 		{Method: "POST", Path: "/api/assistant/chat", Scope: "public", BodyLimit: 8192, Rate: &manifest.Rate{PerSecond: 2}},
 		{Method: "GET", Path: "/api/assistant/sessions/{id}", Scope: "public", Rate: &manifest.Rate{PerSecond: 10}},
