@@ -104,10 +104,13 @@ func retrieve(ix *Index, question, focus string, previous []string) []Hit {
 	}
 	ix.Add(q, question, weightQuestion)
 	scores := ix.Scores(q)
-	categories := namedCategories(question + " " + focus)
-	for i, p := range ix.products {
-		if categories[p.Category] {
-			scores[i] *= categoryBoost
+	if wanted := namedCategories(question + " " + focus); len(wanted) > 0 {
+		for i, p := range ix.products {
+			if wanted[p.Category] {
+				scores[i] *= categoryBoost
+			} else {
+				scores[i] *= otherCategory
+			}
 		}
 	}
 	if n := len(previous); n > 0 {
@@ -130,23 +133,40 @@ func retrieve(ix *Index, question, focus string, previous []string) []Hit {
 	return hits
 }
 
-// categoryBoost multiplies the score of a product whose category the question names.
-const categoryBoost = 2.0
+// A question that asks for a kind of product ranks that category's products up and the others down.
+const (
+	categoryBoost = 2.0
+	otherCategory = 0.5
+)
 
 // categoryWords are the words that name a category of the catalog.
 var categoryWords = map[string]string{
 	"drone": "drones", "drones": "drones", "uav": "drones", "uavs": "drones", "quadcopter": "drones",
 	"hexacopter": "drones", "octocopter": "drones", "aircraft": "drones", "multirotor": "drones",
-	"battery": "batteries", "batteries": "batteries", "charger": "batteries", "charging": "batteries",
+	"battery": "batteries", "batteries": "batteries", "charger": "batteries", "chargers": "batteries",
 	"camera": "payloads", "cameras": "payloads", "sensor": "payloads", "sensors": "payloads", "payload": "payloads",
-	"controller": "controllers", "controllers": "controllers", "remote": "controllers",
+	"controller": "controllers", "controllers": "controllers",
 }
 
-// namedCategories returns the categories text names.
+// contextWords anywhere before a category word make it the context of the question, not what is asked
+// for: "a 4G module for my drone", "a drone with a 4K camera", "a backpack to carry the Q4 and its
+// batteries".
+var contextWords = setOf("for with of on to from fits fit fitting carry carries carrying compatible")
+
+// namedCategories returns the categories text asks for.
 func namedCategories(text string) map[string]bool {
 	out := map[string]bool{}
-	for _, w := range words(text) {
-		if c, ok := categoryWords[w]; ok {
+	ws := words(text)
+	for i, w := range ws {
+		c, ok := categoryWords[w]
+		if !ok {
+			continue
+		}
+		asked := true
+		for _, before := range ws[:i] {
+			asked = asked && !contextWords[before]
+		}
+		if asked {
 			out[c] = true
 		}
 	}

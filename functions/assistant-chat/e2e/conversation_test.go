@@ -77,11 +77,7 @@ func TestThreeTurnConversationThroughTheGateway(t *testing.T) {
 		if a.Provider != "local" || a.Refused || len(a.Products) == 0 || !strings.Contains(a.Reply, turn.want) {
 			t.Fatalf("turn %d: %s", i+1, raw)
 		}
-		found := false
-		for _, p := range a.Products {
-			found = found || p.SKU == turn.want
-		}
-		if !found || (session != "" && a.SessionID != session) {
+		if a.Products[0].SKU != turn.want || (session != "" && a.SessionID != session) {
 			t.Fatalf("turn %d: %s", i+1, raw)
 		}
 		session = a.SessionID
