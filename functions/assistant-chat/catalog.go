@@ -13,12 +13,12 @@ import (
 // would call for Oracle Text on ATP (see ARCHITECTURE.md, "Assistant").
 const maxCatalog = 2000
 
-// catalogSQL is every active product, at most maxCatalog, in id order.
+// catalogSQL is every active product, at most :1 (maxCatalog), in id order.
 const catalogSQL = `SELECT id, name, sku, category, description, price, stock
 FROM products
 WHERE is_active = 1
 ORDER BY id
-FETCH FIRST 2000 ROWS ONLY`
+FETCH FIRST :1 ROWS ONLY`
 
 // catalog keeps the index of the active catalog for a container, rebuilt when older than ttl: a
 // product withdrawn or repriced is seen within ttl by every container. It is per Service (no
@@ -50,7 +50,7 @@ func (c *catalog) get(ctx context.Context) (*Index, error) {
 
 // loadCatalog reads the active products (one statement).
 func loadCatalog(ctx context.Context, store *db.DB) ([]Product, error) {
-	rows, err := store.QueryContext(ctx, catalogSQL)
+	rows, err := store.QueryContext(ctx, catalogSQL, maxCatalog)
 	if err != nil {
 		return nil, fmt.Errorf("assistant.LoadCatalog: %w", err)
 	}

@@ -14,12 +14,12 @@ import (
 const historyMessages = 20
 
 const (
-	// historySQL is the session's newest answered messages (refusals are never replayed to a model).
+	// historySQL is the session's newest :2 answered messages (refusals are never replayed to a model).
 	historySQL = `SELECT role, content
 FROM assistant_messages
 WHERE session_id = :1 AND refused = 0
 ORDER BY id DESC
-FETCH FIRST 20 ROWS ONLY`
+FETCH FIRST :2 ROWS ONLY`
 
 	insertSessionSQL = `INSERT INTO assistant_sessions (session_id, customer_id, title, created_at, updated_at)
 VALUES (:1, :2, :3, :4, :5)`
@@ -35,7 +35,7 @@ VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11, :12, :13)`
 
 // history returns the session's earlier answered turns, oldest first.
 func (s *Service) history(ctx context.Context, op, sessionID string) ([]Turn, error) {
-	rows, err := s.db.QueryContext(ctx, historySQL, sessionID)
+	rows, err := s.db.QueryContext(ctx, historySQL, sessionID, historyMessages)
 	if err != nil {
 		return nil, apperr.Wrap(op, apperr.Internal, err)
 	}
