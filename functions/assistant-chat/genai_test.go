@@ -85,6 +85,9 @@ func TestCohereChatGroundsOnDocumentsSendsHistoryAndStoresUsage(t *testing.T) {
 	if n := f.counter(t, MetricFallbacks, "", ""); n != 0 {
 		t.Fatalf("%d fallbacks", n)
 	}
+	if in, out := f.histogramSum(t, MetricTokenUsage, string(attrTokenType), "input"), f.histogramSum(t, MetricTokenUsage, string(attrTokenType), "output"); in != 813+814 || out != 41+42 {
+		t.Fatalf("token usage recorded: input %d, output %d", in, out)
+	}
 	var span bool
 	for _, s := range f.spans.Ended() {
 		if s.Name() != "chat cohere.command-r-plus-08-2024" {

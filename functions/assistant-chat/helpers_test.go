@@ -150,3 +150,25 @@ FROM assistant_messages WHERE session_id = :1 ORDER BY id`, session)
 	}
 	return out
 }
+
+// histogramSum returns the sum of a histogram's points whose attributes include key=value.
+func (f fixture) histogramSum(t *testing.T, name, key, value string) int64 {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := f.metrics.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if h, ok := m.Data.(metricdata.Histogram[int64]); ok && m.Name == name {
+				for _, dp := range h.DataPoints {
+					if v, ok := dp.Attributes.Value(attribute.Key(key)); ok && v.AsString() == value {
+						n += dp.Sum
+					}
+				}
+			}
+		}
+	}
+	return n
+}
