@@ -186,3 +186,27 @@ func TestCardNumbersAreNeverStored(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestATurnRunsAConstantNumberOfStatements(t *testing.T) {
+	f := newFixture(t, nil, localConfig())
+	first := dbtest.Serve(f.h, "POST", "/api/assistant/chat", `{"message":"thermal camera"}`, nil)
+	var a ChatResponse
+	dbtest.Decode(t, first.Body, &a)
+	// The first turn of a container also loads the catalog: 1 + session + 2 messages.
+	if first.Statements != 4 {
+		t.Fatalf("first turn ran %d statements", first.Statements)
+	}
+	for i := range 25 { // a long session: the history read stays one bounded statement
+		s := dbtest.Serve(f.h, "POST", "/api/assistant/chat", `{"message":"lidar module","session_id":"`+a.SessionID+`"}`, nil)
+		if s.Status != http.StatusOK || s.Statements != 5 { // access, history, session touch, 2 messages
+			t.Fatalf("turn %d: %d, %d statements", i+2, s.Status, s.Statements)
+		}
+	}
+	signedIn := dbtest.Serve(f.h, "POST", "/api/assistant/chat", `{"message":"lidar module"}`, f.user(t, seed.ShopperUser))
+	if signedIn.Statements != 4 { // the caller's customer, session, 2 messages
+		t.Fatalf("signed-in first turn ran %d statements", signedIn.Statements)
+	}
+	if s := dbtest.Serve(f.h, "GET", "/api/assistant/sessions/"+a.SessionID+"?limit=200", "", nil); s.Statements != 2 {
+		t.Fatalf("GET ran %d statements", s.Statements)
+	}
+}
