@@ -17,6 +17,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/money"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -116,6 +117,10 @@ func (s *Service) chat(w http.ResponseWriter, r *http.Request) error {
 		a = answer{reply: RefusalReply, provider: ProviderGuardrail, refused: true}
 		s.metrics.refusals.Add(ctx, 1, metric.WithAttributes(attrRefusal.String(reason)))
 		span.SetAttributes(attrRefusal.String(reason))
+		if reason != reasonOffTopic { // an attack on the model, not a stray question
+			security.Report(ctx, security.PromptInjection, security.Event{Payload: message, Session: req.SessionID,
+				Details: map[string]any{"guardrail": reason}})
+		}
 	} else {
 		var previous []string
 		for _, t := range history {
