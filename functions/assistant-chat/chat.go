@@ -180,7 +180,7 @@ func (s *Service) respond(ctx context.Context, question string, hits []Hit, hist
 	model := s.model.ModelID()
 	callCtx, span := s.tracer.Start(callCtx, "chat "+model, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
 		attrOperation.String("chat"), attrProvider.String(providerOCI), attrRequestModel.String(model),
-		attrMaxTokens.Int(maxTokens), attrTemperature.Float64(temperature)))
+		attrMaxTokens.Int(maxTokens), attrTemperature.Float64(temperature), attrAPIFormat.String(s.model.Format())))
 	defer span.End()
 	bounded := boundHistory(history, historyTokenBudget)
 	if s.cfg.TraceContent {

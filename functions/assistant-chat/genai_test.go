@@ -99,7 +99,8 @@ func TestCohereChatGroundsOnDocumentsSendsHistoryAndStoresUsage(t *testing.T) {
 			attrs[string(a.Key)] = a.Value.AsInterface()
 		}
 		if attrs["gen_ai.operation.name"] != "chat" || attrs["gen_ai.request.max_tokens"] != int64(500) ||
-			attrs["gen_ai.request.temperature"] != 0.2 || attrs["gen_ai.usage.input_tokens"] == nil {
+			attrs["gen_ai.request.temperature"] != 0.2 || attrs["gen_ai.usage.input_tokens"] == nil ||
+			attrs["octo.assistant.api_format"] != FormatCohere {
 			t.Fatalf("span attributes %v", attrs)
 		}
 		if len(s.Events()) != 0 {

@@ -27,6 +27,7 @@ const (
 	attrRefusal       = attribute.Key("octo.assistant.refusal.reason")
 	attrFallback      = attribute.Key("octo.assistant.fallback.reason")
 	attrProducts      = attribute.Key("octo.assistant.products")
+	attrAPIFormat     = attribute.Key("octo.assistant.api_format")
 
 	// providerOCI is gen_ai.provider.name for OCI Generative AI (not a registered value yet).
 	providerOCI = "oci.genai"
