@@ -142,7 +142,8 @@ func (s *Service) chat(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.replies.Add(ctx, 1, metric.WithAttributes(attrAnsweredBy.String(a.provider)))
-	span.SetAttributes(attrConversation.String(sessionID), attrAnsweredBy.String(a.provider),
+	// The session id is an anonymous session's only credential: spans carry a digest of it.
+	span.SetAttributes(attrConversation.String(sha256Hex([]byte(sessionID))[:16]), attrAnsweredBy.String(a.provider),
 		attrProducts.Int(len(a.hits)), attribute.Bool("octo.assistant.refused", a.refused))
 
 	res := ChatResponse{SessionID: sessionID, Reply: a.reply, Products: []ProductRef{}, Provider: a.provider,

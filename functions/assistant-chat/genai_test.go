@@ -110,6 +110,13 @@ func TestCohereChatGroundsOnDocumentsSendsHistoryAndStoresUsage(t *testing.T) {
 	if !span {
 		t.Fatal("no gen_ai chat span")
 	}
+	for _, s := range f.spans.Ended() {
+		for _, a := range s.Attributes() {
+			if strings.Contains(a.Value.Emit(), first.SessionID) {
+				t.Fatalf("span %s carries the session id (a credential) in %s", s.Name(), a.Key)
+			}
+		}
+	}
 }
 
 func TestGenericChatPutsProductsInTheSystemMessage(t *testing.T) {
