@@ -1,7 +1,8 @@
 # The assistant's retrieval benchmark (issue 19). Included by the Makefile; `make bench` runs it.
 #
 #   make bench-assistant      recall@5 on functions/assistant-chat/testdata/retrieval_eval.json (the
-#                             local path over the seeded catalog) and one retrieval's p50/p99
+#                             local path over the seeded catalog), the precision of the cited products
+#                             and one retrieval's p50/p99
 #                             -> bench/results/assistant.txt
 #
 # It fails when recall@5 is under ASSISTANT_MIN_RECALL.

@@ -174,4 +174,4 @@ func namedCategories(text string) map[string]bool {
 }
 
 // relevanceFloor is the fraction of the best score a hit needs to be cited.
-const relevanceFloor = 0.2
+const relevanceFloor = 0.5
