@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
+	"github.com/octo-drone-shop/serverless/shared/money"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
@@ -208,5 +209,20 @@ func TestATurnRunsAConstantNumberOfStatements(t *testing.T) {
 	}
 	if s := dbtest.Serve(f.h, "GET", "/api/assistant/sessions/"+a.SessionID+"?limit=200", "", nil); s.Statements != 2 {
 		t.Fatalf("GET ran %d statements", s.Statements)
+	}
+}
+
+func TestLocalAnswerWritesPricesAsReadersExpect(t *testing.T) {
+	for cents, want := range map[money.Cents]string{3900: "$39.00", 249900: "$2,499.00", 2499900: "$24,999.00", 123456789: "$1,234,567.89", 0: "$0.00"} {
+		if got := dollars(cents); got != want {
+			t.Errorf("dollars(%d) = %s, want %s", cents, got, want)
+		}
+	}
+	one := localAnswer([]Hit{{Product: Product{ID: 1, Name: "OCTO Scout M2", SKU: "DRN-M2-SCT", Price: 249900, Stock: 3, Description: "Foldable."}}})
+	if !strings.Contains(one, "OCTO Scout M2 (DRN-M2-SCT), $2,499.00, only 3 left: Foldable.") || strings.Contains(one, "compare them") {
+		t.Fatalf("local answer %q", one)
+	}
+	if none := localAnswer(nil); !strings.Contains(none, "couldn't find") {
+		t.Fatalf("local answer without products %q", none)
 	}
 }

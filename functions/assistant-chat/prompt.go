@@ -3,6 +3,8 @@ package assistantchat
 import (
 	"fmt"
 	"strings"
+
+	"github.com/octo-drone-shop/serverless/shared/money"
 )
 
 // systemPromptMarker opens the system prompt; a reply that quotes it is never shown (unsafeReply).
@@ -58,7 +60,7 @@ func document(p Product) map[string]string {
 		"title":       p.Name,
 		"sku":         p.SKU,
 		"category":    p.Category,
-		"price":       "$" + p.Price.String(),
+		"price":       dollars(p.Price),
 		"stock":       stockText(p.Stock),
 		"description": p.Description,
 	}
@@ -105,8 +107,26 @@ func localAnswer(hits []Hit) string {
 	}
 	for i, h := range hits {
 		p := h.Product
-		fmt.Fprintf(&b, "%d. %s (%s), $%s, %s: %s\n", i+1, p.Name, p.SKU, p.Price.String(), stockText(p.Stock), p.Description)
+		fmt.Fprintf(&b, "%d. %s (%s), %s, %s: %s\n", i+1, p.Name, p.SKU, dollars(p.Price), stockText(p.Stock), p.Description)
 	}
-	b.WriteString("Ask me to compare them, or about batteries, spare parts and accessories for any of them.")
+	if len(hits) == 1 {
+		b.WriteString("Ask me about batteries, spare parts and accessories for it, or what else fits your job.")
+	} else {
+		b.WriteString("Ask me to compare them, or about batteries, spare parts and accessories for any of them.")
+	}
 	return b.String()
+}
+
+// dollars writes an amount as a reader expects it: $24,999.00.
+func dollars(c money.Cents) string {
+	s := c.String() // "24999.00"
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, d := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 && whole[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return "$" + b.String() + "." + frac
 }
