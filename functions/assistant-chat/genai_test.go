@@ -112,7 +112,7 @@ func TestCohereChatGroundsOnDocumentsSendsHistoryAndStoresUsage(t *testing.T) {
 	}
 	for _, s := range f.spans.Ended() {
 		for _, a := range s.Attributes() {
-			if strings.Contains(a.Value.Emit(), first.SessionID) {
+			if strings.Contains(a.Value.String(), first.SessionID) {
 				t.Fatalf("span %s carries the session id (a credential) in %s", s.Name(), a.Key)
 			}
 		}

@@ -44,14 +44,8 @@ func seededIndex(t testing.TB) *Index {
 	return NewIndex(products)
 }
 
-// recallAt5 is the mean over the cases of the share of relevant SKUs among the top 5 retrieved, with
-// the cases that missed some.
-func recallAt5(ix *Index, cases []evalCase) (float64, []string) {
-	r, _, misses := evaluate(ix, cases)
-	return r, misses
-}
-
-// evaluate returns recall@5, precision (the mean share of cited products that are relevant: a reply
+// evaluate returns recall@5 (the mean over the cases of the share of relevant SKUs among the top 5
+// retrieved), precision (the mean share of cited products that are relevant: a reply
 // citing five products for a one-product question scores 0.2) and the misses.
 func evaluate(ix *Index, cases []evalCase) (recall, precision float64, misses []string) {
 	var sum, psum float64
