@@ -8,7 +8,9 @@
 #   token_signer the function that signs tokens (its key);
 #   migrate      schema-migrate (the ADMIN, schema owner, application and monitoring passwords, the
 #                APM data key; it generates the wallet from the database and writes the wallet
-#                secret, which it never reads).
+#                secret, which it never reads);
+#   genai        the functions that call OCI Generative AI (assistant-chat): no secret, only the
+#                Generative AI family in the GenAI compartment (genai.tf).
 # The authorizer is in none: it reads no secret and calls no OCI API (public keys are configuration).
 locals {
   compartment = "compartment id ${var.compartment_ocid}"
@@ -19,6 +21,7 @@ locals {
     database     = ["wallet", "db_app_password", "apm_data_key"]
     token_signer = ["token_key"]
     migrate      = ["db_admin_password", "db_schema_password", "db_app_password", "db_monitor_password", "apm_data_key"]
+    genai        = []
   }
 
   need_members = {
@@ -31,11 +34,12 @@ locals {
   secret_policy_statements = [
     for need, secrets in local.dynamic_group_secrets :
     "Allow dynamic-group ${local.dynamic_groups[need]} to read secret-bundles in tenancy where any {${join(", ", [for s in secrets : "target.secret.id = '${local.secret_ids[s]}'"])}}"
-    if contains(keys(local.dynamic_groups), need)
+    if contains(keys(local.dynamic_groups), need) && length(secrets) > 0
   ]
 
   policy_statements = concat(
     local.secret_policy_statements,
+    local.genai_policy_statements,
     # schema-migrate generates the wallet (GenerateAutonomousDatabaseWallet) and writes it as a new
     # version of the wallet secret, encrypted with the vault's key.
     contains(keys(local.dynamic_groups), "migrate") ? [

@@ -50,12 +50,14 @@ locals {
   # What each function needs, from its declaration. The authorizer needs nothing from OCI: it gets the
   # public keys as configuration and no database, Vault or telemetry secret. The schema-migrate
   # function (migrator: true) creates the database users and runs the migrations. Every other
-  # function is a database function; the token signer (auth) also signs tokens.
+  # function is a database function; the token signer (auth) also signs tokens, and the functions
+  # that declare a GenAI API format (genai.tf) call OCI Generative AI.
   function_needs = {
     for name, f in local.functions : name => (
       f.authorizer ? [] :
       f.migrator ? ["migrate"] :
-      f.token_signer ? ["database", "token_signer"] : ["database"]
+      f.token_signer ? ["database", "token_signer"] :
+      contains(local.genai_functions, name) ? ["database", "genai"] : ["database"]
     )
   }
 
@@ -80,6 +82,7 @@ locals {
       OCTO_MIGRATE_MONITOR_PASSWORD_SECRET_OCID = "db_monitor_password"
       OCTO_APM_DATA_KEY_SECRET_OCID             = "apm_data_key"
     }
+    genai = {}
   }
   function_secret_config = {
     for name, needs in local.function_needs : name => merge({}, [for n in needs : local.need_secret_config[n]]...)
@@ -110,6 +113,7 @@ locals {
       length(needs) > 0 ? local.database_wiring : {},
       contains(needs, "database") ? { OCTO_DB_USER = var.database.app_user } : {},
       contains(needs, "migrate") ? local.migrate_wiring : {},
+      contains(needs, "genai") ? local.genai_wiring : {},
       { for k, s in local.function_secret_config[name] : k => local.secret_ids[s] },
     )
   }

@@ -420,3 +420,31 @@ variable "email" {
     error_message = "email.dkim_selector must be 1-63 lower-case letters, digits or dashes."
   }
 }
+
+variable "genai" {
+  type = object({
+    model_id         = optional(string)
+    compartment_ocid = optional(string)
+    endpoint         = optional(string)
+    api_format       = optional(string, "cohere")
+    timeout_seconds  = optional(number, 20)
+  })
+  description = "OCI Generative AI for the assistant: the on-demand model id (e.g. cohere.command-r-plus-08-2024, or meta.llama-3.3-70b-instruct with api_format generic), the compartment billed (default: the bundle's), an inference endpoint override (default: the region's) and the call timeout in seconds (inside the function's 60 s). Without model_id the assistant answers from the catalog alone."
+  default     = {}
+  validation {
+    condition     = contains(["cohere", "generic"], var.genai.api_format)
+    error_message = "genai.api_format must be cohere or generic."
+  }
+  validation {
+    condition     = var.genai.timeout_seconds >= 1 && var.genai.timeout_seconds <= 50 && floor(var.genai.timeout_seconds) == var.genai.timeout_seconds
+    error_message = "genai.timeout_seconds must be whole seconds from 1 to 50."
+  }
+  validation {
+    condition     = var.genai.model_id == null || try(length(var.genai.model_id) > 0, false)
+    error_message = "genai.model_id must not be empty; leave it unset for the local answerer."
+  }
+  validation {
+    condition     = var.genai.endpoint == null || can(regex("^https://", var.genai.endpoint))
+    error_message = "genai.endpoint must be an https:// URL."
+  }
+}

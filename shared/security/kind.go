@@ -19,6 +19,10 @@ const (
 	InvalidToken     Kind = "invalid_token"   // an invalid, expired or tampered access token
 )
 
+// PromptInjection is an instruction or a data request aimed at a language model, refused by the
+// assistant's guardrail.
+const PromptInjection Kind = "prompt_injection"
+
 // classification is what every event of a kind carries.
 type classification struct {
 	attackType string // security_events.attack_type (the schema's CHECK list)
@@ -55,6 +59,8 @@ func (k Kind) classify() classification {
 		return classification{"other", "low", "T1499.003 Endpoint Denial of Service: Application Exhaustion Flood", "TA0040 Impact", "A04:2021 Insecure Design"}
 	case InvalidToken:
 		return classification{"other", "medium", "T1606 Forge Web Credentials", "TA0006 Credential Access", "A07:2021 Identification and Authentication Failures"}
+	case PromptInjection:
+		return classification{"prompt_injection", "medium", "AML.T0051 LLM Prompt Injection", "TA0001 Initial Access", "LLM01:2025 Prompt Injection"}
 	}
 	return classification{attackType: "other", severity: "medium"}
 }

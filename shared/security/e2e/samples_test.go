@@ -76,6 +76,10 @@ var publicWrites = map[string]sample{
 		return request{path: "/api/leads", body: map[string]any{"email": "lead." + unique() + "@example.com", "name": "Avery Quinn",
 			"company": "Quinn Aerial", "source": "web", "message": "Please call me.", "consent": true}}
 	},
+	"POST /api/assistant/chat": func(t *testing.T, s *stack) request {
+		return request{path: "/api/assistant/chat", body: map[string]any{"message": "Which thermal camera fits roof inspections?",
+			"product_focus": "Thermal 640R"}}
+	},
 	"POST /api/page-views": func(t *testing.T, s *stack) request {
 		return request{path: "/api/page-views", body: map[string]any{"page": "/products/1", "session_id": "sess-" + unique(),
 			"load_time_ms": 420, "referrer": "https://example.com/", "region": "us-ashburn-1"}}
