@@ -20,6 +20,35 @@ var crmStaffWrites = map[string]sample{
 		return request{path: "/api/crm/shipments/" + strconv.FormatInt(shipment, 10), body: map[string]any{"status": "shipped"},
 			header: map[string]string{"If-Match": s.etag(t, "/api/crm/orders/"+strconv.FormatInt(order, 10))}}
 	},
+	"PATCH /api/crm/customers/{id}": func(t *testing.T, s *stack) request {
+		p := "/api/crm/customers/" + strconv.FormatInt(s.int(t, `SELECT MIN(id) FROM customers`), 10)
+		return request{path: p, body: map[string]any{"notes": "audit sample " + strconv.FormatInt(time.Now().UnixNano(), 10)},
+			header: map[string]string{"If-Match": s.etag(t, p)}}
+	},
+	"PATCH /api/crm/tickets/{id}": func(t *testing.T, s *stack) request {
+		p := "/api/crm/tickets/" + strconv.FormatInt(newCRMTicket(t, s), 10)
+		return request{path: p, body: map[string]any{"priority": "high"}, header: map[string]string{"If-Match": s.etag(t, p)}}
+	},
+	"POST /api/crm/tickets/{id}/assign": func(t *testing.T, s *stack) request {
+		return request{path: "/api/crm/tickets/" + strconv.FormatInt(newCRMTicket(t, s), 10) + "/assign",
+			body: map[string]any{"assignee_id": s.int(t, `SELECT id FROM users WHERE role = 'support' ORDER BY id FETCH FIRST 1 ROWS ONLY`)}}
+	},
+	"POST /api/crm/tickets/{id}/messages": func(t *testing.T, s *stack) request {
+		return request{path: "/api/crm/tickets/" + strconv.FormatInt(newCRMTicket(t, s), 10) + "/messages",
+			body: map[string]any{"message": "We are on it.", "internal": false}}
+	},
+}
+
+// newCRMTicket opens a ticket of the first customer.
+func newCRMTicket(t *testing.T, s *stack) int64 {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO tickets (customer_id, subject, status, priority, created_at, updated_at)
+VALUES ((SELECT MIN(id) FROM customers), 'Audit sample', 'open', 'low', :1, :2) RETURNING id INTO :3`, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // newCRMOrder writes a processing order of the first customer with one line and a shipment.
