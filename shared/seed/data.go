@@ -122,9 +122,9 @@ func users() []user {
 	return []user{
 		{AdminUser, "admin@octo-drone-shop.example", AdminPassword, "Alex Admin", "admin", -1},
 		{SupportUser, "support@octo-drone-shop.example", SupportPassword, "Sam Support", "support", -1},
-		{FulfillmentUser, "fulfillment@octo-drone-shop.example", FulfillmentPassword, "Frankie Fulfillment", "fulfillment", -1},
 		{MarketingUser, "marketing@octo-drone-shop.example", MarketingPassword, "Morgan Marketing", "marketing", -1},
 		{ShopperUser, "jordan.blake@example.com", ShopperPassword, "Jordan Blake", "customer", 5},
+		{FulfillmentUser, "fulfillment@octo-drone-shop.example", FulfillmentPassword, "Frankie Fulfillment", "fulfillment", -1},
 	}
 }
 
