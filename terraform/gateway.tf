@@ -84,7 +84,9 @@ resource "oci_apigateway_deployment" "this" {
           # Without an authorizer there is no authentication policy, and every route is public
           # (precondition below): the route then needs no authorization policy either.
           dynamic "authorization" {
-            for_each = length(local.authorizer_names) > 0 ? [routes.value.scope] : []
+            # The route's grant (manifest Route.Grant): its permission when it declares one, else its
+            # scope; the authorizer returns a staff token's permissions among its scopes.
+            for_each = length(local.authorizer_names) > 0 ? [routes.value.permission != "" ? routes.value.permission : routes.value.scope] : []
             content {
               type          = authorization.value == "public" ? "ANONYMOUS" : "ANY_OF"
               allowed_scope = authorization.value == "public" ? null : [authorization.value]

@@ -21,10 +21,13 @@ locals {
       migrator     = try(d.migrator, false)
       schedule     = try(d.schedule, null)
       routes = [
+        # permission: the staff permission the route needs on top of its scope (shared/manifest
+        # Permission); "" when the scope alone decides.
         for r in try(d.routes, []) : {
-          method = r.method
-          path   = r.path
-          scope  = r.scope
+          method     = r.method
+          path       = r.path
+          scope      = r.scope
+          permission = try(r.permission, "")
         }
       ]
     }

@@ -137,8 +137,9 @@ func TestLogin(t *testing.T) {
 		customer                     bool
 	}{
 		{"seeded_shopper_bcrypt", shopperEmail, seed.ShopperPassword, "customer", true},
-		{"seeded_admin_email_any_case", "ADMIN@octo-drone-shop.example", seed.AdminPassword, "customer staff admin", false},
-		{"seeded_support_is_staff", "support@octo-drone-shop.example", seed.SupportPassword, "customer staff", false},
+		{"seeded_admin_email_any_case", "ADMIN@octo-drone-shop.example", seed.AdminPassword, "customer staff admin crm.customers.read crm.customers.write crm.orders.read crm.orders.transition crm.shipments.write crm.support marketing analytics ops", false},
+		{"seeded_support_is_staff_with_its_permissions", "support@octo-drone-shop.example", seed.SupportPassword, "customer staff crm.customers.read crm.customers.write crm.orders.read crm.shipments.write crm.support", false},
+		{"seeded_fulfillment_moves_orders", "fulfillment@octo-drone-shop.example", seed.FulfillmentPassword, "customer staff crm.orders.read crm.orders.transition crm.shipments.write", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,8 @@
 //
 // The answer is always 200 with the gateway's contract (gateway.AuthorizerOutput): for a valid token
 // active, principal ("user:<id>" or "oidc:<sub>"), scope (expanded: an admin token lists customer,
-// staff and admin), expiresAt (the token's exp, RFC 3339), clientId, and context with sub (the
+// staff and admin; a staff token also lists its role's permissions, which routes declaring a
+// permission require, see manifest.Route.Grant), expiresAt (the token's exp, RFC 3339), clientId, and context with sub (the
 // principal), scope (space-separated), iss, jti and customer_id when there is one; the deployment
 // copies context.sub and context.scope into the X-Octo-Principal and X-Octo-Scopes headers. For a
 // missing or invalid token active is false and wwwAuthenticate carries the RFC 6750 challenge. The

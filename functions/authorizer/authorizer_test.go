@@ -249,11 +249,16 @@ func TestAuthorizerAcceptsValidTokens(t *testing.T) {
 		clientID               string
 	}{
 		{"customer_token", userDefined(issue("customer", 5)), "user:42", "customer", "5", identity.ClientID},
-		{"staff_token", userDefined(issue("support", 0)), "user:42", "customer staff", "", identity.ClientID},
-		{"admin_token_implies_staff", userDefined(issue("admin", 0)), "user:42", "customer staff admin", "", identity.ClientID},
+		{"staff_token_passes_its_permissions", userDefined(issue("support", 0)), "user:42",
+			"customer staff crm.customers.read crm.customers.write crm.orders.read crm.shipments.write crm.support", "", identity.ClientID},
+		{"admin_token_implies_staff", userDefined(issue("admin", 0)), "user:42", "customer staff admin crm.customers.read crm.customers.write crm.orders.read crm.orders.transition crm.shipments.write crm.support marketing analytics ops", "", identity.ClientID},
 		{"token_type_input", `{"type":"TOKEN","token":"` + issue("customer", 5) + `"}`, "user:42", "customer", "5", identity.ClientID},
 		{"lower_case_bearer_scheme", `{"type":"USER_DEFINED","data":{"token":"bearer ` + issue("customer", 5) + `"}}`, "user:42", "customer", "5", identity.ClientID},
 		{"identity_domain_token", userDefined(external(nil)), "oidc:ocid1.user.oc1..staffer", "customer staff", "", "crm-web"},
+		{"identity_domain_permission_kept_for_staff", userDefined(external(map[string]any{"scope": "openid staff crm.support"})),
+			"oidc:ocid1.user.oc1..staffer", "customer staff crm.support", "", "crm-web"},
+		{"identity_domain_permission_dropped_for_a_customer", userDefined(external(map[string]any{"scope": "customer crm.support"})),
+			"oidc:ocid1.user.oc1..staffer", "customer", "", "crm-web"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,7 +31,7 @@ type Page struct {
 const (
 	ticketColumns = `SELECT t.id, t.subject, t.status, t.priority, t.product_id, t.service_id, t.resolved_at, t.closed_at,
     t.created_at, t.updated_at,
-    (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id) AS message_count
+    (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id AND m.is_internal = 0) AS message_count
 FROM tickets t`
 
 	// listSQL is one page of the account's customer's tickets: :1 the user id, :2 = 1 on the first
@@ -46,10 +46,11 @@ FETCH FIRST :6 ROWS ONLY`
 	ownTicketSQL = ticketColumns + `
 WHERE t.id = :1 AND t.customer_id = (SELECT u.customer_id FROM users u WHERE u.id = :2 AND u.is_active = 1)`
 
-	// messagesSQL is the ticket's messages after message :2, oldest first, :3 at most.
+	// messagesSQL is the ticket's messages after message :2, oldest first, :3 at most. An agent's
+	// internal note (is_internal = 1) never reaches the customer.
 	messagesSQL = `SELECT id, sender_type, message, created_at
 FROM ticket_messages
-WHERE ticket_id = :1 AND id > :2
+WHERE ticket_id = :1 AND id > :2 AND is_internal = 0
 ORDER BY id
 FETCH FIRST :3 ROWS ONLY`
 )

@@ -21,6 +21,9 @@
 //     keyset cursor on (updated_at, id) over the index ix_tickets_customer_activity, at most 50 per
 //     page, one statement per page (message counts as a correlated subquery, no N+1). A ticket's
 //     messages come oldest first, at most 200 per answer, with next_messages_after to read on.
+//   - Agents answer through the CRM (crm-support): an agent reply is a message with sender_type
+//     agent and shows here; an internal note (is_internal = 1) is never read by this function, in
+//     the conversation or in message_count.
 //   - Text (title, message) is stored exactly as given and escaped only where rendered; the title is
 //     one line without control characters, a message may hold line breaks and tabs. Sizes are the
 //     columns': title 200, message 4000, in characters and in UTF-8 bytes.

@@ -337,3 +337,24 @@ func TestBadInputIs4xxAndChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestInternalNotesNeverReachTheCustomer(t *testing.T) {
+	f := newFixture(t)
+	shopper := f.user(t, seed.ShopperUser)
+	d := f.open(t, shopper, "Where is my order")
+	agent := f.db.Int(t, `SELECT id FROM users WHERE username = :1`, seed.SupportUser)
+	f.db.Exec(t, `INSERT INTO ticket_messages (ticket_id, sender_type, author_user_id, message, is_internal) VALUES (:1, 'agent', :2, 'internal: customer is a reseller', 1)`, d.ID, agent)
+	f.db.Exec(t, `INSERT INTO ticket_messages (ticket_id, sender_type, author_user_id, message, is_internal) VALUES (:1, 'agent', :2, 'It ships today.', 0)`, d.ID, agent)
+	r := f.do(t, "GET", path(d.ID, ""), "", shopper)
+	if r.status != http.StatusOK || strings.Contains(string(r.body), "reseller") {
+		t.Fatalf("GET = %d %s: the internal note must not be there", r.status, r.body)
+	}
+	var got Detail
+	r.decode(t, &got)
+	if len(got.Messages) != 2 || got.Messages[1].Message != "It ships today." || got.MessageCount != 2 {
+		t.Fatalf("messages %+v (count %d), want the opening message and the agent reply", got.Messages, got.MessageCount)
+	}
+	if l := f.do(t, "GET", "/api/tickets", "", shopper); strings.Contains(string(l.body), "reseller") || !strings.Contains(string(l.body), `"message_count":2`) {
+		t.Fatalf("list %s: want message_count 2 and no note", l.body)
+	}
+}

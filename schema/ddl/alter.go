@@ -2,11 +2,16 @@ package ddl
 
 import "fmt"
 
-// alterTable parses ALTER TABLE t ADD ... and ALTER TABLE t MODIFY (...).
+// alterTable parses ALTER TABLE t ADD ..., ALTER TABLE t ADD CONSTRAINT c CHECK (...) and
+// ALTER TABLE t MODIFY (...).
 func (p *parser) alterTable() (Statement, error) {
 	name, err := p.name("table")
 	if err != nil {
 		return Statement{}, err
+	}
+	if p.accept("add", "constraint") {
+		t, err := p.alterTableCheck(name)
+		return Statement{Kind: AlterTableCheck, Table: t}, err
 	}
 	if p.accept("modify") {
 		t, err := p.alterTableModify(name)
@@ -72,4 +77,24 @@ func (p *parser) alterTableAdd(name string) (*Table, error) {
 		}
 		return t, p.expect(")")
 	}
+}
+
+// alterTableCheck parses "ALTER TABLE t ADD CONSTRAINT c CHECK (expr)" after ADD CONSTRAINT: the
+// table's CHECK named c becomes expr, added when the table has none of that name and replaced when it
+// has. A CHECK only restricts which rows are allowed, so replacing one loses no data; the migrator
+// validates the existing rows against the new condition before the old one goes (see package
+// migrate). Only CHECK constraints can be set this way: keys and foreign keys stay in CREATE TABLE.
+func (p *parser) alterTableCheck(name string) (*Table, error) {
+	cname, err := p.name("constraint")
+	if err != nil {
+		return nil, fmt.Errorf("alter table %s add constraint: %w", name, err)
+	}
+	if err := p.expect("check"); err != nil {
+		return nil, fmt.Errorf("alter table %s add constraint %s: only CHECK constraints can be added or replaced: %w", name, cname, err)
+	}
+	ck, err := p.checkBody(cname)
+	if err != nil {
+		return nil, fmt.Errorf("alter table %s: %w", name, err)
+	}
+	return &Table{Name: name, Checks: []Check{ck}}, nil
 }

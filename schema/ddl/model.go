@@ -22,6 +22,7 @@ package ddl
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -160,6 +161,8 @@ const (
 	CreateView
 	AlterTableAdd
 	AlterTableModify
+	// AlterTableCheck sets a named CHECK constraint: added when missing, replaced when present.
+	AlterTableCheck
 )
 
 // String names the kind.
@@ -175,6 +178,8 @@ func (k StatementKind) String() string {
 		return "ALTER TABLE ADD"
 	case AlterTableModify:
 		return "ALTER TABLE MODIFY"
+	case AlterTableCheck:
+		return "ALTER TABLE ADD CONSTRAINT CHECK"
 	}
 	return "unknown"
 }
@@ -185,7 +190,8 @@ type Statement struct {
 	// SQL is the statement text as written, without the terminating semicolon.
 	SQL string
 	// Table is set for CreateTable, for AlterTableAdd (name, added columns and their inline checks)
-	// and for AlterTableModify (name, and each modified column with its new type only).
+	// for AlterTableModify (name, and each modified column with its new type only) and for
+	// AlterTableCheck (name, and the one CHECK it sets).
 	Table *Table
 	// Index is set for CreateIndex.
 	Index *Index
@@ -270,6 +276,20 @@ func (s *Schema) Apply(st Statement) error {
 				return err
 			}
 		}
+	case AlterTableCheck:
+		t := s.Table(st.Table.Name)
+		if t == nil {
+			return fmt.Errorf("alter table: unknown table %s", st.Table.Name)
+		}
+		ck := st.Table.Checks[0]
+		if i := slices.IndexFunc(t.Checks, func(c Check) bool { return c.Name == ck.Name }); i >= 0 {
+			t.Checks[i] = ck
+			break
+		}
+		if err := s.checkNames(&Table{Name: t.Name, Checks: []Check{ck}}); err != nil {
+			return err
+		}
+		t.Checks = append(t.Checks, ck)
 	case CreateIndex:
 		t := s.Table(st.Index.Table)
 		if t == nil {

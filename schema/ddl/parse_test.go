@@ -164,3 +164,38 @@ func TestUnindexedForeignKeys(t *testing.T) {
 		t.Fatalf("got %v, want %v (a leads uq_c; b is second in it; d is second in ix_c_db)", got, want)
 	}
 }
+
+func TestAlterTableCheckReplacesANamedCheck(t *testing.T) {
+	stmts, err := ParseScript(`CREATE TABLE a (id NUMBER, role VARCHAR2(20), CONSTRAINT pk_a PRIMARY KEY (id), CONSTRAINT ck_a_role CHECK (role IN ('x')));
+CREATE TABLE b (id NUMBER, CONSTRAINT pk_b PRIMARY KEY (id), CONSTRAINT ck_b_id CHECK (id > 0));
+ALTER TABLE a ADD CONSTRAINT ck_a_role CHECK (role IN ('x', 'y'));
+ALTER TABLE a ADD CONSTRAINT ck_a_id CHECK (id > 0);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stmts[2].Kind != AlterTableCheck || stmts[2].Table.Checks[0].Name != "ck_a_role" {
+		t.Fatalf("parsed %+v", stmts[2])
+	}
+	s, err := Build(stmts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Table("a").Checks
+	if len(got) != 2 || got[0].Name != "ck_a_role" || !strings.Contains(got[0].Expr, "'y'") || got[1].Name != "ck_a_id" {
+		t.Fatalf("checks %+v: want ck_a_role replaced in place and ck_a_id added", got)
+	}
+	for name, bad := range map[string]string{
+		"other_tables_name": `ALTER TABLE a ADD CONSTRAINT ck_b_id CHECK (id > 1)`,
+		"not_a_check":       `ALTER TABLE a ADD CONSTRAINT uq_a_role UNIQUE (role)`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			st, err := Parse(bad)
+			if err == nil {
+				err = s.Apply(st)
+			}
+			if err == nil {
+				t.Fatalf("%s accepted", bad)
+			}
+		})
+	}
+}

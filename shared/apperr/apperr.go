@@ -17,18 +17,20 @@ type Kind uint8
 
 // The kinds. Internal is the zero value so an unclassified error is never reported as the client's fault.
 const (
-	Internal         Kind = iota // a defect or an unexpected failure: 500, never with detail
-	Invalid                      // the request is malformed or breaks a rule: 400
-	Unprocessable                // well-formed but cannot be done as asked (empty cart, bad coupon): 422
-	Unauthorized                 // no or bad credentials: 401
-	Forbidden                    // credentials fine, not allowed: 403
-	NotFound                     // absent, or not the caller's to see: 404
-	MethodNotAllowed             // 405
-	Conflict                     // the state forbids it (duplicate, out of stock, replay mismatch): 409
-	PayloadTooLarge              // 413
-	UnsupportedMedia             // 415
-	RateLimited                  // 429
-	Unavailable                  // a dependency is down: 503
+	Internal             Kind = iota // a defect or an unexpected failure: 500, never with detail
+	Invalid                          // the request is malformed or breaks a rule: 400
+	Unprocessable                    // well-formed but cannot be done as asked (empty cart, bad coupon): 422
+	Unauthorized                     // no or bad credentials: 401
+	Forbidden                        // credentials fine, not allowed: 403
+	NotFound                         // absent, or not the caller's to see: 404
+	MethodNotAllowed                 // 405
+	Conflict                         // the state forbids it (duplicate, out of stock, replay mismatch): 409
+	PayloadTooLarge                  // 413
+	UnsupportedMedia                 // 415
+	RateLimited                      // 429
+	Unavailable                      // a dependency is down: 503
+	PreconditionFailed               // the If-Match names a version that is no longer current: 412
+	PreconditionRequired             // a write of a record that needs If-Match came without one: 428
 )
 
 var kinds = [...]struct {
@@ -48,6 +50,10 @@ var kinds = [...]struct {
 	UnsupportedMedia: {"unsupported_media_type", http.StatusUnsupportedMediaType, "unsupported media type"},
 	RateLimited:      {"rate_limited", http.StatusTooManyRequests, "too many requests"},
 	Unavailable:      {"unavailable", http.StatusServiceUnavailable, "service temporarily unavailable"},
+	PreconditionFailed: {"precondition_failed", http.StatusPreconditionFailed,
+		"the record changed since you read it; read it again"},
+	PreconditionRequired: {"precondition_required", http.StatusPreconditionRequired,
+		"send If-Match with the ETag of the record you read"},
 }
 
 // String returns the kind's default machine code, e.g. "not_found".

@@ -25,6 +25,8 @@ func TestEveryKindHasItsStatusAndCode(t *testing.T) {
 		{UnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{RateLimited, http.StatusTooManyRequests, "rate_limited"},
 		{Unavailable, http.StatusServiceUnavailable, "unavailable"},
+		{PreconditionFailed, http.StatusPreconditionFailed, "precondition_failed"},
+		{PreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
 		{Kind(200), http.StatusInternalServerError, "internal"},
 	}
 	if len(tests)-1 != len(kinds) {

@@ -14,6 +14,7 @@ import (
 // Served is what a function's handler answered to one request, and how many statements it ran.
 type Served struct {
 	Status     int
+	Header     http.Header
 	Body       []byte
 	Statements int
 }
@@ -31,7 +32,7 @@ func Serve(h http.Handler, method, target, body string, headers map[string]strin
 	ctx := db.WithStats(req.Context())
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req.WithContext(ctx))
-	return Served{Status: rec.Code, Body: rec.Body.Bytes(), Statements: db.StatsFrom(ctx).Statements}
+	return Served{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes(), Statements: db.StatsFrom(ctx).Statements}
 }
 
 // Decode unmarshals a JSON answer into out, failing the test when it is not JSON of that shape.

@@ -85,7 +85,7 @@ func (a authorizer) authorize(ctx context.Context, route manifest.BoundRoute, r 
 	}) {
 		return decision{}, fmt.Errorf("%w: principal or scope unusable in a header", errBadAuthorizer)
 	}
-	if !slices.Contains(out.Scope, string(route.Scope)) {
+	if !slices.Contains(out.Scope, route.Grant()) {
 		return decision{status: http.StatusForbidden}, nil
 	}
 	return decision{principal: principal, scopes: out.Scope}, nil

@@ -94,7 +94,7 @@ func (g *Gateway) route(ex *exchange) int {
 			w.Header().Set("WWW-Authenticate", d.wwwAuthenticate)
 			return fail(w, r, apperr.Unauthorized, "authentication required")
 		case http.StatusForbidden:
-			return fail(w, r, apperr.Forbidden, "this route needs scope "+string(route.Scope))
+			return fail(w, r, apperr.Forbidden, "this route needs scope "+route.Grant())
 		}
 		header.Set(PrincipalHeader, d.principal)
 		header.Set(ScopesHeader, strings.Join(d.scopes, " "))

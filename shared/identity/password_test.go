@@ -90,6 +90,9 @@ func TestExpandScopes(t *testing.T) {
 		{"customer_alone", []string{"customer"}, "customer"},
 		{"unknown_and_public_dropped", []string{"public", "root", "openid"}, ""},
 		{"duplicates_collapse", []string{"customer", "staff", "customer"}, "customer staff"},
+		{"permissions_kept_for_staff", []string{"crm.support", "staff", "crm.orders.read", "crm.support"}, "customer staff crm.orders.read crm.support"},
+		{"permissions_dropped_without_staff", []string{"customer", "crm.orders.transition"}, "customer"},
+		{"unknown_permission_dropped", []string{"staff", "crm.everything"}, "customer staff"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,8 +101,12 @@ func TestExpandScopes(t *testing.T) {
 			}
 		})
 	}
-	for role, want := range map[string]string{"admin": "customer staff admin", "support": "customer staff", "marketing": "customer staff",
-		"staff": "customer staff", "customer": "customer", "intruder": ""} {
+	for role, want := range map[string]string{
+		"admin":       "customer staff admin crm.customers.read crm.customers.write crm.orders.read crm.orders.transition crm.shipments.write crm.support marketing analytics ops",
+		"support":     "customer staff crm.customers.read crm.customers.write crm.orders.read crm.shipments.write crm.support",
+		"fulfillment": "customer staff crm.orders.read crm.orders.transition crm.shipments.write",
+		"marketing":   "customer staff crm.customers.read marketing analytics",
+		"staff":       "customer staff", "customer": "customer", "intruder": ""} {
 		if got := strings.Join(ScopesForRole(role), " "); got != want {
 			t.Errorf("ScopesForRole(%q) = %q, want %q", role, got, want)
 		}

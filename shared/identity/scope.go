@@ -12,8 +12,10 @@ import (
 var levels = []manifest.Scope{manifest.Customer, manifest.Staff, manifest.Admin}
 
 // ExpandScopes returns the token scopes granted by the given names: unknown names (and "public",
-// which is no grant) are dropped, and each level brings every level below it. The result is in
-// level order without duplicates: ExpandScopes("admin") is [customer staff admin].
+// which is no grant) are dropped, and each level brings every level below it. Permissions
+// (manifest.Permissions) are kept, after the levels and in their fixed order, only when the names
+// reach the staff level: a permission is a staff capability, so a customer token naming one gets
+// none. The result has no duplicates: ExpandScopes("admin") is [customer staff admin].
 func ExpandScopes(names ...string) []string {
 	top := -1
 	for _, n := range names {
@@ -25,21 +27,36 @@ func ExpandScopes(names ...string) []string {
 	for _, s := range levels[:top+1] {
 		out = append(out, string(s))
 	}
+	if top >= slices.Index(levels, manifest.Staff) {
+		for _, p := range manifest.Permissions() {
+			if slices.Contains(names, string(p)) {
+				out = append(out, string(p))
+			}
+		}
+	}
 	return out
 }
 
 // ScopesForRole maps a users.role to its token scopes: customer accounts are customers; support,
-// marketing and staff are staff; admin is admin.
+// fulfillment, marketing and staff are staff; admin is admin; each staff role adds its permissions
+// (PermissionsForRole).
 func ScopesForRole(role string) []string {
+	var level manifest.Scope
 	switch role {
 	case "admin":
-		return ExpandScopes(string(manifest.Admin))
-	case "staff", "support", "marketing":
-		return ExpandScopes(string(manifest.Staff))
+		level = manifest.Admin
+	case "staff", "support", "fulfillment", "marketing":
+		level = manifest.Staff
 	case "customer":
-		return ExpandScopes(string(manifest.Customer))
+		level = manifest.Customer
+	default:
+		return nil
 	}
-	return nil
+	names := []string{string(level)}
+	for _, p := range PermissionsForRole(role) {
+		names = append(names, string(p))
+	}
+	return ExpandScopes(names...)
 }
 
 // parseScopeClaim reads a scope claim: a space-separated string (RFC 8693, OCI IAM) or an array of

@@ -67,7 +67,7 @@ func TestIssueThenVerify(t *testing.T) {
 			if h["alg"] != alg || h["kid"] != key.ID() || h["typ"] != "at+jwt" {
 				t.Errorf("header = %v", h)
 			}
-			if c["iss"] != "octo" || c["aud"] != "api" || c["sub"] != "7" || c["scope"] != "customer staff admin" ||
+			if c["iss"] != "octo" || c["aud"] != "api" || c["sub"] != "7" || c["scope"] != "customer staff admin crm.customers.read crm.customers.write crm.orders.read crm.orders.transition crm.shipments.write crm.support marketing analytics ops" ||
 				c["customer_id"] != float64(3) || c["client_id"] != ClientID || c["jti"] == "" ||
 				c["exp"] != float64(now.Add(20*time.Minute).Unix()) || c["nbf"] != float64(now.Unix()) || c["iat"] != float64(now.Unix()) {
 				t.Errorf("claims = %v", c)
@@ -92,7 +92,7 @@ func TestIssueThenVerify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Principal != "user:7" || got.CustomerID != 3 || strings.Join(got.Scopes, " ") != "customer staff admin" || !got.Expiry.Equal(now.Add(20*time.Minute)) {
+			if got.Principal != "user:7" || got.CustomerID != 3 || strings.Join(got.Scopes, " ") != "customer staff admin crm.customers.read crm.customers.write crm.orders.read crm.orders.transition crm.shipments.write crm.support marketing analytics ops" || !got.Expiry.Equal(now.Add(20*time.Minute)) {
 				t.Errorf("Verified = %+v", got)
 			}
 			second, _ := iss.Issue(Grant{UserID: 7, Scopes: []string{"customer"}})

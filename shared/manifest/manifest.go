@@ -125,6 +125,9 @@ type Route struct {
 	Method string `yaml:"method"`
 	Path   string `yaml:"path"` // a path template, e.g. /api/products/{id}
 	Scope  Scope  `yaml:"scope"`
+	// Permission, on a staff route, is the finer capability the caller's token must hold (see
+	// Permission and Route.Grant); empty means the scope alone decides.
+	Permission Permission `yaml:"permission"`
 	// BodyLimit caps the request body in bytes; zero means DefaultBodyLimit.
 	BodyLimit int64 `yaml:"body_limit"`
 	// Accept lists extra request media types besides application/json (e.g. text/plain for beacons).
@@ -233,6 +236,9 @@ func (f Function) Validate() error {
 		}
 		if !r.Scope.Valid() {
 			bad("%s: scope %q must be public, customer, staff or admin", where, r.Scope)
+		}
+		if r.Permission != "" && (!r.Permission.Valid() || r.Scope != Staff) {
+			bad("%s: permission %q must be one of the declared permissions, on a route with scope staff", where, r.Permission)
 		}
 		if r.BodyLimit < 0 || r.BodyLimit > 6<<20 {
 			bad("%s: body_limit must be within 0..6 MiB (API Gateway's payload limit)", where)

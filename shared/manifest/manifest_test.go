@@ -16,3 +16,31 @@ func TestMergeDefaults(t *testing.T) {
 		t.Error("Merge modified the defaults' config map")
 	}
 }
+
+func TestPermissionNeedsStaffScopeAndAKnownName(t *testing.T) {
+	base := Function{SchemaVersion: 20180708, Name: "x", Runtime: "docker", Memory: 128, Timeout: 10,
+		Smoke: &Smoke{Method: "GET", Path: "/api/x", As: Staff}}
+	for _, tc := range []struct {
+		name  string
+		route Route
+		ok    bool
+	}{
+		{"staff_route_with_a_permission", Route{Method: "GET", Path: "/api/x", Scope: Staff, Permission: CRMSupport}, true},
+		{"unknown_permission", Route{Method: "GET", Path: "/api/x", Scope: Staff, Permission: "crm.everything"}, false},
+		{"permission_on_a_customer_route", Route{Method: "GET", Path: "/api/x", Scope: Customer, Permission: CRMSupport}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := base
+			f.Routes = []Route{tc.route}
+			if tc.route.Scope == Customer {
+				f.Smoke = &Smoke{Method: "GET", Path: "/api/x", As: Customer}
+			}
+			if err := f.Validate(); (err == nil) != tc.ok {
+				t.Fatalf("Validate = %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+	if (Route{Scope: Staff, Permission: CRMOrdersRead}).Grant() != "crm.orders.read" || (Route{Scope: Staff}).Grant() != "staff" {
+		t.Fatal("Grant is the permission when declared, else the scope")
+	}
+}

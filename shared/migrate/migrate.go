@@ -9,7 +9,10 @@
 //     (ErrChecksumMismatch) before anything is executed. A second run is a no-op.
 //
 //   - Additive only: a migration containing DROP, TRUNCATE, DELETE or RENAME is refused when it is
-//     loaded (ddl.ErrDestructive), so nothing is executed.
+//     loaded (ddl.ErrDestructive), so nothing is executed. The one change of an existing object a
+//     migration may ask for is a CHECK constraint's condition (ALTER TABLE t ADD CONSTRAINT c CHECK
+//     (...)): the new condition is validated against every row before the old one goes, on both
+//     dialects (see planCheck); the DROP it needs is the migrator's, never a migration's text.
 //
 //   - Shared databases: on the shared ATP the other application may already have created a table.
 //     Every statement is planned against the database's dictionary first: missing tables and indexes
@@ -101,7 +104,7 @@ func (r Report) String() string {
 	for _, v := range r.Applied {
 		var parts []string
 		for _, k := range []struct{ kind, label string }{
-			{CreateTable, "tables"}, {AddColumn, "columns added"}, {WidenColumn, "columns widened"}, {CreateIndex, "indexes"}, {CreateView, "views"},
+			{CreateTable, "tables"}, {AddColumn, "columns added"}, {WidenColumn, "columns widened"}, {CreateIndex, "indexes"}, {CreateView, "views"}, {ReplaceCheck, "check statements"},
 		} {
 			if n := created[v.Version][k.kind]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, k.label))
@@ -260,7 +263,13 @@ func applySQLite(ctx context.Context, h history, m schema.Migration, v Version, 
 	rep.add(p)
 	actions, record := p.Actions, len(p.Incompatibilities) == 0
 	for _, a := range actions {
-		if _, err := tx.ExecContext(ctx, a.SQL); err != nil {
+		var err error
+		if a.Kind == ReplaceCheck {
+			err = replaceSQLiteCheck(ctx, tx, a)
+		} else {
+			_, err = tx.ExecContext(ctx, a.SQL)
+		}
+		if err != nil {
 			return fmt.Errorf("%s %s: %w", a.Kind, a.Object, err)
 		}
 	}

@@ -26,7 +26,7 @@ type Action struct {
 	Kind    string
 	// Object is the table, "table.column", index or view name.
 	Object string
-	// Table is the indexed table of a CreateIndex.
+	// Table is the indexed table of a CreateIndex, and the table of a SQLite ReplaceCheck.
 	Table string
 	// SQL is the statement executed; empty for a skipped action.
 	SQL string
@@ -92,6 +92,8 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 			}
 		case ddl.AlterTableModify:
 			p.planWiden(cat, dialect, version, st)
+		case ddl.AlterTableCheck:
+			p.planCheck(cat, dialect, version, st)
 		case ddl.CreateIndex:
 			p.planIndex(cat, version, st)
 		case ddl.CreateView:

@@ -152,7 +152,10 @@ func operation(r manifest.BoundRoute) map[string]any {
 	errs := []string{"400", "500", "503"}
 	if r.Scope != manifest.Public {
 		op["security"] = []map[string][]string{{"bearer": {}}}
-		op["description"] = "Needs a bearer token with scope " + string(r.Scope) + "."
+		op["description"] = "Needs a bearer token with scope " + r.Grant() + "."
+		if r.Permission != "" {
+			op["x-octo-permission"] = string(r.Permission)
+		}
 		errs = append(errs, "401", "403")
 	} else {
 		op["security"] = []map[string][]string{}

@@ -86,14 +86,16 @@ func customers() []customer {
 // Users and their local-only passwords. They exist for running the bundle on a laptop and in demos;
 // a deployment on ATP gets no seed data.
 const (
-	AdminUser         = "admin"
-	AdminPassword     = "OctoAdmin!2026"
-	SupportUser       = "support"
-	SupportPassword   = "OctoSupport!2026"
-	MarketingUser     = "marketing"
-	MarketingPassword = "OctoMarketing!2026"
-	ShopperUser       = "shopper"
-	ShopperPassword   = "OctoShopper!2026"
+	AdminUser           = "admin"
+	AdminPassword       = "OctoAdmin!2026"
+	SupportUser         = "support"
+	SupportPassword     = "OctoSupport!2026"
+	FulfillmentUser     = "fulfillment"
+	FulfillmentPassword = "OctoFulfillment!2026"
+	MarketingUser       = "marketing"
+	MarketingPassword   = "OctoMarketing!2026"
+	ShopperUser         = "shopper"
+	ShopperPassword     = "OctoShopper!2026"
 )
 
 // AccountFor returns the seeded login a request of the given scope is made as (smoke requests, the
@@ -122,6 +124,7 @@ func users() []user {
 		{SupportUser, "support@octo-drone-shop.example", SupportPassword, "Sam Support", "support", -1},
 		{MarketingUser, "marketing@octo-drone-shop.example", MarketingPassword, "Morgan Marketing", "marketing", -1},
 		{ShopperUser, "jordan.blake@example.com", ShopperPassword, "Jordan Blake", "customer", 5},
+		{FulfillmentUser, "fulfillment@octo-drone-shop.example", FulfillmentPassword, "Frankie Fulfillment", "fulfillment", -1},
 	}
 }
 

@@ -123,7 +123,7 @@ func TestSeedFillsAnEmptyDatabase(t *testing.T) {
 	}
 	t.Run("passwords_are_bcrypt_hashes", func(t *testing.T) {
 		for user, password := range map[string]string{seed.AdminUser: seed.AdminPassword, seed.SupportUser: seed.SupportPassword,
-			seed.MarketingUser: seed.MarketingPassword, seed.ShopperUser: seed.ShopperPassword} {
+			seed.MarketingUser: seed.MarketingPassword, seed.ShopperUser: seed.ShopperPassword, seed.FulfillmentUser: seed.FulfillmentPassword} {
 			var hash string
 			if err := raw.QueryRow(`SELECT password_hash FROM users WHERE username = ?`, user).Scan(&hash); err != nil {
 				t.Fatalf("user %s: %v", user, err)

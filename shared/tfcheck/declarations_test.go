@@ -35,10 +35,11 @@ type tfFunction struct {
 }
 
 type tfRoute struct {
-	Method   string `json:"method"`
-	Path     string `json:"path"`
-	Scope    string `json:"scope"`
-	Function string `json:"function"`
+	Method     string `json:"method"`
+	Path       string `json:"path"`
+	Scope      string `json:"scope"`
+	Permission string `json:"permission"`
+	Function   string `json:"function"`
 }
 
 // terraformView evaluates terraform/'s declaration locals for the repository at root.
@@ -174,7 +175,7 @@ func compareWithManifest(t *testing.T, root string) {
 
 	var want []tfRoute
 	for _, r := range bundle.Routes() {
-		want = append(want, tfRoute{Method: r.Method, Path: r.Path, Scope: string(r.Scope), Function: r.Function})
+		want = append(want, tfRoute{Method: r.Method, Path: r.Path, Scope: string(r.Scope), Permission: string(r.Permission), Function: r.Function})
 	}
 	sortRoutes(routes)
 	sortRoutes(want)

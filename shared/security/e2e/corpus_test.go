@@ -204,9 +204,9 @@ FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = :1`, placed.
 }
 
 // staffWrites has a sample for every staff or admin POST, PUT, PATCH and DELETE route: each must
-// write an audit row (security.Audit) in its transaction. The bundle declares none yet; a new one
-// without a sample here fails TestStaffWritesAreAudited.
-var staffWrites = map[string]sample{}
+// write an audit row (security.Audit) in its transaction. A new one without a sample here fails
+// TestStaffWritesAreAudited.
+var staffWrites = crmStaffWrites
 
 // TestStaffWritesAreAudited sends every staff or admin write the bundle declares with an admin token
 // and a known trace id: each must succeed and leave an audit_logs row with that trace id.

@@ -1,0 +1,26 @@
+// Command crm-support is the crm-support function's binary: the same executable serves OCI
+// Functions, AWS Lambda and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+	"time"
+
+	crmsupport "github.com/octo-drone-shop/serverless/functions/crm-support"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+	"github.com/octo-drone-shop/serverless/shared/notify"
+)
+
+func main() {
+	boot.Main(crmsupport.Name, func(e *boot.Env) (http.Handler, error) {
+		mail, err := notify.ConfigFromEnv(e.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		drainer, err := mail.NewDrainer(e.DB, e.Log)
+		if err != nil {
+			return nil, err
+		}
+		return crmsupport.New(e.DB, e.Log, mail, notify.InProcess(drainer, 20*time.Second))
+	})
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
+)
+
+type row struct {
+	Route   string          `json:"route"`
+	Clients int             `json:"clients"`
+	Latency loadgen.Latency `json:"latency"`
+}
+
+type statementsRow struct {
+	Route      string `json:"route"`
+	Statements int    `json:"statements"`
+}
+
+// report is the benchmark's result, written as crm.json and crm.md.
+type report struct {
+	At         time.Time       `json:"at"`
+	GoVersion  string          `json:"go_version"`
+	CPUs       int             `json:"cpus"`
+	Requests   int             `json:"requests_per_scenario"`
+	Instances  int             `json:"max_instances_per_function"`
+	Rows       []row           `json:"latency"`
+	Statements []statementsRow `json:"statements_per_request"`
+}
+
+func (r report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# CRM benchmark\n\n%s, %s, %d CPUs; through the local gateway (real OCI Functions protocol, "+
+		"separate processes on one SQLite file, at most %d processes per function), signed in as admin; %d timed requests per row.\n\n",
+		r.At.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Instances, r.Requests)
+	b.WriteString("| request | clients | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |\n")
+	for _, x := range r.Rows {
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f |\n", x.Route, x.Clients, x.Latency.P50, x.Latency.P99)
+	}
+	b.WriteString("\n| request | statements |\n| --- | ---: |\n")
+	for _, s := range r.Statements {
+		fmt.Fprintf(&b, "| %s | %d |\n", s.Route, s.Statements)
+	}
+	return b.String()
+}
+
+func (r report) write(dir string, stdout io.Writer) error {
+	r.At, r.GoVersion, r.CPUs = time.Now().UTC().Truncate(time.Second), runtime.Version(), runtime.NumCPU()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	md := r.markdown()
+	if err := os.WriteFile(filepath.Join(dir, "crm.json"), append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "crm.md"), []byte(md), 0o644); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	_, err = io.WriteString(stdout, md)
+	return err
+}
