@@ -1,0 +1,260 @@
+package analyticsrollup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+// Settle is how long after a time the rollup waits before taking rows up to it as final: an hour is
+// rolled up once it ended Settle ago, and changes are read up to Settle ago. It is longer than any
+// function's timeout (300 s), so a transaction that wrote a time commits before the rollup reads it.
+const Settle = 6 * time.Minute
+
+// The rollup's writes: one upsert per row (MERGE on the unique index ux_analytics_rollups_key), each
+// stamped with the chunk's time, then the chunk's buckets' rows the chunk did not write (a figure
+// that fell to nothing, say a status no order has any more) are deleted.
+const (
+	mergeRollupSQL = `MERGE INTO analytics_rollups r
+USING (SELECT :1 AS granularity, :2 AS bucket_start, :3 AS metric, :4 AS dimension, :5 AS metric_value, :6 AS updated_at FROM dual) s
+ON (r.granularity = s.granularity AND r.bucket_start = s.bucket_start AND r.metric = s.metric AND r.dimension = s.dimension)
+WHEN MATCHED THEN UPDATE SET r.metric_value = s.metric_value, r.updated_at = s.updated_at
+WHEN NOT MATCHED THEN INSERT (granularity, bucket_start, metric, dimension, metric_value, updated_at)
+VALUES (s.granularity, s.bucket_start, s.metric, s.dimension, s.metric_value, s.updated_at)`
+	deleteStaleSQL = `DELETE FROM analytics_rollups
+WHERE granularity = :1 AND bucket_start >= :2 AND bucket_start < :3 AND updated_at <> :4`
+)
+
+// The rows changed since the last run, by the time that places them in a bucket.
+var changedSQL = []string{
+	`SELECT created_at FROM orders WHERE updated_at >= :1 AND updated_at < :2 AND created_at < :3`,
+	`SELECT created_at FROM carts WHERE updated_at >= :1 AND updated_at < :2 AND created_at < :3`,
+	`SELECT created_at FROM leads WHERE updated_at >= :1 AND updated_at < :2 AND created_at < :3`,
+	`SELECT window_start FROM security_events WHERE updated_at >= :1 AND updated_at < :2 AND window_start < :3`,
+}
+
+// Options adjusts a run.
+type Options struct {
+	// Now is the run's clock; time.Now when nil.
+	Now func() time.Time
+	// Budget bounds the run: no new day starts after it is spent (the run resumes next time); a run
+	// always rolls at least one day, so it progresses whatever the budget.
+	Budget time.Duration
+	// Lease is how long the lock holds without renewal; 10 minutes when zero.
+	Lease time.Duration
+}
+
+// Result says what a run did.
+type Result struct {
+	// Skipped is true when another run held the lock: this one did nothing.
+	Skipped bool `json:"skipped"`
+	// Days is the number of days (or the current day's complete hours) rolled up, Rerolled those
+	// rolled again for changed rows, Rows the rows written.
+	Days     int   `json:"days"`
+	Rerolled int   `json:"rerolled"`
+	Rows     int64 `json:"rows"`
+	// CaughtUp is false when the budget ran out first.
+	CaughtUp        bool       `json:"caught_up"`
+	CompleteThrough *time.Time `json:"complete_through"`
+}
+
+// Rollup brings the rollups up to date: it re-rolls the days holding rows changed since the last
+// run, then rolls up every complete hour (and complete day) not rolled up yet, a day per
+// transaction, until caught up or out of budget. Only one run works at a time (the lock row).
+func Rollup(ctx context.Context, d *db.DB, opts Options) (Result, error) {
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	lease := opts.Lease
+	if lease <= 0 {
+		lease = 10 * time.Minute
+	}
+	r := &run{d: d, owner: web.NewID(), clock: clock, lease: lease, deadline: clock().Add(opts.Budget)}
+	if opts.Budget <= 0 {
+		r.deadline = clock().Add(24 * time.Hour)
+	}
+	ok, err := lock(ctx, d, r.owner, clock(), clock().Add(lease))
+	if err != nil || !ok {
+		return Result{Skipped: err == nil}, err
+	}
+	defer func() { _ = unlock(context.WithoutCancel(ctx), d, r.owner) }()
+	err = r.run(ctx)
+	if errors.Is(err, errLockLost) {
+		return r.res, fmt.Errorf("analytics rollup: %w", err)
+	}
+	return r.res, err
+}
+
+type run struct {
+	d        *db.DB
+	owner    string
+	clock    func() time.Time
+	lease    time.Duration
+	deadline time.Time
+	last     time.Time
+	res      Result
+}
+
+func (r *run) run(ctx context.Context) error {
+	now := r.clock()
+	settled := now.Add(-Settle)
+	target := settled.Truncate(time.Hour)
+	st, err := readState(ctx, r.d)
+	if err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	if st.CompleteThrough == nil {
+		var earliest *time.Time
+		if err := r.d.QueryRowContext(ctx, earliestSQL).Scan(&earliest); err != nil {
+			return fmt.Errorf("read earliest activity: %w", err)
+		}
+		start := target
+		if earliest != nil && earliest.Before(target) {
+			start = dayOf(*earliest)
+		}
+		// Every bucket rolled from now on reflects the changes made before this run.
+		if err := r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			return setState(ctx, tx, startSQL, r.owner, start, settled)
+		}); err != nil {
+			return fmt.Errorf("start state: %w", err)
+		}
+		st = state{CompleteThrough: &start, ChangesThrough: &settled}
+	}
+	complete := *st.CompleteThrough
+	r.res.CompleteThrough = &complete
+	rerolledAll, err := r.reroll(ctx, *st.ChangesThrough, settled, complete)
+	if err != nil {
+		return err
+	}
+	for complete.Before(target) {
+		if r.res.Days+r.res.Rerolled > 0 && !r.clock().Before(r.deadline) {
+			return nil
+		}
+		end := earliest(dayOf(complete).Add(24*time.Hour), target)
+		if err := r.chunk(ctx, dayOf(complete), end, completeSQL); err != nil {
+			return err
+		}
+		complete = end
+		r.res.Days++
+	}
+	r.res.CaughtUp = true
+	if rerolledAll {
+		return r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			return setState(ctx, tx, changesSQL, r.owner, settled)
+		})
+	}
+	return nil
+}
+
+// reroll rolls again every day before complete holding a row changed in [from, to); false when the
+// budget ran out first (the changes are read again next time: re-rolling is idempotent).
+func (r *run) reroll(ctx context.Context, from, to, complete time.Time) (bool, error) {
+	days := map[time.Time]bool{}
+	for _, q := range changedSQL {
+		if err := each(ctx, r.d, q, []any{from, to, complete}, func(rows *db.Rows) error {
+			var at time.Time
+			if err := rows.Scan(&at); err != nil {
+				return err
+			}
+			days[dayOf(at)] = true
+			return nil
+		}); err != nil {
+			return false, fmt.Errorf("read changed rows: %w", err)
+		}
+	}
+	for day := range days {
+		if r.res.Rerolled > 0 && !r.clock().Before(r.deadline) {
+			return false, nil
+		}
+		if err := r.chunk(ctx, day, earliest(day.Add(24*time.Hour), complete), ""); err != nil {
+			return false, err
+		}
+		r.res.Rerolled++
+	}
+	return true, nil
+}
+
+// chunk rolls up the hours of [day, end) and, when end closes the day, the day, in one
+// transaction that first renews the lock and ends by recording progress (advance, when given).
+func (r *run) chunk(ctx context.Context, day, end time.Time, advance string) error {
+	f, err := loadFacts(ctx, r.d, day, end)
+	if err != nil {
+		return err
+	}
+	hours := newBucketer(day, time.Hour, int(end.Sub(day)/time.Hour))
+	full := end.Equal(day.Add(24 * time.Hour))
+	buckets := []*bucketer{hours}
+	if full {
+		buckets = append(buckets, newBucketer(day, 24*time.Hour, 1))
+	}
+	compute(f, buckets...)
+	stamp := r.stamp()
+	var rows [][]any
+	for i, a := range hours.aggs {
+		rows = appendRows(rows, "hour", day.Add(time.Duration(i)*time.Hour), a, stamp)
+	}
+	if full {
+		rows = appendRows(rows, "day", day, buckets[1].aggs[0], stamp)
+	}
+	err = r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		now := r.clock()
+		if err := renew(ctx, tx, r.owner, now, now.Add(r.lease)); err != nil {
+			return err
+		}
+		for len(rows) > 0 {
+			n := min(len(rows), 1000)
+			if _, err := tx.ExecBatch(ctx, mergeRollupSQL, rows[:n]); err != nil {
+				return fmt.Errorf("merge rollups: %w", err)
+			}
+			rows = rows[n:]
+			r.res.Rows += int64(n)
+		}
+		if _, err := tx.ExecContext(ctx, deleteStaleSQL, "hour", day, end, stamp); err != nil {
+			return fmt.Errorf("delete stale hours: %w", err)
+		}
+		if full {
+			if _, err := tx.ExecContext(ctx, deleteStaleSQL, "day", day, end, stamp); err != nil {
+				return fmt.Errorf("delete stale day: %w", err)
+			}
+		}
+		if advance != "" {
+			return setState(ctx, tx, advance, r.owner, end)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("roll up %s: %w", day.Format(time.DateOnly), err)
+	}
+	if advance != "" {
+		r.res.CompleteThrough = &end
+	}
+	return nil
+}
+
+// stamp returns the chunk's write stamp, at milliseconds (as bound) and later than the last one.
+func (r *run) stamp() time.Time {
+	s := r.clock().UTC().Truncate(time.Millisecond)
+	if !s.After(r.last) {
+		s = r.last.Add(time.Millisecond)
+	}
+	r.last = s
+	return s
+}
+
+func appendRows(rows [][]any, granularity string, start time.Time, a *agg, stamp time.Time) [][]any {
+	for _, m := range a.metrics() {
+		rows = append(rows, []any{granularity, start, m.Metric, m.Dimension, db.Decimal(m.Value), stamp})
+	}
+	return rows
+}
+
+// dayOf is the UTC day holding t.
+func dayOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
