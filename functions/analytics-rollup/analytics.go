@@ -93,4 +93,3 @@ func (s *Service) invoke(w http.ResponseWriter, r *http.Request) error {
 	web.JSON(w, http.StatusOK, res)
 	return nil
 }
-
