@@ -13,6 +13,8 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -128,7 +130,19 @@ func (s *Service) report(name string) web.HandlerFunc {
 	family := reports[name]
 	op := "analytics." + name
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := parseQuery(op, r.URL.Query(), s.now())
+		// The gateway admits staff only; the function checks again rather than trust the route alone.
+		who, err := identity.FromRequest(r)
+		if err != nil {
+			return err
+		}
+		if !who.HasScope(manifest.Staff) {
+			return apperr.E(op, apperr.Forbidden, "analytics are for staff")
+		}
+		values, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return apperr.E(op, apperr.Invalid, "malformed query string")
+		}
+		p, err := parseQuery(op, values, s.now())
 		if err != nil {
 			return err
 		}
@@ -136,6 +150,7 @@ func (s *Service) report(name string) web.HandlerFunc {
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
+		w.Header().Set("Cache-Control", "no-store")
 		web.JSON(w, http.StatusOK, rep)
 		return nil
 	}
