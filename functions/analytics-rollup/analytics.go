@@ -55,6 +55,20 @@ func Declaration() manifest.Function { return declared }
 // reserve is the invocation time left unused by a scheduled run, for the answer and the spans.
 const reserve = 30 * time.Second
 
+// Build is the function's composition: under OCI Functions (a resource principal is present) the
+// KPIs also go to OCI Monitoring, unless OCTO_ANALYTICS_METRICS=off.
+func Build(store *db.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
+	cfg := Config{}
+	if getenv("OCI_RESOURCE_PRINCIPAL_VERSION") != "" && getenv("OCTO_ANALYTICS_METRICS") != "off" {
+		pub, err := NewOCIMetrics(getenv("OCTO_ANALYTICS_METRICS_ENDPOINT"))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Publisher = pub
+	}
+	return New(store, log, cfg)
+}
+
 // defaultBudget bounds a scheduled run when its context has no deadline.
 const defaultBudget = 4 * time.Minute
 
@@ -63,14 +77,24 @@ type Service struct {
 	db  *db.DB
 	log *slog.Logger
 	now func() time.Time
+	pub Publisher
 }
 
-// New returns the function's handler; now is the clock (time.Now when nil).
-func New(store *db.DB, log *slog.Logger, now func() time.Time) (http.Handler, error) {
+// Config is what New needs beyond the database.
+type Config struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Publisher receives each scheduled run's last completed hour (OCI Monitoring); none when nil.
+	Publisher Publisher
+}
+
+// New returns the function's handler.
+func New(store *db.DB, log *slog.Logger, cfg Config) (http.Handler, error) {
+	now := cfg.Now
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: store, log: log, now: now}
+	s := &Service{db: store, log: log, now: now, pub: cfg.Publisher}
 	handlers := map[string]web.HandlerFunc{web.InvokePattern: s.invoke}
 	for name := range reports {
 		handlers["GET /api/analytics/"+name] = s.report(name)
@@ -88,8 +112,15 @@ func (s *Service) invoke(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.Wrap("analytics.Rollup", apperr.Unavailable, err)
 	}
+	if s.pub != nil && res.lastTotals != nil {
+		// A failure answers 503 (the function's error alarm fires); the rollup itself is committed.
+		if err := s.pub.Publish(r.Context(), res.lastHour, res.lastTotals); err != nil {
+			return apperr.Wrap("analytics.Publish", apperr.Unavailable, err)
+		}
+		res.MetricsPosted = true
+	}
 	s.log.InfoContext(r.Context(), "analytics rollup", "skipped", res.Skipped, "days", res.Days, "rerolled", res.Rerolled,
-		"rows", res.Rows, "caught_up", res.CaughtUp)
+		"rows", res.Rows, "caught_up", res.CaughtUp, "metrics_posted", res.MetricsPosted)
 	web.JSON(w, http.StatusOK, res)
 	return nil
 }

@@ -63,7 +63,7 @@ func BenchmarkRollup(b *testing.B) {
 // readLatencies sends every report for 30 days by day and 7 days by hour, 20 times each, and
 // returns the p50 and p99 in milliseconds.
 func readLatencies(b *testing.B, d *dbtest.DB, c *clock) (float64, float64) {
-	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), c.now)
+	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: c.now})
 	if err != nil {
 		b.Fatal(err)
 	}

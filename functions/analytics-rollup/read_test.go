@@ -27,7 +27,7 @@ func newReadFixture(t *testing.T) readFixture {
 	d := activity(t)
 	c := &clock{t: genNow.Add(time.Hour)}
 	rollup(t, d, c, Options{})
-	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), c.now)
+	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}

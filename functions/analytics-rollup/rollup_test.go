@@ -94,8 +94,8 @@ func TestRunningTwiceChangesNothing(t *testing.T) {
 	}
 	// Rolling every bucket again (as after a lost state) gives the same rows, updated in place.
 	d.Exec(t, `UPDATE analytics_rollup_state SET complete_through = NULL`)
-	if res := rollup(t, d, c, Options{}); res.Rows == 0 {
-		t.Fatalf("the forced re-run wrote nothing: %+v", res)
+	if res := rollup(t, d, c, Options{}); res.Days == 0 || res.Rows != 0 {
+		t.Fatalf("rolling every bucket again wrote rows or rolled nothing: %+v", res)
 	}
 	sameFigures(t, stored(t, d), first)
 	if n := d.Int(t, `SELECT SUM(id) FROM analytics_rollups`); n != ids {
@@ -205,6 +205,22 @@ func TestARunOutOfBudgetResumesWhereItStopped(t *testing.T) {
 	}
 	if runs < 3 {
 		t.Fatalf("caught up in %d runs: the budget was not applied", runs)
+	}
+	sameFigures(t, stored(t, d), expected(t, d, c.now()))
+}
+
+// History written after a run (octo seed --activity on a live database) lands in rolled-up days as
+// changes, and the next run rolls those days again.
+func TestActivityGeneratedAfterARunIsRolledUpByTheNext(t *testing.T) {
+	d := activity(t)
+	c := &clock{t: genNow.Add(time.Hour)}
+	rollup(t, d, c, Options{})
+	if _, err := seed.Activity(context.Background(), d.DB, seed.ActivityOptions{Days: 2, Orders: 60, Seed: 9, Now: c.now()}); err != nil {
+		t.Fatal(err)
+	}
+	c.set(c.now().Add(Settle + time.Hour))
+	if res := rollup(t, d, c, Options{}); res.Rerolled < 2 {
+		t.Fatalf("want the generated days rolled again: %+v", res)
 	}
 	sameFigures(t, stored(t, d), expected(t, d, c.now()))
 }

@@ -77,9 +77,9 @@ func (g *generator) session(region string, end time.Time, lines []line, customer
 		return
 	}
 	cartID := fmt.Sprintf("%016x%016x", g.rng.Uint64(), g.rng.Uint64())
-	g.carts = append(g.carts, []any{cartID, cust, cartAt, cartAt, cartAt.Add(7 * 24 * time.Hour)})
+	g.carts = append(g.carts, []any{cartID, cust, cartAt, g.now, g.now.Add(7 * 24 * time.Hour)})
 	for _, l := range lines {
-		g.cartItems = append(g.cartItems, []any{cartID, l.p.id, max(l.qty, 1), cartAt, cartAt})
+		g.cartItems = append(g.cartItems, []any{cartID, l.p.id, max(l.qty, 1), cartAt, g.now})
 	}
 	g.res.Carts++
 	g.res.CartItems += len(lines)
@@ -106,7 +106,7 @@ func (g *generator) insertOrders(ctx context.Context, tx *db.Tx, orders []activi
 		case "refunded":
 			pay = "refunded"
 		}
-		rows = append(rows, []any{o.customer, sub, ship, sub + ship, o.status, pay, "1 Activity Way", o.region, o.key, o.at, o.updated})
+		rows = append(rows, []any{o.customer, sub, ship, sub + ship, o.status, pay, "1 Activity Way", o.region, o.key, o.at, g.now})
 	}
 	if err := batches(ctx, tx, activityOrderSQL, rows); err != nil {
 		return fmt.Errorf("insert orders: %w", err)
@@ -147,12 +147,8 @@ func (g *generator) marketingAndSecurity(ctx context.Context, tx *db.Tx) error {
 			campaign = g.campaigns[g.rng.IntN(len(g.campaigns))]
 		}
 		status := leadStatuses[g.rng.IntN(len(leadStatuses))]
-		updated := at
-		if status != "new" {
-			updated = at.Add(time.Duration(g.rng.Int64N(int64(g.now.Sub(at)) + 1)))
-		}
 		leads = append(leads, []any{fmt.Sprintf("lead-%d-%d@activity.example", g.tag, i), fmt.Sprintf("Lead %d", i), nil, campaign, nil,
-			leadSources[g.rng.IntN(len(leadSources))], status, g.rng.IntN(101), nil, 1, at, updated})
+			leadSources[g.rng.IntN(len(leadSources))], status, g.rng.IntN(101), nil, 1, at, g.now})
 	}
 	if err := batches(ctx, tx, insertLeadSQL, leads); err != nil {
 		return fmt.Errorf("insert leads: %w", err)
@@ -163,7 +159,7 @@ func (g *generator) marketingAndSecurity(ctx context.Context, tx *db.Tx) error {
 		kind := attackTypes[g.rng.IntN(len(attackTypes))]
 		events = append(events, []any{kind, severities[g.rng.IntN(len(severities))], attackEndpoint[kind], "POST",
 			fmt.Sprintf("100.%d.%d.%d", 64+g.tag%64, i>>8&255, i&255), "curl/8.5", nil, nil, nil,
-			`{"owasp_category":"generated"}`, 1 + g.rng.IntN(20), at.Truncate(time.Minute), at, at})
+			`{"owasp_category":"generated"}`, 1 + g.rng.IntN(20), at.Truncate(time.Minute), at, g.now})
 	}
 	if err := batches(ctx, tx, insertSecurityEventSQL, events); err != nil {
 		return fmt.Errorf("insert security events: %w", err)

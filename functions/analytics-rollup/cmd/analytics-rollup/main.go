@@ -10,5 +10,5 @@ import (
 )
 
 func main() {
-	boot.Main(analyticsrollup.Name, func(e *boot.Env) (http.Handler, error) { return analyticsrollup.New(e.DB, e.Log, nil) })
+	boot.Main(analyticsrollup.Name, func(e *boot.Env) (http.Handler, error) { return analyticsrollup.Build(e.DB, e.Getenv, e.Log) })
 }
