@@ -136,3 +136,20 @@ output "alarm_topic_id" {
   description = "OCID of the Notifications topic the alarms publish to (subscribe more endpoints to it)."
   value       = oci_ons_notification_topic.alarms.id
 }
+
+# The KPIs as custom metrics: the analytics-rollup function posts the last completed hour's totals
+# (orders, revenue, funnel, leads, security events) to the octo_analytics namespace with its resource
+# principal (PostMetricData). The database functions' group may post to that namespace only.
+resource "oci_identity_policy" "analytics_metrics" {
+  count = var.create_iam && contains(keys(local.dynamic_groups), "database") ? 1 : 0
+
+  compartment_id = var.tenancy_ocid
+  name           = "${var.name_prefix}-analytics-metrics"
+  description    = "Custom metrics of ${var.name_prefix}'s analytics rollup."
+  statements = [
+    "Allow dynamic-group ${local.dynamic_groups.database} to use metrics in ${local.compartment} where target.metrics.namespace = 'octo_analytics'",
+  ]
+  freeform_tags = local.tags
+
+  depends_on = [oci_identity_dynamic_group.need]
+}

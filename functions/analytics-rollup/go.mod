@@ -2,7 +2,10 @@ module github.com/octo-drone-shop/serverless/functions/analytics-rollup
 
 go 1.26.0
 
-require github.com/octo-drone-shop/serverless/shared v0.0.0
+require (
+	github.com/octo-drone-shop/serverless/shared v0.0.0
+	github.com/oracle/oci-go-sdk/v65 v65.130.0
+)
 
 require (
 	github.com/VictoriaMetrics/easyproto v0.1.4 // indirect
@@ -23,7 +26,6 @@ require (
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/octo-drone-shop/serverless/schema v0.0.0 // indirect
-	github.com/oracle/oci-go-sdk/v65 v65.130.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect

@@ -25,7 +25,7 @@ const Settle = 6 * time.Minute
 // chunk roll back, so nothing is counted twice.
 const (
 	existingRollupsSQL = `SELECT id, granularity, bucket_start, metric, dimension, metric_value FROM analytics_rollups
-WHERE bucket_start >= :1 AND bucket_start < :2`
+WHERE granularity = :1 AND bucket_start >= :2 AND bucket_start < :3`
 	insertRollupSQL = `INSERT INTO analytics_rollups (granularity, bucket_start, metric, dimension, metric_value, updated_at)
 VALUES (:1, :2, :3, :4, :5, :6)`
 	mergeRollupSQL = `MERGE INTO analytics_rollups r
@@ -239,27 +239,32 @@ func (r *run) chunk(ctx context.Context, day, end time.Time, advance string) err
 		}
 		seen := map[string]bool{}
 		var changed, gone [][]any
-		if err := each(ctx, tx, existingRollupsSQL, []any{day, end}, func(rows *db.Rows) error {
-			var id int64
-			var gran, metric, dim string
-			var start time.Time
-			var v float64
-			if err := rows.Scan(&id, &gran, &start, &metric, &dim, &v); err != nil {
-				return err
+		grans := []string{"hour"}
+		if full {
+			grans = append(grans, "day")
+		}
+		for _, g := range grans {
+			if err := each(ctx, tx, existingRollupsSQL, []any{g, day, end}, func(rows *db.Rows) error {
+				var id int64
+				var gran, metric, dim string
+				var start time.Time
+				var v float64
+				if err := rows.Scan(&id, &gran, &start, &metric, &dim, &v); err != nil {
+					return err
+				}
+				k := rollupKey(gran, start, metric, dim)
+				w, ok := wanted[k]
+				seen[k] = true
+				switch {
+				case !ok:
+					gone = append(gone, []any{id})
+				case w.value != v:
+					changed = append(changed, w.row)
+				}
+				return nil
+			}); err != nil {
+				return fmt.Errorf("read rollups: %w", err)
 			}
-			k := rollupKey(gran, start, metric, dim)
-			w, ok := wanted[k]
-			seen[k] = true
-			switch {
-			case !ok && (gran == "hour" || full):
-				gone = append(gone, []any{id})
-			case !ok:
-			case w.value != v:
-				changed = append(changed, w.row)
-			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("read rollups: %w", err)
 		}
 		var fresh [][]any
 		for k, w := range wanted {
