@@ -143,16 +143,31 @@ func (r *run) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for complete.Before(target) {
-		if r.res.Days+r.res.Rerolled > 0 && !r.clock().Before(r.deadline) {
-			return nil
+	// Each day's figures are computed while the previous day's are written (a reader beside the
+	// writer, on another connection): the catch-up of a month reads and writes at once.
+	prefetch := func(from time.Time) <-chan prepared {
+		ch := make(chan prepared, 1)
+		end := earliest(dayOf(from).Add(24*time.Hour), target)
+		go func() { ch <- r.prepare(ctx, dayOf(from), end) }()
+		return ch
+	}
+	var pending <-chan prepared
+	if complete.Before(target) {
+		pending = prefetch(complete)
+	}
+	for pending != nil {
+		p := <-pending
+		pending = nil
+		if p.end.Before(target) && r.clock().Before(r.deadline) {
+			pending = prefetch(p.end)
 		}
-		end := earliest(dayOf(complete).Add(24*time.Hour), target)
-		if err := r.chunk(ctx, dayOf(complete), end, completeSQL); err != nil {
+		if err := r.write(ctx, p, completeSQL); err != nil {
 			return err
 		}
-		complete = end
 		r.res.Days++
+		if pending == nil && p.end.Before(target) {
+			return nil // out of budget: the next run resumes at p.end
+		}
 	}
 	r.res.CaughtUp = true
 	if rerolledAll {
@@ -191,25 +206,41 @@ func (r *run) reroll(ctx context.Context, from, to, complete time.Time) (bool, e
 	return true, nil
 }
 
-// chunk rolls up the hours of [day, end) and, when end closes the day, the day, in one
-// transaction that first renews the lock and ends by recording progress (advance, when given).
+// chunk rolls up the hours of [day, end) and, when end closes the day, the day: see prepare and
+// write.
 func (r *run) chunk(ctx context.Context, day, end time.Time, advance string) error {
+	return r.write(ctx, r.prepare(ctx, day, end), advance)
+}
+
+// prepared is a chunk's figures, computed from the base tables before its transaction.
+type prepared struct {
+	day, end time.Time
+	full     bool
+	wanted   map[string]want
+	last     *agg // the chunk's last hour
+	err      error
+}
+
+type want struct {
+	value float64
+	row   []any
+}
+
+// prepare reads the base rows of [day, end) and computes every figure of its hours and, when the
+// chunk is the whole day, of the day.
+func (r *run) prepare(ctx context.Context, day, end time.Time) prepared {
+	p := prepared{day: day, end: end, full: end.Equal(day.Add(24 * time.Hour)), wanted: map[string]want{}}
 	f, err := loadFacts(ctx, r.d, day, end)
 	if err != nil {
-		return err
+		p.err = err
+		return p
 	}
 	hours := newBucketer(day, time.Hour, int(end.Sub(day)/time.Hour))
-	full := end.Equal(day.Add(24 * time.Hour))
 	buckets := []*bucketer{hours}
-	if full {
+	if p.full {
 		buckets = append(buckets, newBucketer(day, 24*time.Hour, 1))
 	}
 	compute(f, buckets...)
-	type want struct {
-		value float64
-		row   []any
-	}
-	wanted := map[string]want{}
 	stamp := r.clock().UTC()
 	add := func(granularity string, start time.Time, a *agg) error {
 		for _, m := range a.metrics() {
@@ -217,22 +248,32 @@ func (r *run) chunk(ctx context.Context, day, end time.Time, advance string) err
 			if err != nil {
 				return err
 			}
-			wanted[rollupKey(granularity, start, m.Metric, m.Dimension)] = want{v,
+			p.wanted[rollupKey(granularity, start, m.Metric, m.Dimension)] = want{v,
 				[]any{granularity, start, m.Metric, m.Dimension, db.Decimal(m.Value), stamp}}
 		}
 		return nil
 	}
 	for i, a := range hours.aggs {
-		if err := add("hour", day.Add(time.Duration(i)*time.Hour), a); err != nil {
-			return err
+		if p.err = add("hour", day.Add(time.Duration(i)*time.Hour), a); p.err != nil {
+			return p
 		}
 	}
-	if full {
-		if err := add("day", day, buckets[1].aggs[0]); err != nil {
-			return err
-		}
+	if p.full {
+		p.err = add("day", day, buckets[1].aggs[0])
 	}
-	err = r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	p.last = hours.aggs[len(hours.aggs)-1]
+	return p
+}
+
+// write stores a prepared chunk in one transaction that first renews the lock, then reads the rows
+// the chunk's buckets hold and writes the difference, and ends by recording progress (advance, when
+// given).
+func (r *run) write(ctx context.Context, p prepared, advance string) error {
+	if p.err != nil {
+		return fmt.Errorf("roll up %s: %w", p.day.Format(time.DateOnly), p.err)
+	}
+	day, end, full, wanted := p.day, p.end, p.full, p.wanted
+	err := r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
 		now := r.clock()
 		if err := renew(ctx, tx, r.owner, now, now.Add(r.lease)); err != nil {
 			return err
@@ -295,7 +336,7 @@ func (r *run) chunk(ctx context.Context, day, end time.Time, advance string) err
 	}
 	if advance != "" {
 		r.res.CompleteThrough = &end
-		r.res.lastHour, r.res.lastTotals = end.Add(-time.Hour), hours.aggs[len(hours.aggs)-1].totals()
+		r.res.lastHour, r.res.lastTotals = end.Add(-time.Hour), p.last.totals()
 	}
 	return nil
 }
