@@ -15,10 +15,10 @@
 // Decisions:
 //   - Computed in Go from the base rows of one day at a time (six statements per day), so a day's
 //     distinct sessions and percentiles are exact, both dialects give the same figures, and a day's
-//     24 hours and the day itself come from one read.
-//   - Idempotent: each row is a MERGE on ux_analytics_rollups_key stamped with the chunk's time; the
-//     chunk then deletes its buckets' rows it did not stamp (a figure that fell to nothing). Running a
-//     bucket again gives the same rows.
+//     24 hours and the day itself come from one read. The next day is read while a day is written.
+//   - Idempotent: under the lock a chunk reads its buckets' rows, inserts the figures that have no
+//     row, MERGEs (on ux_analytics_rollups_key) those whose value changed and deletes those that fell
+//     to nothing. Running a bucket again gives the same rows, and writes none.
 //   - Catch-up: analytics_rollup_state.complete_through is the end of the last complete hour rolled
 //     up; a run rolls day by day from there to the last hour that ended Settle ago, one transaction per
 //     day that also advances complete_through, so a run out of budget resumes where it stopped. The
