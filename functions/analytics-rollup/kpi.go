@@ -38,11 +38,10 @@ func NewOCIMetrics(endpoint string) (*OCIMetrics, error) {
 	if err != nil {
 		return nil, fmt.Errorf("analytics metrics: resource principal: %w", err)
 	}
-	claim, err := provider.GetClaim(auth.CompartmentOCIDClaimKey)
+	// A principal without the claim does not stop the function (its routes need none of this): each
+	// scheduled run's post fails instead, and the function's error alarm reports it.
+	claim, _ := provider.GetClaim(auth.CompartmentOCIDClaimKey)
 	compartment, _ := claim.(string)
-	if err != nil || compartment == "" {
-		return nil, fmt.Errorf("analytics metrics: the resource principal names no compartment: %v", err)
-	}
 	client, err := monitoring.NewMonitoringClientWithConfigurationProvider(provider)
 	if err != nil {
 		return nil, fmt.Errorf("analytics metrics: new client: %w", err)
@@ -58,6 +57,9 @@ func NewOCIMetrics(endpoint string) (*OCIMetrics, error) {
 
 // Publish posts one datapoint per KPI, stamped with the hour's start.
 func (o *OCIMetrics) Publish(ctx context.Context, hour time.Time, totals map[string]float64) error {
+	if o.compartment == "" {
+		return fmt.Errorf("analytics metrics: the resource principal names no compartment (claim %s)", auth.CompartmentOCIDClaimKey)
+	}
 	ns := MetricsNamespace
 	at := common.SDKTime{Time: hour}
 	var data []monitoring.MetricDataDetails

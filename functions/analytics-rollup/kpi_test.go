@@ -32,13 +32,22 @@ const testCompartment = "ocid1.compartment.oc1..shop"
 // the function's compartment), in the files the OCI_RESOURCE_PRINCIPAL_* variables name.
 func fakePrincipal(t *testing.T) (string, *rsa.PrivateKey) {
 	t.Helper()
+	return fakePrincipalIn(t, testCompartment)
+}
+
+// fakePrincipalIn is fakePrincipal with the compartment claim given (none when "").
+func fakePrincipalIn(t *testing.T, compartment string) (string, *rsa.PrivateKey) {
+	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
 	enc := base64.RawURLEncoding
-	claims, _ := json.Marshal(map[string]any{"exp": time.Now().Add(time.Hour).Unix(), "res_tenant": "ocid1.tenancy.oc1..test",
-		"res_compartment": testCompartment, "sub": "ocid1.fnfunc.oc1.iad.test"})
+	c := map[string]any{"exp": time.Now().Add(time.Hour).Unix(), "res_tenant": "ocid1.tenancy.oc1..test", "sub": "ocid1.fnfunc.oc1.iad.test"}
+	if compartment != "" {
+		c["res_compartment"] = compartment
+	}
+	claims, _ := json.Marshal(c)
 	rpst := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(claims) + "." + enc.EncodeToString([]byte("unsigned"))
 	dir := t.TempDir()
 	pemPath, rpstPath := filepath.Join(dir, "private.pem"), filepath.Join(dir, "rpst")
@@ -191,5 +200,23 @@ func TestRefusedMetricsFailTheInvocation(t *testing.T) {
 	if err := pub.Publish(context.Background(), genNow.Truncate(time.Hour), map[string]float64{mOrders: 3}); err == nil ||
 		!strings.Contains(err.Error(), "2 of 8 metrics refused") {
 		t.Fatalf("want the refusal reported, got %v", err)
+	}
+}
+
+// A principal naming no compartment starts the function, and fails each post, with nothing sent.
+func TestAPrincipalWithoutCompartmentFailsThePostNotTheStart(t *testing.T) {
+	rpst, key := fakePrincipalIn(t, "")
+	fake := &fakeMonitoring{rpst: rpst, key: &key.PublicKey}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	pub, err := NewOCIMetrics(srv.URL)
+	if err != nil {
+		t.Fatalf("the function would not start: %v", err)
+	}
+	if err := pub.Publish(context.Background(), genNow.Truncate(time.Hour), map[string]float64{mOrders: 3}); err == nil {
+		t.Fatal("posted without a compartment")
+	}
+	if len(fake.body.MetricData) != 0 {
+		t.Fatal("something was sent")
 	}
 }
