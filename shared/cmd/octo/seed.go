@@ -26,6 +26,9 @@ func runSeed(ctx context.Context, env commandEnv, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: seed takes no arguments", errUsage)
 	}
+	if *days < 0 || *days > 366 || (*days == 0 && *orders != 0) || *orders < 0 {
+		return fmt.Errorf("%w: --activity takes 1 to 366 days, --orders a positive count with --activity", errUsage)
+	}
 	cfg, raw, err := openDatabase(ctx, env)
 	if err != nil {
 		return err
@@ -39,7 +42,9 @@ func runSeed(ctx context.Context, env commandEnv, args []string) error {
 	defer d.Close()
 	// With --activity an already seeded database is expected: the activity goes on top of it.
 	res, err := seed.Run(ctx, d, seed.Options{IfEmpty: *ifEmpty || *days > 0})
-	fmt.Fprint(env.Stdout, res)
+	if res.Seeded || *days == 0 {
+		fmt.Fprint(env.Stdout, res)
+	}
 	if err != nil || *days == 0 {
 		return err
 	}
