@@ -165,15 +165,16 @@ func Tables() []string {
 // Extras maps each table this bundle adds beyond the data model to the reason it exists.
 func Extras() map[string]string {
 	return map[string]string{
-		"carts":                "cart_items need an owner: an unguessable cart id with last activity and expiry (7 days idle)",
-		"shipment_events":      "shipment status history (status, location, note, time) for tracking pages",
-		"analytics_rollups":    "pre-aggregated metrics written by the scheduled rollup function",
-		"login_attempts":       "failed logins per account and client address for the auth function's first lockout; superseded by login_throttle (migrations are additive, so it stays)",
-		"lead_dedup":           "the current lead of each (campaign, email) key: makes lead-capture's 30-day deduplication safe under concurrency",
-		"login_throttle":       "the login throttle's counters per (account, address) pair, address and account, locked row by row (shared by all the auth function's processes)",
-		"account_tokens":       "hashed single-use email verification and password reset tokens",
-		"refresh_tokens":       "hashed rotating refresh tokens, grouped in families for reuse detection",
-		"order_status_history": "every staff order status transition with its reason, actor and trace id (the CRM order detail)",
-		"notification_outbox":  "email written in the transaction of its cause and drained by the notifier function (at-least-once, stable Message-ID)",
+		"carts":                  "cart_items need an owner: an unguessable cart id with last activity and expiry (7 days idle)",
+		"shipment_events":        "shipment status history (status, location, note, time) for tracking pages",
+		"analytics_rollups":      "pre-aggregated metrics written by the scheduled rollup function",
+		"login_attempts":         "failed logins per account and client address for the auth function's first lockout; superseded by login_throttle (migrations are additive, so it stays)",
+		"lead_dedup":             "the current lead of each (campaign, email) key: makes lead-capture's 30-day deduplication safe under concurrency",
+		"login_throttle":         "the login throttle's counters per (account, address) pair, address and account, locked row by row (shared by all the auth function's processes)",
+		"account_tokens":         "hashed single-use email verification and password reset tokens",
+		"refresh_tokens":         "hashed rotating refresh tokens, grouped in families for reuse detection",
+		"order_status_history":   "every staff order status transition with its reason, actor and trace id (the CRM order detail)",
+		"notification_outbox":    "email written in the transaction of its cause and drained by the notifier function (at-least-once, stable Message-ID)",
+		"analytics_rollup_state": "how far the rollup's buckets are complete and changes re-rolled, and its singleton lock (owner, expiry)",
 	}
 }

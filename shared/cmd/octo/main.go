@@ -3,6 +3,7 @@
 //
 //	octo migrate            apply pending migrations (OCTO_DB_DRIVER, OCTO_DB_DSN / Oracle settings)
 //	octo seed [--if-empty]  load the demo data set
+//	octo seed --activity DAYS [--orders N] [--rng-seed S]  add generated activity over DAYS days
 //	octo routes             print every route of the bundle with its function and scope
 //	octo openapi            print the bundle's OpenAPI 3.0 document (--server URL, repeatable)
 //	octo generate [--check] compile each functions/<name>/func.yaml into its declaration_gen.go

@@ -11,15 +11,23 @@ import (
 
 // runSeed loads the demo data set into an empty, migrated database. On a database that already holds
 // data it writes nothing and fails, unless --if-empty makes that a successful no-op (make run).
+// --activity DAYS then adds generated shop activity over the last DAYS days (seed.Activity), on top
+// of the demo data set (seeded first when the database is empty).
 func runSeed(ctx context.Context, env commandEnv, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	ifEmpty := fs.Bool("if-empty", false, "succeed without writing when the database already holds data")
+	days := fs.Int("activity", 0, "also generate DAYS of shop activity (page views, carts, orders, leads, security events)")
+	orders := fs.Int("orders", 0, "with --activity: the number of orders over those days (default 100 a day)")
+	rngSeed := fs.Uint64("rng-seed", 1, "with --activity: the random generator's seed (same seed and database, same rows)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: seed takes no arguments", errUsage)
+	}
+	if *days < 0 || *days > 366 || (*days == 0 && *orders != 0) || *orders < 0 {
+		return fmt.Errorf("%w: --activity takes 1 to 366 days, --orders a positive count with --activity", errUsage)
 	}
 	cfg, raw, err := openDatabase(ctx, env)
 	if err != nil {
@@ -32,7 +40,18 @@ func runSeed(ctx context.Context, env commandEnv, args []string) error {
 		return err
 	}
 	defer d.Close()
-	res, err := seed.Run(ctx, d, seed.Options{IfEmpty: *ifEmpty})
-	fmt.Fprint(env.Stdout, res)
-	return err
+	// With --activity an already seeded database is expected: the activity goes on top of it.
+	res, err := seed.Run(ctx, d, seed.Options{IfEmpty: *ifEmpty || *days > 0})
+	if res.Seeded || *days == 0 {
+		fmt.Fprint(env.Stdout, res)
+	}
+	if err != nil || *days == 0 {
+		return err
+	}
+	act, err := seed.Activity(ctx, d, seed.ActivityOptions{Days: *days, Orders: *orders, Seed: *rngSeed})
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(env.Stdout, act)
+	return nil
 }
