@@ -21,8 +21,8 @@ RIE_VERSION         := v0.0.0-20261030222936-bef5c4ba774d
 
 export OCTO_RIE := $(TOOLS)/aws-lambda-rie
 
-# Build tags of every binary, tests included so they exercise the binaries that ship; every function's
-# Dockerfile builds with the same (a tfcheck test compares them with this line):
+# Build tags of every binary, tests included so they exercise the binaries that ship; the one
+# Dockerfile builds every function with the same (a tfcheck test compares them with this line):
 # - lambda.norpc drops aws-lambda-go's legacy net/rpc mode (Go 1.x runtime), which the provided.al2023
 #   runtime never uses: net/rpc and encoding/gob leave every binary, and with them part of each cold start;
 # - grpcnotrace drops gRPC's golang.org/x/net/trace (with text/template and html/template): gRPC is

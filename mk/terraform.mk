@@ -6,7 +6,7 @@
 #                                schema (offline, see below) and the checks in shared/tfcheck (provider
 #                                schema, declarations vs Terraform, IAM, Dockerfile structure)
 #   make tf-validate             only `tofu validate`, verbose (warnings printed)
-#   make image FN=cart           docker build functions/cart/Dockerfile from the repo root
+#   make image FN=cart           docker build --build-arg FUNCTION=cart with the root Dockerfile
 #   make deploy FN=cart          build, push, and move that one function to the new image
 #   make deploy                  build and push every function, apply Terraform with TAG, then
 #                                make deploy-migrate
@@ -67,7 +67,7 @@ endef
 
 image:
 	$(need-fn)$(need-ocir)
-	$(DOCKER) build --platform $(DOCKER_PLATFORM) -f functions/$(FN)/Dockerfile -t $(OCIR)/$(FN):$(TAG) .
+	$(DOCKER) build --platform $(DOCKER_PLATFORM) --build-arg FUNCTION=$(FN) -t $(OCIR)/$(FN):$(TAG) .
 
 push: image
 	$(DOCKER) push $(OCIR)/$(FN):$(TAG)

@@ -33,7 +33,8 @@
 // # Session tags
 //
 // MODULE is Options.ServiceName, ACTION the name of the span the statement runs under (its parent;
-// read from the SDK span, or WithAction for unsampled requests), CLIENT_INFO Options.ClientInfo,
+// read from the SDK span, or the route the router put in the context (package action) for unsampled
+// requests), CLIENT_INFO Options.ClientInfo,
 // each cut to Oracle's 64 bytes on a UTF-8 boundary, and CLIENT_IDENTIFIER the W3C trace id. On
 // Oracle the first three ride on each statement (godror.ContextWithTraceTag, no extra round trip);
 // the identifier needs DBMS_SESSION.SET_IDENTIFIER once per request on the request's connection,

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"github.com/octo-drone-shop/serverless/shared/action"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -28,15 +29,6 @@ func cut(s string, n int) string {
 	return s[:n]
 }
 
-type actionKey struct{}
-
-// WithAction records name as the session ACTION for statements run with ctx when the span they run
-// under cannot tell its name: a span the sampler dropped, or no OpenTelemetry SDK at all. The request
-// middleware passes the name it gives the request span, so unsampled requests are tagged too.
-func WithAction(ctx context.Context, name string) context.Context {
-	return context.WithValue(ctx, actionKey{}, name)
-}
-
 // namedSpan is implemented by the OpenTelemetry SDK's recording spans (sdktrace.ReadOnlySpan); the
 // trace API offers no way to read a span's name, and non-recording spans have none.
 type namedSpan interface{ Name() string }
@@ -47,12 +39,13 @@ type namedSpan interface{ Name() string }
 const NoAction = "-"
 
 // actionOf returns the ACTION for a statement run with ctx: the name of the span it runs under (the
-// operation span, the statement's parent), else the WithAction name, cut to 64 bytes, else NoAction.
+// operation span, the statement's parent), else the operation name the router put in ctx
+// (action.With, set whether or not the request is sampled), cut to 64 bytes, else NoAction.
 func actionOf(ctx context.Context) string {
 	if s, ok := trace.SpanFromContext(ctx).(namedSpan); ok && s.Name() != "" {
 		return cut(s.Name(), tagLimit)
 	}
-	if name, ok := ctx.Value(actionKey{}).(string); ok && name != "" {
+	if name := action.Of(ctx); name != "" {
 		return cut(name, tagLimit)
 	}
 	return NoAction

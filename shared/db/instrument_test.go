@@ -2,15 +2,22 @@ package db
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/octo-drone-shop/serverless/shared/action"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/sqlid"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 func TestEveryStatementGetsOneClientSpanUnderItsOperation(t *testing.T) {
@@ -164,15 +171,43 @@ func TestActionIsCutTo64BytesOnACharacterBoundary(t *testing.T) {
 	}
 }
 
-func TestActionFallsBackToWithActionWhenTheSpanIsNotRecorded(t *testing.T) {
-	if got := actionOf(WithAction(context.Background(), "GET /api/products")); got != "GET /api/products" {
-		t.Errorf("actionOf = %q, want the WithAction name", got)
+func TestActionFallsBackToTheOperationNameWhenTheSpanIsNotRecorded(t *testing.T) {
+	if got := actionOf(action.With(context.Background(), "GET /api/products")); got != "GET /api/products" {
+		t.Errorf("actionOf = %q, want the operation name", got)
 	}
 	if got := actionOf(context.Background()); got != NoAction {
 		t.Errorf("actionOf without span or name = %q, want the placeholder %q (an empty ACTION is never sent, so the session would keep the last one)", got, NoAction)
 	}
-	if got := actionOf(WithAction(context.Background(), "")); got != NoAction {
+	if got := actionOf(action.With(context.Background(), "")); got != NoAction {
 		t.Errorf("actionOf with an empty name = %q, want %q", got, NoAction)
+	}
+}
+
+// TestUnsampledRequestRunsUnderItsRoute sends a request the sampler drops through a function's real
+// router: its statements must still be tagged with the route as ACTION, not the placeholder (which
+// would leave Performance Hub unable to attribute the request's SQL).
+func TestUnsampledRequestRunsUnderItsRoute(t *testing.T) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()))
+	defer tp.Shutdown(context.Background())
+	fn := manifest.Function{Name: "demo", Routes: []manifest.Route{{Method: "GET", Path: "/api/products/{id}", Scope: manifest.Public}}}
+	var got string
+	h, err := web.NewRouter(fn, nil, map[string]web.HandlerFunc{
+		"GET /api/products/{id}": func(w http.ResponseWriter, r *http.Request) error {
+			got = actionOf(r.Context())
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, span := tp.Tracer("test").Start(context.Background(), "GET")
+	defer span.End()
+	if span.IsRecording() {
+		t.Fatal("the request span was sampled; the test needs an unsampled one")
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(ctx, "GET", "/api/products/7", nil))
+	if want := "GET /api/products/{id}"; got != want {
+		t.Errorf("ACTION of an unsampled request = %q, want its route %q", got, want)
 	}
 }
 

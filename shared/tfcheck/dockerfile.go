@@ -30,13 +30,15 @@ type stage struct {
 	image, alias string
 	index        int
 	instrs       []instruction
+	declared     map[string]bool // the ARG names declared inside the stage
 }
 
-// CheckDockerfile checks the structure of function fn's Dockerfile (built from the repository root):
-// a build stage FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and
+// CheckDockerfile checks the structure of the bundle's one Dockerfile as `docker build --build-arg
+// FUNCTION=fn` builds it from the repository root: a stage sees the build argument only where it
+// declares ARG FUNCTION, and an exec-form ENTRYPOINT or CMD expands nothing. It needs a build stage FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and
 // only functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>; a final stage FROM oraclelinux:9-slim
-// with Oracle Instant Client 23ai basiclite, running as uid 1000 with the binary as its exec-form
-// ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS), so the image
+// with Oracle Instant Client 23ai basiclite, running as uid 1000 with the copied binary as its
+// exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS), so the image
 // ships the binary the tests exercised. It returns one message per violation; none means the
 // structure is right.
 func CheckDockerfile(fn string, src []byte, tags string) []string {
@@ -46,6 +48,7 @@ func CheckDockerfile(fn string, src []byte, tags string) []string {
 	if len(stages) < 2 {
 		return []string{"needs a build stage and a run stage"}
 	}
+	problems = append(problems, applyBuildArgs(stages, map[string]string{"FUNCTION": fn})...)
 	for _, s := range stages {
 		s.image = expandArgs(s.image, globalArgs)
 	}
@@ -179,8 +182,32 @@ func checkRunStage(fn string, final *stage, binary, dest string) []string {
 	if len(entrypoint) == 0 || entrypoint[0] != dest {
 		bad("ENTRYPOINT must start the function binary %s, is %v", dest, entrypoint)
 	}
-	if path.Base(dest) != fn {
-		bad("the binary must be named after the function %s, is %s", fn, dest)
+	return problems
+}
+
+// applyBuildArgs expands the build arguments in each stage that declares them, as docker build does,
+// except in ENTRYPOINT and CMD, whose exec form expands nothing; a stage that uses one it does not
+// declare would see it empty, which is reported.
+func applyBuildArgs(stages []*stage, buildArgs map[string]string) []string {
+	var problems []string
+	for _, s := range stages {
+		visible := map[string]string{}
+		for name, v := range buildArgs {
+			if s.declared[name] {
+				visible[name] = v
+			}
+		}
+		for i, in := range s.instrs {
+			if in.cmd == "ENTRYPOINT" || in.cmd == "CMD" || in.cmd == "ARG" {
+				continue
+			}
+			for _, m := range argRefRE.FindAllStringSubmatch(in.args, -1) {
+				if _, isBuildArg := buildArgs[m[1]]; isBuildArg && !s.declared[m[1]] {
+					problems = append(problems, fmt.Sprintf("line %d uses $%s, which its stage does not declare (ARG %s)", in.line, m[1], m[1]))
+				}
+			}
+			s.instrs[i].args = expandArgs(in.args, visible)
+		}
 	}
 	return problems
 }
@@ -212,7 +239,7 @@ func parseDockerfile(src []byte) ([]*stage, map[string]string) {
 		switch {
 		case in.cmd == "FROM":
 			f := strings.Fields(in.args)
-			s := &stage{index: len(stages)}
+			s := &stage{index: len(stages), declared: map[string]bool{}}
 			for i := 0; i < len(f); i++ {
 				switch {
 				case strings.HasPrefix(f[i], "--"):
@@ -229,6 +256,10 @@ func parseDockerfile(src []byte) ([]*stage, map[string]string) {
 			args[k] = strings.Trim(v, `"`)
 		case len(stages) > 0:
 			s := stages[len(stages)-1]
+			if in.cmd == "ARG" {
+				name, _, _ := strings.Cut(in.args, "=")
+				s.declared[strings.TrimSpace(name)] = true
+			}
 			s.instrs = append(s.instrs, in)
 		}
 	}

@@ -7,25 +7,28 @@ import (
 	"testing"
 )
 
-// TestEveryFunctionHasADockerfile checks the real Dockerfiles: one per declared function, each with
-// the structure CheckDockerfile requires.
-func TestEveryFunctionHasADockerfile(t *testing.T) {
+// TestTheDockerfileBuildsEveryFunction checks the bundle's one Dockerfile as built for each declared
+// function, and that no function carries a Dockerfile of its own again.
+func TestTheDockerfileBuildsEveryFunction(t *testing.T) {
 	root := repoRoot(t)
 	decls, err := filepath.Glob(filepath.Join(root, "functions", "*", "func.yaml"))
 	if err != nil || len(decls) == 0 {
 		t.Fatalf("no function declarations: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	tags := makefileBuildTags(t, root)
 	for _, decl := range decls {
 		dir := filepath.Dir(decl)
 		fn := filepath.Base(dir)
 		t.Run(fn, func(t *testing.T) {
-			src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
-			if err != nil {
-				t.Fatalf("function %s has no Dockerfile: %v", fn, err)
-			}
 			for _, p := range CheckDockerfile(fn, src, tags) {
 				t.Error(p)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil {
+				t.Errorf("functions/%s/Dockerfile: every function builds from the root Dockerfile (--build-arg FUNCTION=%s)", fn, fn)
 			}
 		})
 	}
@@ -66,12 +69,19 @@ func TestCheckDockerfile(t *testing.T) {
 		{name: "missing instant client repository fails", old: "oracle-instantclient-release-23ai-el9", new: "oracle-instantclient-release-el9", want: "must install oracle-instantclient-release-23ai-el9"},
 		{name: "cgo disabled fails", old: "CGO_ENABLED=1", new: "CGO_ENABLED=0", want: "CGO_ENABLED=1"},
 		{name: "older Go fails", old: "golang:1.26.8", new: "golang:1.24.4", want: "Go 1.26"},
-		{name: "another function's package fails", old: "./functions/demo/cmd/demo", new: "./functions/other/cmd/other", want: "must RUN go build"},
-		{name: "copying the whole context fails", old: "COPY functions/demo/ functions/demo/", new: "COPY . .", want: "copy only go.work"},
+		{name: "a fixed function's package fails", old: "./functions/${FUNCTION}/cmd/${FUNCTION}", new: "./functions/other/cmd/other", want: "must RUN go build"},
+		{name: "copying the whole context fails", old: "COPY functions/${FUNCTION}/ functions/${FUNCTION}/", new: "COPY . .", want: "copy only go.work"},
+		{name: "copying every function fails", old: "COPY functions/${FUNCTION}/ functions/${FUNCTION}/", new: "COPY functions/ functions/", want: "copy only go.work"},
 		{name: "missing shared fails", old: "COPY shared/ shared/\n", new: "", want: "must COPY shared"},
 		{name: "missing go.work fails", old: "COPY go.work go.work.sum ./", new: "COPY go.work.sum ./", want: "must COPY go.work"},
-		{name: "shell-form entrypoint fails", old: `ENTRYPOINT ["/function/demo"]`, new: "ENTRYPOINT /function/demo", want: "exec form"},
-		{name: "entrypoint other than the binary fails", old: `ENTRYPOINT ["/function/demo"]`, new: `ENTRYPOINT ["/bin/sh"]`, want: "ENTRYPOINT must start the function binary"},
+		{name: "the build stage without ARG FUNCTION fails", old: "AS build\nARG FUNCTION\n", new: "AS build\n", want: "does not declare (ARG FUNCTION)"},
+		{name: "the run stage without ARG FUNCTION fails", old: "9-slim\nARG FUNCTION\n", new: "9-slim\n", want: "does not declare (ARG FUNCTION)"},
+		{name: "shell-form entrypoint fails", old: `ENTRYPOINT ["/function/handler"]`, new: "ENTRYPOINT /function/handler", want: "exec form"},
+		{name: "entrypoint other than the binary fails", old: `ENTRYPOINT ["/function/handler"]`, new: `ENTRYPOINT ["/bin/sh"]`, want: "ENTRYPOINT must start the function binary"},
+		{name: "a binary copied elsewhere than the entrypoint fails", old: "/out/${FUNCTION} /function/handler", new: "/out/${FUNCTION} /function/${FUNCTION}",
+			want: "ENTRYPOINT must start the function binary /function/demo"},
+		{name: "an entrypoint relying on expansion fails", old: "/function/handler\nUSER 1000\nENTRYPOINT [\"/function/handler\"]",
+			new: "/function/${FUNCTION}\nUSER 1000\nENTRYPOINT [\"/function/${FUNCTION}\"]", want: "ENTRYPOINT must start the function binary /function/demo"},
 		{name: "missing build tags fail", old: ` -tags=lambda.norpc,grpcnotrace"`, new: `"`, want: "must build with -tags=lambda.norpc,grpcnotrace"},
 		{name: "other build tags fail", old: "-tags=lambda.norpc,grpcnotrace", new: "-tags=lambda.norpc", want: "must build with -tags=lambda.norpc,grpcnotrace"},
 		{name: "single stage fails", old: "FROM container-registry.oracle.com/os/oraclelinux:9-slim\n", new: "", want: "COPY --from=<build stage>"},

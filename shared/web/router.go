@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/octo-drone-shop/serverless/shared/action"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -84,9 +85,11 @@ func route(rt manifest.Route, log *slog.Logger, h HandlerFunc) http.Handler {
 	accept := rt.Accept
 	pattern := rt.Pattern()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Name the request's span after the route before any statement runs: its name is the Oracle
-		// session ACTION of every statement of the request.
+		// Name the request's span after the route before any statement runs, and put the same name in
+		// the context: it is the Oracle session ACTION of every statement of the request, read from
+		// the context when the span was not sampled.
 		telemetry.SetRoute(r.Context(), pattern)
+		r = r.WithContext(action.With(r.Context(), pattern))
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if len(accept) > 0 {
 			r = r.WithContext(context.WithValue(r.Context(), acceptKey{}, accept))
