@@ -175,5 +175,6 @@ func Extras() map[string]string {
 		"refresh_tokens":       "hashed rotating refresh tokens, grouped in families for reuse detection",
 		"order_status_history": "every staff order status transition with its reason, actor and trace id (the CRM order detail)",
 		"notification_outbox":  "email written in the transaction of its cause and drained by the notifier function (at-least-once, stable Message-ID)",
+		"workflow_locks":       "the workflow gateway's sweep lock row with its expiry, taken by one conditional UPDATE so overlapping sweeps never both run",
 	}
 }

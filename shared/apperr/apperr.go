@@ -29,6 +29,7 @@ const (
 	UnsupportedMedia             // 415
 	RateLimited                  // 429
 	Unavailable                  // a dependency is down: 503
+	NotImplemented               // the deployment cannot do it at all (Select AI on the embedded database): 501
 )
 
 var kinds = [...]struct {
@@ -48,6 +49,7 @@ var kinds = [...]struct {
 	UnsupportedMedia: {"unsupported_media_type", http.StatusUnsupportedMediaType, "unsupported media type"},
 	RateLimited:      {"rate_limited", http.StatusTooManyRequests, "too many requests"},
 	Unavailable:      {"unavailable", http.StatusServiceUnavailable, "service temporarily unavailable"},
+	NotImplemented:   {"not_implemented", http.StatusNotImplemented, "not implemented here"},
 }
 
 // String returns the kind's default machine code, e.g. "not_found".

@@ -25,6 +25,7 @@ func TestEveryKindHasItsStatusAndCode(t *testing.T) {
 		{UnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{RateLimited, http.StatusTooManyRequests, "rate_limited"},
 		{Unavailable, http.StatusServiceUnavailable, "unavailable"},
+		{NotImplemented, http.StatusNotImplemented, "not_implemented"},
 		{Kind(200), http.StatusInternalServerError, "internal"},
 	}
 	if len(tests)-1 != len(kinds) {
