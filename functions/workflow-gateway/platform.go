@@ -27,11 +27,11 @@ var ErrSelectAIUnsupported = errors.New("Select AI (DBMS_CLOUD_AI) exists only o
 
 // TopSQL is the answer of GET /api/workflows/sql.
 type TopSQL struct {
-	Source string      `json:"source"` // "v$sqlarea" or "process"
-	Note   string      `json:"note"`
-	Items  []SQLStat   `json:"items"`
-	Since  *time.Time  `json:"since,omitempty"`
-	Filter []string    `json:"modules,omitempty"`
+	Source string     `json:"source"` // "v$sqlarea" or "process"
+	Note   string     `json:"note"`
+	Items  []SQLStat  `json:"items"`
+	Since  *time.Time `json:"since,omitempty"`
+	Filter []string   `json:"modules,omitempty"`
 }
 
 // SQLStat is one statement by SQL_ID.
