@@ -2,6 +2,7 @@ package workflowgateway
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -86,3 +87,5 @@ func (r *recorder) QueryRows(_ context.Context, query string, args []any, row fu
 	}
 	return r.err
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -27,10 +27,10 @@ const sweepLock = "sweep"
 const createLockSQL = `INSERT INTO workflow_locks (name, holder, expires_at)
 SELECT :1, NULL, :2 FROM dual WHERE NOT EXISTS (SELECT 1 FROM workflow_locks l WHERE l.name = :3)`
 
-// takeLockSQL takes the lock in one conditional statement: of two sweeps, the database lets one
+// takeLockSQL takes the lock in one conditional statement (expires_at <= now): of two sweeps, the database lets one
 // UPDATE match (the second waits for the first's row lock on ATP, then re-evaluates expires_at and
 // matches nothing). Its row count decides.
-const takeLockSQL = `UPDATE workflow_locks SET holder = :1, expires_at = :2 WHERE name = :3 AND expires_at < :4`
+const takeLockSQL = `UPDATE workflow_locks SET holder = :1, expires_at = :2 WHERE name = :3 AND expires_at <= :4`
 
 // releaseLockSQL gives the lock back, only if this sweep still holds it.
 const releaseLockSQL = `UPDATE workflow_locks SET holder = NULL, expires_at = :1 WHERE name = :2 AND holder = :3`

@@ -16,7 +16,7 @@
 //     the same value `octo sqlid` prints), linked to its workflow_runs row; a run is opened as
 //     running (committed at once) and closed with the status its executions and probes earned:
 //     succeeded, partial or failed. A failed query is a recorded outcome, not a 500.
-//   - The sweep takes the workflow_locks row "sweep" with one conditional UPDATE (expires_at < now)
+//   - The sweep takes the workflow_locks row "sweep" with one conditional UPDATE (expires_at <= now)
 //     whose row count decides; an invocation that finds it held answers skipped and writes nothing.
 //     The lease outlives the function's timeout, so a dead sweep's lock expires by itself.
 //   - What differs between ATP and the embedded database (Select AI, where top SQL comes from) lives

@@ -1,5 +1,5 @@
 -- Workflow gateway (issue 20): the sweep's lock row. One row per lock name; a sweep takes it with one
--- conditional UPDATE (expires_at < now) and gives it back by moving expires_at to now, so a sweep
+-- conditional UPDATE (expires_at <= now) and gives it back by moving expires_at to now, so a sweep
 -- whose process died holds it only until the lease expires. The row is created on first use
 -- (INSERT ... WHERE NOT EXISTS; a concurrent creator's ORA-00001 is ignored).
 
