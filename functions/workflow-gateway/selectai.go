@@ -106,4 +106,4 @@ func (s *Service) topSQL(w http.ResponseWriter, r *http.Request, _ identity.Prin
 	return nil
 }
 
-var errTopSQLGrant = errors.New("reading V$SQLAREA needs SELECT ON V_$SQLAREA granted by ADMIN (schema/oracle/select_ai_profile.sql)")
+var errTopSQLGrant = errors.New("reading V$SQLAREA needs SELECT ON V_$SQLAREA granted by ADMIN (schema/oracle/admin/select_ai_profile.sql)")

@@ -14,7 +14,7 @@ const (
 	// with MODULE and ACTION (V$SQLSTATS has no MODULE): :1 the MODULE values joined by commas (one
 	// bind, so the text and its SQL_ID do not depend on the list), :2 the row limit. ELAPSED_TIME is
 	// in microseconds. The schema user needs SELECT ON V_$SQLAREA from ADMIN
-	// (schema/oracle/select_ai_profile.sql).
+	// (schema/oracle/admin/select_ai_profile.sql).
 	TopSQLSQL = `SELECT a.sql_id, a.module, a.action, a.executions, a.elapsed_time, a.rows_processed, SUBSTR(a.sql_text, 1, 1000) AS sql_text
 FROM v$sqlarea a
 WHERE INSTR(',' || :1 || ',', ',' || a.module || ',') > 0
