@@ -113,6 +113,13 @@ func (s *Service) ops(h func(http.ResponseWriter, *http.Request, identity.Princi
 }
 
 func (s *Service) listQueries(w http.ResponseWriter, _ *http.Request, _ identity.Principal) error {
-	web.JSON(w, http.StatusOK, map[string]any{"items": s.opts.Catalog, "max_rows": MaxRows})
+	items := make([]Query, len(s.opts.Catalog))
+	for i, q := range s.opts.Catalog {
+		if q.Params == nil {
+			q.Params = []Param{}
+		}
+		items[i] = q
+	}
+	web.JSON(w, http.StatusOK, map[string]any{"items": items, "max_rows": MaxRows})
 	return nil
 }
