@@ -80,7 +80,7 @@ type Smoke struct {
 	Method string `yaml:"method"`
 	Path   string `yaml:"path"` // a concrete path matching one of the function's routes
 	// As is the scope of the seeded account the request is made as (customer, staff, admin); empty
-	// for a public route.
+	// for a public route; admin for a route that requires a permission.
 	As Scope `yaml:"as"`
 	// Body is the JSON body, if any.
 	Body string `yaml:"body"`
