@@ -3,7 +3,6 @@ package workflowgateway
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -145,5 +144,3 @@ func cutBytes(s string, n int) string {
 	}
 	return s[:n]
 }
-
-var errNotFound = errors.New("not found")

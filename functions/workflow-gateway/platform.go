@@ -23,7 +23,7 @@ type Platform interface {
 }
 
 // ErrSelectAIUnsupported is SelectAI's answer on the embedded database.
-var ErrSelectAIUnsupported = errors.New("Select AI (DBMS_CLOUD_AI) exists only on Autonomous Database; the embedded database has no equivalent")
+var ErrSelectAIUnsupported = errors.New("this deployment runs on the embedded database: Select AI (DBMS_CLOUD_AI) exists only on Autonomous Database")
 
 // TopSQL is the answer of GET /api/workflows/sql.
 type TopSQL struct {
