@@ -87,7 +87,7 @@ FETCH FIRST :2 ROWS ONLY`,
 	},
 	{
 		Name: "crm_customer_mix", Label: "CRM customer mix by spend", Component: "crm", Sweep: false,
-		SQL: `SELECT t.tier, COUNT(*) AS customers, SUM(t.spend) AS spend
+		SQL: `SELECT t.tier, COUNT(*) AS customers, SUM(t.spend) AS total_spend
 FROM (SELECT c.id,
              CASE WHEN COALESCE(SUM(o.total), 0) >= 1000 THEN 'high'
                   WHEN COALESCE(SUM(o.total), 0) >= 100 THEN 'medium'
@@ -98,9 +98,9 @@ FROM (SELECT c.id,
       LEFT JOIN orders o ON o.customer_id = c.id AND o.status NOT IN ('cancelled', 'refunded')
       GROUP BY c.id) t
 GROUP BY t.tier
-ORDER BY spend DESC, t.tier
+ORDER BY total_spend DESC, t.tier
 FETCH FIRST :1 ROWS ONLY`,
-		Columns: []Column{{"tier", Text}, {"customers", Int}, {"spend", Money}},
+		Columns: []Column{{"tier", Text}, {"customers", Int}, {"total_spend", Money}},
 	},
 	{
 		Name: "top_products", Label: "Top products by revenue", Component: "catalog", Sweep: false,
