@@ -10,6 +10,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/identity"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -32,7 +33,8 @@ func newFixture(t *testing.T, opts Options) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{h: h, db: d}
+	// As package boot serves it: behind the security middleware, which Audit reads the caller from.
+	return fixture{h: security.New(security.Config{}, d.DB, nil, nil).Middleware(h), db: d}
 }
 
 // admin is the headers the gateway sets for the seeded admin (who holds ops).

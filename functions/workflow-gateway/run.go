@@ -89,8 +89,9 @@ func (s *Service) close(ctx context.Context, run *Run, p identity.Principal, aud
 		for k, v := range audit {
 			details[k] = v
 		}
+		// Who: the principal the security middleware read from the gateway's headers (and its account).
 		return security.Audit(ctx, tx, security.Entry{Action: "workflow.run", EntityType: "workflow_run",
-			EntityID: strconv.FormatInt(run.ID, 10), Details: details, Actor: p.ID})
+			EntityID: strconv.FormatInt(run.ID, 10), Details: details})
 	})
 }
 

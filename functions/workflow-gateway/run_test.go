@@ -39,7 +39,7 @@ func TestEveryCatalogQueryRunsAndRecordsALinkedExecution(t *testing.T) {
 			if got := f.db.Int(t, `SELECT COUNT(*) FROM workflow_runs WHERE id = :1 AND status = 'succeeded' AND finished_at IS NOT NULL AND duration_ms >= 0`, run.ID); got != 1 {
 				t.Fatal("run not recorded as succeeded")
 			}
-			if got := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'workflow.run' AND entity_id = :1`, fmt.Sprint(run.ID)); got != 1 {
+			if got := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'workflow.run' AND entity_id = :1 AND actor_user_id = 1 AND actor = 'user:1'`, fmt.Sprint(run.ID)); got != 1 {
 				t.Fatalf("audit rows = %d", got)
 			}
 		})
