@@ -176,5 +176,6 @@ func Extras() map[string]string {
 		"order_status_history":   "every staff order status transition with its reason, actor and trace id (the CRM order detail)",
 		"notification_outbox":    "email written in the transaction of its cause and drained by the notifier function (at-least-once, stable Message-ID)",
 		"analytics_rollup_state": "how far the rollup's buckets are complete and changes re-rolled, and its singleton lock (owner, expiry)",
+		"workflow_locks":         "the workflow gateway's sweep lock row with its expiry, taken by one conditional UPDATE so overlapping sweeps never both run",
 	}
 }

@@ -24,5 +24,5 @@ var declared = manifest.Function{
 	Schedule: &manifest.Schedule{Cron: "5 * * * *", TimeZone: "UTC", Body: map[string]any{
 		"rollup": "hourly",
 	}},
-	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/analytics/overview", As: "staff"},
+	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/analytics/overview", As: "admin"},
 }

@@ -17,5 +17,5 @@ var declared = manifest.Function{
 		{Method: "GET", Path: "/api/crm/customers/{id}", Scope: "staff", Permission: "crm.customers.read"},
 		{Method: "PATCH", Path: "/api/crm/customers/{id}", Scope: "staff", Permission: "crm.customers.write", BodyLimit: 16384},
 	},
-	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/crm/customers", As: "staff"},
+	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/crm/customers", As: "admin"},
 }

@@ -19,5 +19,5 @@ var declared = manifest.Function{
 		{Method: "POST", Path: "/api/crm/tickets/{id}/assign", Scope: "staff", Permission: "crm.support", BodyLimit: 4096},
 		{Method: "POST", Path: "/api/crm/tickets/{id}/messages", Scope: "staff", Permission: "crm.support", BodyLimit: 16384},
 	},
-	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/crm/tickets", As: "staff"},
+	Smoke: &manifest.Smoke{Method: "GET", Path: "/api/crm/tickets", As: "admin"},
 }

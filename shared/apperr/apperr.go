@@ -31,6 +31,7 @@ const (
 	Unavailable                      // a dependency is down: 503
 	PreconditionFailed               // the If-Match names a version that is no longer current: 412
 	PreconditionRequired             // a write of a record that needs If-Match came without one: 428
+	NotImplemented                   // the deployment cannot do it at all (Select AI on the embedded database): 501
 )
 
 var kinds = [...]struct {
@@ -54,6 +55,7 @@ var kinds = [...]struct {
 		"the record changed since you read it; read it again"},
 	PreconditionRequired: {"precondition_required", http.StatusPreconditionRequired,
 		"send If-Match with the ETag of the record you read"},
+	NotImplemented: {"not_implemented", http.StatusNotImplemented, "not implemented here"},
 }
 
 // String returns the kind's default machine code, e.g. "not_found".

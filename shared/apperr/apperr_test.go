@@ -27,6 +27,7 @@ func TestEveryKindHasItsStatusAndCode(t *testing.T) {
 		{Unavailable, http.StatusServiceUnavailable, "unavailable"},
 		{PreconditionFailed, http.StatusPreconditionFailed, "precondition_failed"},
 		{PreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
+		{NotImplemented, http.StatusNotImplemented, "not_implemented"},
 		{Kind(200), http.StatusInternalServerError, "internal"},
 	}
 	if len(tests)-1 != len(kinds) {

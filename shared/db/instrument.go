@@ -141,6 +141,7 @@ func (c *call) end(n int64, key attribute.Key, batch int, err error) error {
 	if c.stats != nil {
 		c.stats.add(elapsed)
 	}
+	c.st.counts.add(elapsed, n, err)
 	if err != nil {
 		return c.d.mapErr("db: "+c.st.name, err)
 	}

@@ -25,6 +25,7 @@ type stmt struct {
 	name      string // span name: the db.query.summary, e.g. "SELECT products"
 	intoBinds int    // binds after RETURNING ... INTO
 	batch     *batchInsert
+	counts    stmtCounts // this process's executions of the statement (Statements)
 
 	spanAttrs   []attribute.KeyValue // constant span attributes, set when the statement ends
 	metricAttrs []attribute.KeyValue
