@@ -19,7 +19,7 @@ func TestMergeDefaults(t *testing.T) {
 
 func TestPermissionNeedsStaffScopeAndAKnownName(t *testing.T) {
 	base := Function{SchemaVersion: 20180708, Name: "x", Runtime: "docker", Memory: 128, Timeout: 10,
-		Smoke: &Smoke{Method: "GET", Path: "/api/x", As: Staff}}
+		Smoke: &Smoke{Method: "GET", Path: "/api/x", As: Admin}}
 	for _, tc := range []struct {
 		name  string
 		route Route

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -259,7 +260,7 @@ func TestStaffWritesAreAudited(t *testing.T) {
 		}
 		t.Run(rt.Pattern(), func(t *testing.T) {
 			req := mk(t, s)
-			traceID := strings.Repeat("0", 30) + string(rune('a'+i%26)) + "1"
+			traceID := fmt.Sprintf("%030x%02x", 0xa11, i+1) // valid W3C hex, one per write
 			header := map[string]string{"Authorization": "Bearer " + s.token(t, admin, "admin"),
 				"Traceparent": "00-" + traceID + "-00f067aa0ba902b7-01"}
 			for k, v := range req.header {
