@@ -28,6 +28,8 @@ locals {
           path       = r.path
           scope      = r.scope
           permission = try(r.permission, "")
+          # auth: "optional" on a public route signed in when the caller sends a token; "" otherwise.
+          auth = try(r.auth, "")
         }
       ]
     }

@@ -6,9 +6,9 @@
 //  1. The message (1..1000 characters, control characters refused except line breaks and tabs) is
 //     decoded strictly (package web). A card number in it is replaced before anything is stored.
 //  2. The session: without session_id a new one is opened, its id 128 random bits (32 hex digits),
-//     bound to the signed-in customer when the gateway vouches for one (identity.FromRequest; on a
-//     public route the principal headers are absent unless the deployment sets them, and a client's
-//     copies are always dropped). With session_id, a session bound to a customer answers only that
+//     bound to the signed-in customer when the gateway vouches for one (identity.FromRequest; both
+//     routes declare auth: optional, so the gateway sets the principal headers when the caller sends
+//     a token it accepts, answers 401 for one it refuses, and always drops a client's copies). With session_id, a session bound to a customer answers only that
 //     customer; anyone else, and an unknown id, gets 404. An anonymous session's id is its secret.
 //  3. The guardrail (guard.go) refuses prompt injection, requests for secrets, SQL, card numbers or
 //     other customers' data, and off-topic messages, with RefusalReply and refused: true; the refusal

@@ -16,8 +16,8 @@ var declared = manifest.Function{
 		"OCTO_GENAI_API_FORMAT": "cohere",
 	},
 	Routes: []manifest.Route{
-		{Method: "POST", Path: "/api/assistant/chat", Scope: "public", BodyLimit: 8192, Rate: &manifest.Rate{PerSecond: 5}},
-		{Method: "GET", Path: "/api/assistant/sessions/{id}", Scope: "public", Rate: &manifest.Rate{PerSecond: 10}},
+		{Method: "POST", Path: "/api/assistant/chat", Scope: "public", BodyLimit: 8192, Auth: "optional", Rate: &manifest.Rate{PerSecond: 5}},
+		{Method: "GET", Path: "/api/assistant/sessions/{id}", Scope: "public", Auth: "optional", Rate: &manifest.Rate{PerSecond: 10}},
 	},
 	Smoke: &manifest.Smoke{Method: "POST", Path: "/api/assistant/chat", Body: "{\"message\":\"Which thermal camera do you have for roof inspection?\"}"},
 }

@@ -50,7 +50,8 @@ type authorizer struct {
 // errBadAuthorizer marks an authorizer answer the gateway cannot use (answered 502).
 var errBadAuthorizer = errors.New("gateway: unusable authorizer answer")
 
-// authorize decides a request to a route with a non-public scope.
+// authorize decides a request to a route with a non-public scope, or to a public route with
+// auth: optional that carries a token (any active token passes: the route needs no scope).
 func (a authorizer) authorize(ctx context.Context, route manifest.BoundRoute, r *http.Request) (decision, error) {
 	const challenge = `Bearer realm="octo"`
 	token := r.Header.Get("Authorization")
@@ -85,7 +86,7 @@ func (a authorizer) authorize(ctx context.Context, route manifest.BoundRoute, r 
 	}) {
 		return decision{}, fmt.Errorf("%w: principal or scope unusable in a header", errBadAuthorizer)
 	}
-	if !slices.Contains(out.Scope, route.Grant()) {
+	if route.Scope != manifest.Public && !slices.Contains(out.Scope, route.Grant()) {
 		return decision{status: http.StatusForbidden}, nil
 	}
 	return decision{principal: principal, scopes: out.Scope}, nil

@@ -83,7 +83,9 @@ func (g *Gateway) route(ex *exchange) int {
 		return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
 	}
 	header := forwardHeader(r, ip)
-	if route.Scope != "public" {
+	// A public route with auth: optional is authenticated like a protected one when the caller sends
+	// a token (a refused token is 401, not a silent anonymous call) and anonymous without one.
+	if route.Scope != manifest.Public || (route.TokenOptional() && r.Header.Get("Authorization") != "" && g.auth.fn != "") {
 		d, err := g.auth.authorize(r.Context(), route, r)
 		if err != nil {
 			g.log.Error("authorizer failed", "error", err.Error(), "request_id", web.RequestID(r.Context()))

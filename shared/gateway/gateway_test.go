@@ -263,6 +263,10 @@ func TestProtectedRoutesCallTheAuthorizer(t *testing.T) {
 		{"right scope passes with the principal", "/api/staff", "Bearer staff", 200, "", "", "user-staff", "staff"},
 		{"admin passes a staff route with both scopes", "/api/staff", "Bearer admin", 200, "", "", "user-admin", "staff admin"},
 		{"customer route passes a customer", "/api/private", "Bearer customer", 200, "", "", "user-customer", "customer"},
+		// auth: optional on a public route: a token is checked as on a protected route, any scope passes
+		{"optional route with a token passes with the principal", "/api/maybe", "Bearer customer", 200, "", "", "user-customer", "customer"},
+		{"optional route with a staff token passes with the principal", "/api/maybe", "Bearer staff", 200, "", "", "user-staff", "staff"},
+		{"optional route with a refused token is unauthorized", "/api/maybe", "Bearer nobody", 401, "unauthorized", `Bearer error="invalid_token"`, "", ""},
 		{"unusable authorizer answer is a bad gateway", "/api/staff", "Bearer garbage", 502, "bad_gateway", "", "", ""},
 	}
 	for _, tt := range tests {
@@ -294,6 +298,16 @@ func TestProtectedRoutesCallTheAuthorizer(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("optional route without a token is anonymous, forged headers stripped", func(t *testing.T) {
+		resp, body := do(t, "GET", base+"/api/maybe", map[string]string{PrincipalHeader: "forged", ScopesHeader: "admin"}, "")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status = %d; body %s", resp.StatusCode, body)
+		}
+		if e := decodeEcho(t, body); e.Header.Get(PrincipalHeader) != "" || e.Header.Get(ScopesHeader) != "" {
+			t.Errorf("forwarded %s=%q %s=%q, want neither", PrincipalHeader, e.Header.Get(PrincipalHeader), ScopesHeader, e.Header.Get(ScopesHeader))
+		}
+	})
 
 	input, err := os.ReadFile(filepath.Join(env.dir, "authorizer-input"))
 	if err != nil {

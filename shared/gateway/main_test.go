@@ -71,6 +71,7 @@ routes:
   - {method: POST, path: /api/echo, scope: public}
   - {method: GET, path: /api/private, scope: customer}
   - {method: GET, path: /api/staff, scope: staff}
+  - {method: GET, path: /api/maybe, scope: public, auth: optional}
   - {method: GET, path: /api/limited, scope: public, rate: {per_second: 1}}
   - {method: GET, path: /api/block, scope: public}
   - {method: POST, path: /api/crash, scope: public}

@@ -38,6 +38,15 @@ func (s Scope) Valid() bool {
 	return false
 }
 
+// Auth is how a public route treats a bearer token.
+type Auth string
+
+// OptionalAuth marks a public route that is signed in when the caller sends a token.
+const OptionalAuth Auth = "optional"
+
+// TokenOptional reports whether the route is public and signed in when the caller sends a token.
+func (r Route) TokenOptional() bool { return r.Scope == Public && r.Auth == OptionalAuth }
+
 // DefaultBodyLimit is the request body limit of a route that declares none.
 const DefaultBodyLimit = 64 << 10
 
@@ -132,6 +141,11 @@ type Route struct {
 	BodyLimit int64 `yaml:"body_limit"`
 	// Accept lists extra request media types besides application/json (e.g. text/plain for beacons).
 	Accept []string `yaml:"accept"`
+	// Auth, on a public route, is OptionalAuth when a caller's bearer token is honoured: the gateway
+	// then authenticates a request carrying Authorization as for a protected route and forwards the
+	// principal (a refused token is 401), and forwards one without as anonymous. Empty means the
+	// route's scope alone decides (a public route then never sees a principal).
+	Auth Auth `yaml:"auth"`
 	// Rate is the route's per-client request rate limit, emulated by the local gateway (OCI API
 	// Gateway has one limit per deployment); nil means none beyond that deployment limit.
 	Rate *Rate `yaml:"rate"`
@@ -239,6 +253,9 @@ func (f Function) Validate() error {
 		}
 		if r.Permission != "" && (!r.Permission.Valid() || r.Scope != Staff) {
 			bad("%s: permission %q must be one of the declared permissions, on a route with scope staff", where, r.Permission)
+		}
+		if r.Auth != "" && (r.Auth != OptionalAuth || r.Scope != Public) {
+			bad("%s: auth %q must be optional, on a route with scope public", where, r.Auth)
 		}
 		if r.BodyLimit < 0 || r.BodyLimit > 6<<20 {
 			bad("%s: body_limit must be within 0..6 MiB (API Gateway's payload limit)", where)

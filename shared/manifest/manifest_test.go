@@ -17,9 +17,39 @@ func TestMergeDefaults(t *testing.T) {
 	}
 }
 
+func TestOptionalAuthIsOnlyForPublicRoutes(t *testing.T) {
+	base := Function{SchemaVersion: 20180708, Name: "x", Runtime: "docker", Memory: 128, Timeout: 10,
+		Smoke: &Smoke{Method: "GET", Path: "/api/x"}}
+	for _, tc := range []struct {
+		name     string
+		route    Route
+		ok       bool
+		optional bool
+	}{
+		{"public_route_with_optional_auth", Route{Method: "GET", Path: "/api/x", Scope: Public, Auth: OptionalAuth}, true, true},
+		{"public_route_without", Route{Method: "GET", Path: "/api/x", Scope: Public}, true, false},
+		{"unknown_auth_value", Route{Method: "GET", Path: "/api/x", Scope: Public, Auth: "maybe"}, false, false},
+		{"optional_auth_on_a_customer_route", Route{Method: "GET", Path: "/api/x", Scope: Customer, Auth: OptionalAuth}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := base
+			f.Routes = []Route{tc.route}
+			if tc.route.Scope == Customer {
+				f.Smoke = &Smoke{Method: "GET", Path: "/api/x", As: Customer}
+			}
+			if err := f.Validate(); (err == nil) != tc.ok {
+				t.Fatalf("Validate = %v, want ok %v", err, tc.ok)
+			}
+			if tc.route.TokenOptional() != tc.optional {
+				t.Fatalf("TokenOptional = %v, want %v", !tc.optional, tc.optional)
+			}
+		})
+	}
+}
+
 func TestPermissionNeedsStaffScopeAndAKnownName(t *testing.T) {
 	base := Function{SchemaVersion: 20180708, Name: "x", Runtime: "docker", Memory: 128, Timeout: 10,
-		Smoke: &Smoke{Method: "GET", Path: "/api/x", As: Admin}}
+		Smoke: &Smoke{Method: "GET", Path: "/api/x", As: Admin}} // a permission route's smoke is made as admin
 	for _, tc := range []struct {
 		name  string
 		route Route

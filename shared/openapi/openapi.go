@@ -5,7 +5,7 @@
 //
 // What a declaration says, the document says: every route's method and path template with its path
 // parameters, the function serving it, its auth scope (protected routes need a bearer token carrying
-// that scope; public ones need none), its request media types and body limit, its rate limit, and the
+// that scope; public ones need none, and accept one when they declare auth: optional), its request media types and body limit, its rate limit, and the
 // error answers the route can give in the bundle's error shape. What a declaration does not say, the
 // document does not invent: request and response bodies are described as JSON objects, not field by
 // field (the README documents each route's body with a curl example). Decision: adding per-route
@@ -157,6 +157,13 @@ func operation(r manifest.BoundRoute) map[string]any {
 			op["x-octo-permission"] = string(r.Permission)
 		}
 		errs = append(errs, "401", "403")
+	} else if r.TokenOptional() {
+		// OpenAPI's optional security: no requirement, or the bearer scheme.
+		op["security"] = []map[string][]string{{}, {"bearer": {}}}
+		op["description"] = "Anonymous without a token; with a bearer token (any scope) the caller is signed in, " +
+			"and a token the authorizer refuses is 401."
+		op["x-octo-auth"] = string(r.Auth)
+		errs = append(errs, "401")
 	} else {
 		op["security"] = []map[string][]string{}
 	}

@@ -72,13 +72,19 @@ func TestEveryDeclaredRouteAndNothingElse(t *testing.T) {
 			t.Errorf("%s: x-octo-function %v, x-octo-scope %v; declared %s, %s",
 				r.Pattern(), op.Extensions["x-octo-function"], op.Extensions["x-octo-scope"], r.Function, r.Scope)
 		}
-		protected := r.Scope != manifest.Public
-		if op.Security == nil || (len(*op.Security) == 1) != protected {
+		protected, optional := r.Scope != manifest.Public, r.TokenOptional()
+		switch {
+		case op.Security == nil:
+			t.Errorf("%s: no security", r.Pattern())
+		case optional && (len(*op.Security) != 2 || len((*op.Security)[0]) != 0 || (*op.Security)[1]["bearer"] == nil ||
+			op.Extensions["x-octo-auth"] != "optional"):
+			t.Errorf("%s: security %v, x-octo-auth %v for an optional token", r.Pattern(), op.Security, op.Extensions["x-octo-auth"])
+		case !optional && (len(*op.Security) == 1) != protected:
 			t.Errorf("%s: security %v for scope %s", r.Pattern(), op.Security, r.Scope)
 		}
-		for _, status := range []string{"401", "403"} {
-			if (op.Responses.Value(status) != nil) != protected {
-				t.Errorf("%s: %s response listed %v for scope %s", r.Pattern(), status, !protected, r.Scope)
+		for status, want := range map[string]bool{"401": protected || optional, "403": protected} {
+			if (op.Responses.Value(status) != nil) != want {
+				t.Errorf("%s: %s response listed %v for scope %s auth %q", r.Pattern(), status, !want, r.Scope, r.Auth)
 			}
 		}
 		var params []string

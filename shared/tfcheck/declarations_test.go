@@ -16,6 +16,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/octo-drone-shop/serverless/shared/funcyaml"
+	"github.com/octo-drone-shop/serverless/shared/manifest"
 )
 
 // tfFunction is one element of local.functions as Terraform evaluates it.
@@ -39,6 +40,7 @@ type tfRoute struct {
 	Path       string `json:"path"`
 	Scope      string `json:"scope"`
 	Permission string `json:"permission"`
+	Auth       string `json:"auth"`
 	Function   string `json:"function"`
 }
 
@@ -175,7 +177,7 @@ func compareWithManifest(t *testing.T, root string) {
 
 	var want []tfRoute
 	for _, r := range bundle.Routes() {
-		want = append(want, tfRoute{Method: r.Method, Path: r.Path, Scope: string(r.Scope), Permission: string(r.Permission), Function: r.Function})
+		want = append(want, tfRoute{Method: r.Method, Path: r.Path, Scope: string(r.Scope), Permission: string(r.Permission), Auth: string(r.Auth), Function: r.Function})
 	}
 	sortRoutes(routes)
 	sortRoutes(want)
@@ -202,6 +204,50 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 
 func TestTerraformMatchesDeclarations(t *testing.T) {
 	compareWithManifest(t, repoRoot(t))
+	comparePrincipalRoutes(t, repoRoot(t))
+}
+
+// comparePrincipalRoutes checks that API Gateway sets the principal headers from request.auth on
+// exactly the routes the local gateway forwards a principal to (protected routes, and public routes
+// declaring auth: optional when the bundle has an authorizer) and blocks them on the others.
+func comparePrincipalRoutes(t *testing.T, root string) {
+	t.Helper()
+	bundle, err := funcyaml.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := EvalLocals(filepath.Join(root, "terraform"), "principal_routes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := ctyjson.SimpleJSONValue{Value: vals["principal_routes"]}.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	optional := 0
+	for _, r := range bundle.Routes() {
+		// auth: optional routes get the principal from request.auth only with optional_auth_on_oci
+		// (default off, see variables.tf): by default they block the headers like any public route.
+		if r.Scope != manifest.Public {
+			want = append(want, r.Pattern())
+		}
+		if r.TokenOptional() {
+			optional++
+		}
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("terraform sets the principal headers on\n%v\nthe declarations forward a principal to\n%v", got, want)
+	}
+	if optional == 0 {
+		t.Error("no route declares auth: optional: the comparison checked no optional route")
+	}
 }
 
 // TestTerraformMatchesDeclarationsFixture runs the real terraform/*.tf over a bundle that exercises what
@@ -247,6 +293,10 @@ routes:
     path: /api/shops
     scope: staff
     rate: {per_second: 5}
+  - method: GET
+    path: /api/shops/{id}/visits
+    scope: public
+    auth: optional
 `,
 		"functions/rollup/func.yaml": `schema_version: 20180708
 name: rollup
@@ -272,6 +322,7 @@ migrator: true
 		writeFile(t, filepath.Join(root, name), content)
 	}
 	compareWithManifest(t, root)
+	comparePrincipalRoutes(t, root)
 
 	// The comparison must be able to fail: a declaration Terraform ignores is a mismatch.
 	fns, _, _, _ := terraformView(t, root)

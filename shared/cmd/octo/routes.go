@@ -24,7 +24,11 @@ func runRoutes(_ context.Context, env commandEnv, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPATH\tFUNCTION\tSCOPE\tBODY LIMIT")
 	for _, r := range b.Routes() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", r.Method, r.Path, r.Function, r.Scope, r.Limit())
+		scope := string(r.Scope)
+		if r.TokenOptional() {
+			scope += " (token optional)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", r.Method, r.Path, r.Function, scope, r.Limit())
 	}
 	for _, f := range b.Functions {
 		if f.Schedule != nil {

@@ -4,6 +4,7 @@
 // environment) is where it leaves evidence for the tests.
 //
 //	GET|POST /api/echo   answers what it received: method, URL, headers, call id, deadline, env, body
+//	GET      /api/maybe  the same echo, on a public route with auth: optional
 //	GET      /api/block  records its start, then waits until the file TESTFN_DIR/release exists
 //	GET      /api/hang   never answers (for deadline tests)
 //	POST     /api/crash  exits the process mid-call
@@ -66,7 +67,7 @@ func handler() http.Handler {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(e)
 	}
-	for _, p := range []string{"/api/echo", "/v1/api/echo", "/api/private", "/api/staff", "/api/limited"} {
+	for _, p := range []string{"/api/echo", "/v1/api/echo", "/api/private", "/api/staff", "/api/limited", "/api/maybe"} {
 		mux.HandleFunc(p, echo)
 	}
 	mux.HandleFunc("GET /api/block", func(w http.ResponseWriter, r *http.Request) {
