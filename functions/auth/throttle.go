@@ -145,8 +145,11 @@ func (s *Service) admit(ctx context.Context, account, ip string) (admission, err
 			var wait time.Duration
 			if limits[i] > 0 && c.failures >= limits[i] {
 				wait = c.windowStart.Add(t.Window).Sub(now)
-			} else if limits[i] == 0 {
-				wait = c.lastFailure.Add(t.accountBackoff(c.failures)).Sub(now)
+			} else if backoff := t.accountBackoff(c.failures); limits[i] == 0 && backoff > 0 {
+				// Only past AccountFree: now was read before the locks, so a concurrent attempt that
+				// read the clock later may have written a last failure after it, which must not
+				// refuse this one when no backoff is due.
+				wait = c.lastFailure.Add(backoff).Sub(now)
 			}
 			if wait > 0 && (!ad.refused || wait > ad.retryAfter) {
 				ad = admission{refused: true, retryAfter: wait, counter: names[i], failures: c.failures}
