@@ -20,7 +20,7 @@ import (
 type bench struct {
 	base     string
 	store    *db.DB
-	stmts    *statementLog
+	stmts    *loadgen.StatementLog
 	shoppers *http.Client
 	seq      atomic.Int64 // unique suffix for products, keys and request ids
 }
@@ -134,7 +134,7 @@ func (b *bench) statementsPerCheckout(ctx context.Context, n int) (int, error) {
 	}
 	// The access log line is written when the handler returns, just after the answer: wait for it.
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if s, ok := b.stmts.statements(rid); ok {
+		if s, ok := b.stmts.Statements(rid); ok {
 			return s, nil
 		}
 	}

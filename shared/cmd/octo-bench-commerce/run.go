@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.requests < 10 || o.instances < 1 {
 		return errors.New("-requests must be at least 10 and -instances at least 1")
 	}
-	stmts := newStatementLog()
+	stmts := loadgen.NewStatementLog()
 	st, err := loadgen.StartStack(ctx, loadgen.StackOptions{Root: o.root, BinDir: o.binDir, DataDir: o.dataDir,
 		Instances: o.instances, FunctionOutput: stmts})
 	if err != nil {

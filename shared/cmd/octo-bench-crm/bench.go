@@ -22,7 +22,7 @@ import (
 type bench struct {
 	base   string
 	store  *db.DB
-	stmts  *statementLog
+	stmts  *loadgen.StatementLog
 	token  string
 	client *http.Client
 	seq    atomic.Int64
@@ -145,7 +145,7 @@ func (b *bench) statements(ctx context.Context, path string) (int, error) {
 		return 0, fmt.Errorf("GET %s = %d: %v", path, status, err)
 	}
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if s, ok := b.stmts.statements(rid); ok {
+		if s, ok := b.stmts.Statements(rid); ok {
 			return s, nil
 		}
 	}

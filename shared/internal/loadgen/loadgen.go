@@ -1,4 +1,4 @@
-// Package loadgen holds what the load benchmarks (octo-bench-commerce, octo-bench-writes) share:
+// Package loadgen holds what the load benchmarks (octo-bench-commerce, octo-bench-crm, octo-bench-writes) share:
 // latency summaries, a client whose every request is a distinct client address to the gateway's
 // per-IP rate limits, and the environment the benchmarked function processes run with.
 package loadgen

@@ -1,4 +1,4 @@
-package main
+package loadgen
 
 import (
 	"bufio"
@@ -7,18 +7,20 @@ import (
 	"sync"
 )
 
-// statementLog is the function processes' output: it keeps the db_statements of every access log
-// line by request id and discards everything else.
-type statementLog struct {
+// StatementLog is the function processes' output: it keeps the db_statements of every access log
+// line by request id and discards everything else, so a benchmark can report the statements each
+// request ran.
+type StatementLog struct {
 	mu      sync.Mutex
 	partial []byte
 	byID    map[string]int
 }
 
-func newStatementLog() *statementLog { return &statementLog{byID: map[string]int{}} }
+// NewStatementLog returns an empty log, to be given to the function processes as their output.
+func NewStatementLog() *StatementLog { return &StatementLog{byID: map[string]int{}} }
 
 // Write takes whole lines; a line split across writes is kept until its end arrives.
-func (l *statementLog) Write(p []byte) (int, error) {
+func (l *StatementLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	data := append(l.partial, p...)
@@ -43,8 +45,8 @@ func (l *statementLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// statements returns the statement count logged for the request id.
-func (l *statementLog) statements(requestID string) (int, bool) {
+// Statements returns the statement count logged for the request id.
+func (l *StatementLog) Statements(requestID string) (int, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n, ok := l.byID[requestID]
