@@ -16,7 +16,6 @@
 package crmcustomers
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -62,17 +61,3 @@ func customerID(r *http.Request) (int64, error) {
 }
 
 func errNotFound(op string) error { return apperr.E(op, apperr.NotFound, "customer not found") }
-
-func each(ctx context.Context, q db.DBTX, query string, args []any, row func(scan func(...any) error) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}

@@ -161,7 +161,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (View, error) {
 		}
 	}
 	v.Orders.Recent, v.OpenTickets, v.Leads = []OrderBrief{}, []Ticket{}, []Lead{}
-	err = each(ctx, q, recentOrdersSQL, []any{id, recentOrders}, func(scan func(...any) error) error {
+	err = db.Each(ctx, q, recentOrdersSQL, []any{id, recentOrders}, func(scan func(...any) error) error {
 		var o OrderBrief
 		if err := scan(&o.ID, &o.Status, &o.Total, &o.CreatedAt); err != nil {
 			return err
@@ -171,7 +171,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (View, error) {
 		return nil
 	})
 	if err == nil {
-		err = each(ctx, q, openTicketsSQL, []any{id, maxTickets}, func(scan func(...any) error) error {
+		err = db.Each(ctx, q, openTicketsSQL, []any{id, maxTickets}, func(scan func(...any) error) error {
 			var t Ticket
 			if err := scan(&t.ID, &t.Subject, &t.Status, &t.Priority, &t.UpdatedAt); err != nil {
 				return err
@@ -182,7 +182,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (View, error) {
 		})
 	}
 	if err == nil {
-		err = each(ctx, q, leadsSQL, []any{id, v.Contact.Email, maxLeads}, func(scan func(...any) error) error {
+		err = db.Each(ctx, q, leadsSQL, []any{id, v.Contact.Email, maxLeads}, func(scan func(...any) error) error {
 			var l Lead
 			if err := scan(&l.ID, &l.Campaign, &l.Status, &l.Score, &l.UpdatedAt); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/money"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -93,7 +94,7 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		first, after = 0, c.I
 	}
 	var items []Summary
-	err = each(r.Context(), s.db, searchSQL, []any{pattern, pattern, pattern, pattern, industry, industry, first, after, limit + 1},
+	err = db.Each(r.Context(), s.db, searchSQL, []any{pattern, pattern, pattern, pattern, industry, industry, first, after, limit + 1},
 		func(scan func(...any) error) error {
 			var c Summary
 			if err := scan(&c.ID, &c.Name, &c.Email, &c.Company, &c.Industry, &c.Region, &c.Orders, &c.LifetimeRevenue); err != nil {

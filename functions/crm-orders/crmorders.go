@@ -104,17 +104,3 @@ func nullable(s string) any {
 	}
 	return s
 }
-
-func each(ctx context.Context, q db.DBTX, query string, args []any, row func(scan func(...any) error) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}

@@ -208,7 +208,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Order, error) 
 			o.Shipment.UpdatedAt = shipUp.UTC()
 		}
 	}
-	err = each(ctx, q, itemsSQL, []any{id}, func(scan func(...any) error) error {
+	err = db.Each(ctx, q, itemsSQL, []any{id}, func(scan func(...any) error) error {
 		var it Item
 		if err := scan(&it.ProductID, &it.Name, &it.Quantity, &it.UnitPrice, &it.LineTotal); err != nil {
 			return err
@@ -217,7 +217,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Order, error) 
 		return nil
 	})
 	if err == nil && o.Shipment != nil {
-		err = each(ctx, q, eventsSQL, []any{shipID}, func(scan func(...any) error) error {
+		err = db.Each(ctx, q, eventsSQL, []any{shipID}, func(scan func(...any) error) error {
 			var e Event
 			if err := scan(&e.Status, &e.Location, &e.Note, &e.CreatedAt); err != nil {
 				return err
@@ -228,7 +228,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Order, error) 
 		})
 	}
 	if err == nil {
-		err = each(ctx, q, historySQL, []any{id}, func(scan func(...any) error) error {
+		err = db.Each(ctx, q, historySQL, []any{id}, func(scan func(...any) error) error {
 			var h StatusEntry
 			if err := scan(&h.From, &h.To, &h.Reason, &h.Actor, &h.TraceID, &h.CreatedAt); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/money"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -130,7 +131,7 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	cutoff := now.Add(-backlogAge)
 	first, at, afterID := req.Keyset()
 	var rows []Summary
-	err = each(r.Context(), s.db, listSQL, []any{f.status, f.status, f.customer, f.customer, f.from, f.from, f.to, f.to,
+	err = db.Each(r.Context(), s.db, listSQL, []any{f.status, f.status, f.customer, f.customer, f.from, f.from, f.to, f.to,
 		f.backlog, cutoff, f.suspicious, suspiciousFrom, first, at, at, afterID, req.Limit + 1},
 		func(scan func(...any) error) error {
 			var o Summary

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/support"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -132,7 +133,7 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	var items []QueueItem
 	var assigned []int
-	err = each(r.Context(), s.db, queueSQL, []any{mode, mode, mode, priority, priority, assigneeMode, none, assignee,
+	err = db.Each(r.Context(), s.db, queueSQL, []any{mode, mode, mode, priority, priority, assigneeMode, none, assignee,
 		before, before, first, c.A, c.A, at, at, c.I, limit + 1}, func(scan func(...any) error) error {
 		var it QueueItem
 		var aid int64

@@ -129,7 +129,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Ticket, error)
 	t.SLADueAt = t.CreatedAt.Add(support.ResponseTime(t.Priority))
 	t.SLABreached = support.Breached(t.Status, t.Priority, t.CreatedAt, s.clock())
 	t.Messages = []Message{}
-	err = each(ctx, q, messagesSQL, []any{id, maxMessages}, func(scan func(...any) error) error {
+	err = db.Each(ctx, q, messagesSQL, []any{id, maxMessages}, func(scan func(...any) error) error {
 		var m Message
 		var internal int
 		if err := scan(&m.ID, &m.SenderType, &m.Author, &internal, &m.Message, &m.CreatedAt); err != nil {

@@ -194,7 +194,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, o Order) error 
 	const op = "orders.Detail"
 	ctx := r.Context()
 	o.Items = []Item{}
-	err := each(ctx, s.db, itemsSQL, []any{o.ID}, func(scan func(...any) error) error {
+	err := db.Each(ctx, s.db, itemsSQL, []any{o.ID}, func(scan func(...any) error) error {
 		var it Item
 		if err := scan(&it.ProductID, &it.Name, &it.Quantity, &it.UnitPrice, &it.LineTotal); err != nil {
 			return err
@@ -206,7 +206,7 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, o Order) error 
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	if o.Shipment != nil {
-		err = each(ctx, s.db, eventsSQL, []any{o.ID}, func(scan func(...any) error) error {
+		err = db.Each(ctx, s.db, eventsSQL, []any{o.ID}, func(scan func(...any) error) error {
 			var (
 				e              Event
 				location, note string // NULL is "" (godror)
@@ -225,21 +225,6 @@ func (s *Service) answer(w http.ResponseWriter, r *http.Request, o Order) error 
 	w.Header().Set("Cache-Control", "no-store")
 	web.JSON(w, http.StatusOK, o)
 	return nil
-}
-
-// each runs query and calls row for every row.
-func each(ctx context.Context, q db.DBTX, query string, args []any, row func(scan func(...any) error) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 func orderID(r *http.Request) (int64, error) {

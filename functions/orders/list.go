@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/money"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -67,7 +68,7 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	first, at, afterID := req.Keyset()
-	err = each(r.Context(), s.db, listSQL, []any{p.UserID, first, at, at, afterID, req.Limit + 1}, func(scan func(...any) error) error {
+	err = db.Each(r.Context(), s.db, listSQL, []any{p.UserID, first, at, at, afterID, req.Limit + 1}, func(scan func(...any) error) error {
 		var (
 			o        Summary
 			tracking string // no shipment: NULL, which godror (and the twin) scan as ""

@@ -1,7 +1,6 @@
 package workflowgateway
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -74,7 +73,7 @@ func (s *Service) listRuns(w http.ResponseWriter, r *http.Request, _ identity.Pr
 	}
 	first, at, id := req.Keyset()
 	page := RunPage{Items: []Run{}}
-	err = each(r.Context(), s.db, listRunsSQL, []any{first, at, at, id, req.Limit + 1}, func(scan func(...any) error) error {
+	err = db.Each(r.Context(), s.db, listRunsSQL, []any{first, at, at, id, req.Limit + 1}, func(scan func(...any) error) error {
 		run, err := scanRun(scan)
 		page.Items = append(page.Items, run)
 		return err
@@ -106,7 +105,7 @@ func (s *Service) getRun(w http.ResponseWriter, r *http.Request, _ identity.Prin
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	run.Executions = []Execution{}
-	err = each(ctx, s.db, runExecutionsSQL, []any{id, maxChildren}, func(scan func(...any) error) error {
+	err = db.Each(ctx, s.db, runExecutionsSQL, []any{id, maxChildren}, func(scan func(...any) error) error {
 		e := Execution{RunID: id}
 		var errMsg, trace string
 		if err := scan(&e.ID, &e.Query, &e.Component, &e.Mode, &e.Action, &e.Status, &e.RowCount, &e.DurationMS,
@@ -121,7 +120,7 @@ func (s *Service) getRun(w http.ResponseWriter, r *http.Request, _ identity.Prin
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	run.Components = []Snapshot{}
-	err = each(ctx, s.db, runSnapshotsSQL, []any{id, maxChildren}, func(scan func(...any) error) error {
+	err = db.Each(ctx, s.db, runSnapshotsSQL, []any{id, maxChildren}, func(scan func(...any) error) error {
 		snap := Snapshot{RunID: id}
 		var details string
 		if err := scan(&snap.ID, &snap.Component, &snap.Type, &snap.Status, &snap.LatencyMS, &details, &snap.CreatedAt); err != nil {
@@ -141,7 +140,7 @@ func (s *Service) getRun(w http.ResponseWriter, r *http.Request, _ identity.Prin
 func (s *Service) components(w http.ResponseWriter, r *http.Request, _ identity.Principal) error {
 	const op = "workflow.Components"
 	items := []Snapshot{}
-	err := each(r.Context(), s.db, latestSnapshotsSQL, []any{maxChildren}, func(scan func(...any) error) error {
+	err := db.Each(r.Context(), s.db, latestSnapshotsSQL, []any{maxChildren}, func(scan func(...any) error) error {
 		var snap Snapshot
 		var details string
 		var runID sql.NullInt64
@@ -193,19 +192,4 @@ func strPtr(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// each runs a query and calls row for each result row.
-func each(ctx context.Context, q db.DBTX, query string, args []any, row func(scan func(...any) error) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

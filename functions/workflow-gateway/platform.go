@@ -64,7 +64,7 @@ func (q DBQuerier) QueryText(ctx context.Context, query string, args ...any) (st
 
 // QueryRows runs a query and calls row for each result row.
 func (q DBQuerier) QueryRows(ctx context.Context, query string, args []any, row func(scan func(...any) error) error) error {
-	return each(ctx, q.DB, query, args, row)
+	return db.Each(ctx, q.DB, query, args, row)
 }
 
 // OraclePlatform is Platform on ATP.
