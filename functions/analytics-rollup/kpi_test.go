@@ -2,74 +2,38 @@ package analyticsrollup
 
 import (
 	"context"
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
+	"github.com/octo-drone-shop/serverless/shared/ocitest"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
 const testCompartment = "ocid1.compartment.oc1..shop"
 
-// fakePrincipal is a resource principal as OCI Functions provides it (an RSA key and an RPST naming
-// the function's compartment), in the files the OCI_RESOURCE_PRINCIPAL_* variables name.
-func fakePrincipal(t *testing.T) (string, *rsa.PrivateKey) {
+// fakePrincipal is the function's resource principal, its RPST naming compartment (none when "").
+func fakePrincipal(t *testing.T, compartment string) ocitest.Principal {
 	t.Helper()
-	return fakePrincipalIn(t, testCompartment)
-}
-
-// fakePrincipalIn is fakePrincipal with the compartment claim given (none when "").
-func fakePrincipalIn(t *testing.T, compartment string) (string, *rsa.PrivateKey) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding
-	c := map[string]any{"exp": time.Now().Add(time.Hour).Unix(), "res_tenant": "ocid1.tenancy.oc1..test", "sub": "ocid1.fnfunc.oc1.iad.test"}
+	var claims map[string]any
 	if compartment != "" {
-		c["res_compartment"] = compartment
+		claims = map[string]any{"res_compartment": compartment}
 	}
-	claims, _ := json.Marshal(c)
-	rpst := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(claims) + "." + enc.EncodeToString([]byte("unsigned"))
-	dir := t.TempDir()
-	pemPath, rpstPath := filepath.Join(dir, "private.pem"), filepath.Join(dir, "rpst")
-	if err := os.WriteFile(pemPath, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(rpstPath, []byte(rpst), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2")
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_RPST", rpstPath)
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", pemPath)
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1")
-	t.Setenv("OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED", "false")
-	return rpst, key
+	return ocitest.NewPrincipal(t, "us-ashburn-1", claims)
 }
 
 // fakeMonitoring serves PostMetricData for requests signed by the principal.
 type fakeMonitoring struct {
-	rpst   string
-	key    *rsa.PublicKey
-	failed int // failedMetricsCount to answer
+	principal ocitest.Principal
+	failed    int // failedMetricsCount to answer
 
 	mu   sync.Mutex
 	body postedMetrics
@@ -89,7 +53,7 @@ type postedMetrics struct {
 }
 
 func (f *fakeMonitoring) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if err := verifySignature(r, f.rpst, f.key); err != nil {
+	if err := f.principal.Verify(r); err != nil {
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprintf(w, `{"code":"NotAuthenticated","message":%q}`, err.Error())
 		return
@@ -112,45 +76,10 @@ func (f *fakeMonitoring) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"failedMetricsCount":%d,"failedMetrics":[]}`, f.failed)
 }
 
-// verifySignature checks the request's HTTP signature (draft-cavage, as the SDK signs) with the
-// principal's key and its RPST as key id.
-func verifySignature(r *http.Request, rpst string, key *rsa.PublicKey) error {
-	auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Signature ")
-	if !ok {
-		return fmt.Errorf("not an HTTP signature")
-	}
-	fields := map[string]string{}
-	for _, kv := range strings.Split(auth, ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		fields[k] = strings.Trim(v, `"`)
-	}
-	if fields["keyId"] != "ST$"+rpst {
-		return fmt.Errorf("keyId %q", fields["keyId"])
-	}
-	var lines []string
-	for _, h := range strings.Fields(fields["headers"]) {
-		switch h {
-		case "(request-target)":
-			lines = append(lines, h+": "+strings.ToLower(r.Method)+" "+r.URL.RequestURI())
-		case "host":
-			lines = append(lines, h+": "+r.Host)
-		default:
-			lines = append(lines, h+": "+r.Header.Get(h))
-		}
-	}
-	sig, err := base64.StdEncoding.DecodeString(fields["signature"])
-	if err != nil {
-		return err
-	}
-	digest := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	return rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig)
-}
-
 // A scheduled run posts the totals of the last hour it completed, as stored, to OCI Monitoring in
 // the function's compartment, signed with the resource principal.
 func TestTheScheduledRunPostsTheLastHoursKPIs(t *testing.T) {
-	rpst, key := fakePrincipal(t)
-	fake := &fakeMonitoring{rpst: rpst, key: &key.PublicKey}
+	fake := &fakeMonitoring{principal: fakePrincipal(t, testCompartment)}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	// Build runs on the real clock: a day of activity up to now.
@@ -189,8 +118,7 @@ func TestTheScheduledRunPostsTheLastHoursKPIs(t *testing.T) {
 }
 
 func TestRefusedMetricsFailTheInvocation(t *testing.T) {
-	rpst, key := fakePrincipal(t)
-	fake := &fakeMonitoring{rpst: rpst, key: &key.PublicKey, failed: 2}
+	fake := &fakeMonitoring{principal: fakePrincipal(t, testCompartment), failed: 2}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	pub, err := NewOCIMetrics(srv.URL)
@@ -205,8 +133,7 @@ func TestRefusedMetricsFailTheInvocation(t *testing.T) {
 
 // A principal naming no compartment starts the function, and fails each post, with nothing sent.
 func TestAPrincipalWithoutCompartmentFailsThePostNotTheStart(t *testing.T) {
-	rpst, key := fakePrincipalIn(t, "")
-	fake := &fakeMonitoring{rpst: rpst, key: &key.PublicKey}
+	fake := &fakeMonitoring{principal: fakePrincipal(t, "")}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	pub, err := NewOCIMetrics(srv.URL)

@@ -1,21 +1,16 @@
 package assistantchat
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/ocitest"
 )
 
 // fakePrincipal installs a resource principal as OCI Functions provides it: a fresh RSA key and an
@@ -23,28 +18,7 @@ import (
 // OCI_RESOURCE_PRINCIPAL_* variables. It returns the RPST, the key id of every signed request.
 func fakePrincipal(t *testing.T) string {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding
-	claims, _ := json.Marshal(map[string]any{"exp": time.Now().Add(time.Hour).Unix(), "res_tenant": "ocid1.tenancy.oc1..test",
-		"sub": "ocid1.fnfunc.oc1.iad.test"})
-	rpst := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc.EncodeToString(claims) + "." + enc.EncodeToString([]byte("unsigned"))
-	dir := t.TempDir()
-	pemPath, rpstPath := filepath.Join(dir, "private.pem"), filepath.Join(dir, "rpst")
-	if err := os.WriteFile(pemPath, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(rpstPath, []byte(rpst), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2")
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_RPST", rpstPath)
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", pemPath)
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_REGION", "us-chicago-1")
-	t.Setenv("OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED", "false")
-	return rpst
+	return ocitest.NewPrincipal(t, "us-chicago-1", nil).RPST
 }
 
 // fakeGenAI is the chat endpoint of OCI Generative AI: it records each request's body and answers

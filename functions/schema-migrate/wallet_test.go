@@ -3,12 +3,8 @@ package schemamigrate
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,8 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/ocitest"
 	"github.com/oracle/oci-go-sdk/v65/common/auth"
 )
 
@@ -28,23 +24,7 @@ import (
 // unsigned RPST with exp and res_tenant) and returns the RPST, the requests' key id.
 func fakePrincipal(t *testing.T) string {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding
-	claims, _ := json.Marshal(map[string]any{"exp": time.Now().Add(time.Hour).Unix(), "res_tenant": "ocid1.tenancy.oc1..test"})
-	rpst := enc.EncodeToString([]byte(`{"alg":"none"}`)) + "." + enc.EncodeToString(claims) + "." + enc.EncodeToString([]byte("x"))
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_VERSION", "2.2")
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_RPST", rpst)
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", filepath.Join(dir, "key.pem"))
-	t.Setenv("OCI_RESOURCE_PRINCIPAL_REGION", "us-ashburn-1")
-	t.Setenv("OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED", "false")
-	return rpst
+	return ocitest.NewPrincipal(t, "us-ashburn-1", nil).RPST
 }
 
 func walletZip(t *testing.T) []byte {
