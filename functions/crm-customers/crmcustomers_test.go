@@ -1,7 +1,6 @@
 package crmcustomers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
@@ -42,16 +39,6 @@ type response struct {
 	stmts  int
 }
 
-func (f fixture) as(t *testing.T, username string) map[string]string {
-	t.Helper()
-	var id int64
-	var role string
-	if err := f.db.QueryRowContext(context.Background(), `SELECT id, role FROM users WHERE username = :1`, username).Scan(&id, &role); err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: strings.Join(identity.ScopesForRole(role), " ")}
-}
-
 func (f fixture) do(t *testing.T, method, target, body string, headers map[string]string, extra ...string) response {
 	t.Helper()
 	h := map[string]string{}
@@ -67,7 +54,7 @@ func (f fixture) do(t *testing.T, method, target, body string, headers map[strin
 
 func TestSearchPagesWithConstantStatements(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	for i := range 120 {
 		f.db.Exec(t, `INSERT INTO customers (name, email, company, industry) VALUES (:1, :2, 'Acme 100% Drones', 'Mining')`,
 			fmt.Sprintf("Pilot %d", i), fmt.Sprintf("pilot%d@example.com", i))
@@ -115,7 +102,7 @@ func TestThe360View(t *testing.T) {
 	}
 	want := f.db.Int(t, `SELECT CAST(SUM(total) AS INTEGER) FROM orders WHERE customer_id = :1 AND status <> 'cancelled'`, id)
 	f.db.Exec(t, `INSERT INTO tickets (customer_id, subject, status, priority) VALUES (:1, 'Open one', 'open', 'low')`, id)
-	r := f.do(t, "GET", "/api/crm/customers/"+strconv.FormatInt(id, 10), "", f.as(t, seed.MarketingUser))
+	r := f.do(t, "GET", "/api/crm/customers/"+strconv.FormatInt(id, 10), "", f.db.As(t, seed.MarketingUser))
 	var v View
 	if err := json.Unmarshal([]byte(r.body), &v); err != nil || r.status != http.StatusOK || r.etag == "" {
 		t.Fatalf("%d %s", r.status, r.body)
@@ -124,14 +111,14 @@ func TestThe360View(t *testing.T) {
 		v.LastActivity == nil || v.Contact.Email != "jordan.blake@example.com" || r.stmts != 4 {
 		t.Fatalf("view %+v (%d statements), want revenue %d", v, r.stmts, want)
 	}
-	if r := f.do(t, "GET", "/api/crm/customers/999999", "", f.as(t, seed.SupportUser)); r.status != http.StatusNotFound {
+	if r := f.do(t, "GET", "/api/crm/customers/999999", "", f.db.As(t, seed.SupportUser)); r.status != http.StatusNotFound {
 		t.Fatalf("missing: %d", r.status)
 	}
 }
 
 func TestPatchNeedsIfMatchAndIsAudited(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	id := f.db.Int(t, `SELECT MIN(id) FROM customers`)
 	p := "/api/crm/customers/" + strconv.FormatInt(id, 10)
 	d := f.do(t, "GET", p, "", support)

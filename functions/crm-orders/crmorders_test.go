@@ -7,13 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/security"
 )
@@ -45,17 +42,6 @@ type response struct {
 	body   string
 	etag   string
 	stmts  int
-}
-
-// as returns the gateway's headers for a seeded staff user with its role's scopes.
-func (f fixture) as(t *testing.T, username string) map[string]string {
-	t.Helper()
-	var id int64
-	var role string
-	if err := f.db.QueryRowContext(context.Background(), `SELECT id, role FROM users WHERE username = :1`, username).Scan(&id, &role); err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: strings.Join(identity.ScopesForRole(role), " ")}
 }
 
 func (f fixture) do(t *testing.T, method, target, body string, headers map[string]string, extra ...string) response {

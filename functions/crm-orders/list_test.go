@@ -11,7 +11,7 @@ import (
 
 func TestListCostsTheSameStatementsForAnyPageSize(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	for range 110 {
 		f.newOrder(t, Processing, false)
 	}
@@ -33,7 +33,7 @@ func TestListCostsTheSameStatementsForAnyPageSize(t *testing.T) {
 
 func TestListFiltersAndPages(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	old := f.newOrder(t, Processing, false)
 	f.db.Exec(t, `UPDATE orders SET created_at = :1 WHERE id = :2`, time.Now().UTC().Add(-2*time.Hour).Truncate(time.Millisecond), old.id)
 	rich := f.newOrder(t, Paid, false)
@@ -103,8 +103,8 @@ func TestListFiltersAndPages(t *testing.T) {
 func TestDetailHasItemsShipmentAndHistory(t *testing.T) {
 	f := newFixture(t)
 	o := f.newOrder(t, Processing, false)
-	_ = f.do(t, "POST", o.path("/transitions"), `{"to":"shipped","reason":"truck left"}`, f.as(t, seed.FulfillmentUser))
-	r := f.do(t, "GET", o.path(""), "", f.as(t, seed.SupportUser))
+	_ = f.do(t, "POST", o.path("/transitions"), `{"to":"shipped","reason":"truck left"}`, f.db.As(t, seed.FulfillmentUser))
+	r := f.do(t, "GET", o.path(""), "", f.db.As(t, seed.SupportUser))
 	var d Order
 	if err := json.Unmarshal([]byte(r.body), &d); err != nil || r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)
@@ -113,7 +113,7 @@ func TestDetailHasItemsShipmentAndHistory(t *testing.T) {
 		len(d.History) != 1 || d.History[0].Reason != "truck left" || d.Customer.Email == "" || r.stmts != 4 {
 		t.Fatalf("detail %+v (%d statements)", d, r.stmts)
 	}
-	if r := f.do(t, "GET", "/api/crm/orders/999999", "", f.as(t, seed.SupportUser)); r.status != http.StatusNotFound {
+	if r := f.do(t, "GET", "/api/crm/orders/999999", "", f.db.As(t, seed.SupportUser)); r.status != http.StatusNotFound {
 		t.Fatalf("missing: %d", r.status)
 	}
 }

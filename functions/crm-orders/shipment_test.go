@@ -12,7 +12,7 @@ func shipmentPath(o order) string { return "/api/crm/shipments/" + strconv.Forma
 
 func TestShipmentPatchNeedsACurrentIfMatch(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	o := f.newOrder(t, Processing, false)
 	detail := f.do(t, "GET", o.path(""), "", support)
 	if detail.status != http.StatusOK || detail.etag == "" {
@@ -73,7 +73,7 @@ func TestShipmentPatchNeedsACurrentIfMatch(t *testing.T) {
 
 func TestShippingAnUnpaidOrderIsRefused(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	o := f.newOrder(t, Pending, false)
 	d := f.do(t, "GET", o.path(""), "", support)
 	r := f.do(t, "PATCH", shipmentPath(o), `{"status":"shipped"}`, support, "If-Match", d.etag)
@@ -87,7 +87,7 @@ func TestShippingAnUnpaidOrderIsRefused(t *testing.T) {
 
 func TestBadShipmentInputIs400(t *testing.T) {
 	f := newFixture(t)
-	support := f.as(t, seed.SupportUser)
+	support := f.db.As(t, seed.SupportUser)
 	o := f.newOrder(t, Processing, false)
 	d := f.do(t, "GET", o.path(""), "", support)
 	for name, body := range map[string]string{

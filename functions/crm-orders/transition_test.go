@@ -12,7 +12,7 @@ import (
 
 func TestTransitionsFollowTheMachine(t *testing.T) {
 	f := newFixture(t)
-	ful := f.as(t, seed.FulfillmentUser)
+	ful := f.db.As(t, seed.FulfillmentUser)
 	all := []string{Pending, PaymentPending, Paid, Processing, Shipped, Delivered, Cancelled, Refunded}
 	for _, from := range all {
 		for _, to := range all {
@@ -50,7 +50,7 @@ func TestCancelAndRefundReturnStockAndCouponOnce(t *testing.T) {
 	for _, tc := range []struct{ from, to string }{{Processing, Cancelled}, {Pending, Cancelled}, {Delivered, Refunded}, {Paid, Refunded}} {
 		t.Run(tc.from+"_to_"+tc.to, func(t *testing.T) {
 			f := newFixture(t)
-			ful := f.as(t, seed.FulfillmentUser)
+			ful := f.db.As(t, seed.FulfillmentUser)
 			o := f.newOrder(t, tc.from, true)
 			stock := f.db.Int(t, `SELECT stock FROM products WHERE id = :1`, o.product)
 			used := f.db.Int(t, `SELECT used_count FROM coupons WHERE id = :1`, o.coupon)
@@ -88,7 +88,7 @@ func TestCancelAndRefundReturnStockAndCouponOnce(t *testing.T) {
 func TestTransitionIsAuditedWithBeforeAndAfter(t *testing.T) {
 	f := newFixture(t)
 	o := f.newOrder(t, Processing, false)
-	r := f.do(t, "POST", o.path("/transitions"), `{"to":"shipped","reason":"picked up"}`, f.as(t, seed.AdminUser))
+	r := f.do(t, "POST", o.path("/transitions"), `{"to":"shipped","reason":"picked up"}`, f.db.As(t, seed.AdminUser))
 	if r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
@@ -109,7 +109,7 @@ func TestTransitionIsAuditedWithBeforeAndAfter(t *testing.T) {
 func TestBadTransitionInputIs400(t *testing.T) {
 	f := newFixture(t)
 	o := f.newOrder(t, Processing, false)
-	ful := f.as(t, seed.FulfillmentUser)
+	ful := f.db.As(t, seed.FulfillmentUser)
 	for name, body := range map[string]string{
 		"unknown_status": `{"to":"teleported"}`,
 		"long_reason":    `{"to":"cancelled","reason":"` + strings.Repeat("é", 300) + `"}`,

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/seed"
@@ -48,16 +46,6 @@ type response struct {
 	stmts  int
 }
 
-func (f fixture) as(t *testing.T, username string) map[string]string {
-	t.Helper()
-	var id int64
-	var role string
-	if err := f.db.QueryRowContext(context.Background(), `SELECT id, role FROM users WHERE username = :1`, username).Scan(&id, &role); err != nil {
-		t.Fatal(err)
-	}
-	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: strings.Join(identity.ScopesForRole(role), " ")}
-}
-
 func (f fixture) do(t *testing.T, method, target, body string, headers map[string]string, extra ...string) response {
 	t.Helper()
 	h := map[string]string{}
@@ -90,7 +78,7 @@ func path(id int64, suffix string) string {
 
 func TestAgentReplyIsMailedAndTheNoteIsInternal(t *testing.T) {
 	f := newFixture(t)
-	agent := f.as(t, seed.SupportUser)
+	agent := f.db.As(t, seed.SupportUser)
 	id := f.newTicket(t, "high", time.Hour)
 	if r := f.do(t, "POST", path(id, "/messages"), `{"message":"Customer is a reseller","internal":true}`, agent); r.status != http.StatusOK {
 		t.Fatalf("note: %d %s", r.status, r.body)
@@ -125,7 +113,7 @@ func TestAgentReplyIsMailedAndTheNoteIsInternal(t *testing.T) {
 
 func TestPatchNeedsACurrentIfMatchAndFollowsTheMachine(t *testing.T) {
 	f := newFixture(t)
-	agent := f.as(t, seed.SupportUser)
+	agent := f.db.As(t, seed.SupportUser)
 	id := f.newTicket(t, "low", time.Hour)
 	d := f.do(t, "GET", path(id, ""), "", agent)
 	if d.status != http.StatusOK || d.etag == "" || d.stmts != 2 {
@@ -162,7 +150,7 @@ func TestPatchNeedsACurrentIfMatchAndFollowsTheMachine(t *testing.T) {
 
 func TestAssignOnlyToSupportStaff(t *testing.T) {
 	f := newFixture(t)
-	agent := f.as(t, seed.SupportUser)
+	agent := f.db.As(t, seed.SupportUser)
 	id := f.newTicket(t, "medium", time.Hour)
 	supportID := f.db.Int(t, `SELECT id FROM users WHERE username = :1`, seed.SupportUser)
 	for _, bad := range []string{seed.ShopperUser, seed.MarketingUser, seed.FulfillmentUser} {
@@ -185,7 +173,7 @@ func TestAssignOnlyToSupportStaff(t *testing.T) {
 
 func TestQueueIsUnassignedFirstWithSLAAndConstantStatements(t *testing.T) {
 	f := newFixture(t)
-	agent := f.as(t, seed.SupportUser)
+	agent := f.db.As(t, seed.SupportUser)
 	supportID := f.db.Int(t, `SELECT id FROM users WHERE username = :1`, seed.SupportUser)
 	for i := range 110 {
 		id := f.newTicket(t, "medium", time.Duration(i)*time.Minute)

@@ -1,6 +1,7 @@
 package dbtest
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/gateway"
+	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -52,4 +55,16 @@ func ErrorCode(t testing.TB, body []byte) string {
 		t.Fatalf("not an error body: %s", body)
 	}
 	return e.Error.Code
+}
+
+// As returns the headers the gateway sets for the seeded user username: its principal and its role's
+// scopes (staff permissions included), as a request through the gateway would carry them.
+func (d *DB) As(t testing.TB, username string) map[string]string {
+	t.Helper()
+	var id int64
+	var role string
+	if err := d.QueryRowContext(context.Background(), `SELECT id, role FROM users WHERE username = :1`, username).Scan(&id, &role); err != nil {
+		t.Fatalf("dbtest: seeded user %q: %v", username, err)
+	}
+	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: strings.Join(identity.ScopesForRole(role), " ")}
 }
