@@ -1,29 +1,24 @@
 locals {
   # The headers a function trusts for the caller's identity. The gateway sets them from the
-  # authorizer's context (request.auth[...]) with OVERWRITE on protected routes and on public routes
-  # declaring auth: optional (when the bundle has an authorizer), and strips them (BLOCK) on the other
-  # public routes, so a client can never forge them. The local gateway (shared/gateway) does the same.
-  # See ARCHITECTURE.md "Optional authentication" for what OCI is documented to do on an ANONYMOUS
-  # route and what is not yet verified on a deployment.
+  # authorizer's context (request.auth[...]) with OVERWRITE on protected routes, and strips them
+  # (BLOCK) on every public route, so a client can never forge them. The local gateway
+  # (shared/gateway) does the same.
   principal_headers = {
     "X-Octo-Principal" = "request.auth[sub]"
     "X-Octo-Scopes"    = "request.auth[scope]"
   }
 
-  # Routes declaring auth: optional (the assistant's) get the principal from request.auth only when
-  # this is true. It stays false until checked on a deployment: Oracle documents that an ANONYMOUS
-  # route does not populate request.auth, and does not say whether OVERWRITE of an absent context
-  # variable drops a copy of the header the client sent. False, those routes BLOCK the principal
-  # headers like every public route: anonymous on OCI, and no client can forge a principal.
-  # ARCHITECTURE.md "Optional authentication on public routes" lists the three requests that verify a
-  # deployment before turning it on (a local, not a variable, so the offline checks can evaluate it).
-  optional_auth_on_oci = false
+  # Routes declaring auth: optional (the assistant's) are public routes here: ANONYMOUS, with the
+  # principal headers BLOCKed like every public route. Oracle documents that an ANONYMOUS route does
+  # not populate request.auth, so the gateway cannot vouch for their callers; the function verifies
+  # the bearer token itself (security.Optional) with the authorizer's public keys (main.tf
+  # token_config). ARCHITECTURE.md "Optional authentication on public routes".
 
   # "METHOD PATH" of every route whose principal headers are set from request.auth (the others block
   # them); shared/tfcheck compares it with the declarations.
   principal_routes = [
     for r in local.routes : "${r.method} ${r.path}"
-    if r.scope != "public" || (local.optional_auth_on_oci && r.auth == "optional" && length(local.authorizer_names) > 0)
+    if r.scope != "public"
   ]
 }
 

@@ -123,13 +123,18 @@ locals {
     )
   }
 
-  # The authorizer gets the public keys themselves: it verifies without Vault (no secret read on its
+  # The authorizer (and a function verifying tokens on its auth: optional routes) gets the public keys themselves: it verifies without Vault (no secret read on its
   # cold start, which every protected request can wait for) and never holds a key that could mint
   # tokens. The token signer's key comes as a secret OCID (need_secret_config). token_config names the
   # plain token variables each function gets (evaluated offline by shared/tfcheck), token_values
   # holds them.
+  # A function with auth: optional routes verifies its callers' tokens itself (API Gateway does not
+  # populate request.auth on an ANONYMOUS route; see security.Optional), so it gets the same public
+  # keys as the authorizer.
   token_config = {
-    for name, f in local.functions : name => f.authorizer ? ["OCTO_TOKEN_PUBLIC_KEYS"] : []
+    for name, f in local.functions : name => (
+      f.authorizer || length([for r in f.routes : r if r.auth == "optional"]) > 0 ? ["OCTO_TOKEN_PUBLIC_KEYS"] : []
+    )
   }
   token_values = {
     OCTO_TOKEN_PUBLIC_KEYS = var.token_public_keys_pem

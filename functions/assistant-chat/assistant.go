@@ -6,9 +6,10 @@
 //  1. The message (1..1000 characters, control characters refused except line breaks and tabs) is
 //     decoded strictly (package web). A card number in it is replaced before anything is stored.
 //  2. The session: without session_id a new one is opened, its id 128 random bits (32 hex digits),
-//     bound to the signed-in customer when the gateway vouches for one (identity.FromRequest; both
-//     routes declare auth: optional, so the gateway sets the principal headers when the caller sends
-//     a token it accepts, answers 401 for one it refuses, and always drops a client's copies). With session_id, a session bound to a customer answers only that
+//     bound to the signed-in customer when the caller sends a token (both routes declare auth:
+//     optional: the function verifies the bearer token itself, security.Optional, with the
+//     authorizer's public keys; a refused token is 401, and principal headers a client sent are
+//     never believed). With session_id, a session bound to a customer answers only that
 //     customer; anyone else, and an unknown id, gets 404. An anonymous session's id is its secret.
 //  3. The guardrail (guard.go) refuses prompt injection, requests for secrets, SQL, card numbers or
 //     other customers' data, and off-topic messages, with RefusalReply and refused: true; the refusal
@@ -31,6 +32,7 @@
 package assistantchat
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -40,6 +42,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -64,6 +67,7 @@ type Service struct {
 	log     *slog.Logger
 	cfg     Config
 	model   Model // nil: local answers only
+	tokens  security.TokenVerifier
 	catalog *catalog
 	tracer  trace.Tracer
 	metrics *metrics
@@ -84,6 +88,10 @@ func WithTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) Option {
 	}
 }
 
+// WithVerifier verifies the bearer tokens of signed-in callers (both routes declare auth: optional
+// and are authenticated in the function, see security.Optional); New requires it.
+func WithVerifier(v security.TokenVerifier) Option { return func(s *Service) { s.tokens = v } }
+
 // WithClock replaces time.Now (tests).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
 
@@ -94,11 +102,14 @@ func New(store *db.DB, log *slog.Logger, cfg Config, opts ...Option) (http.Handl
 	for _, o := range opts {
 		o(s)
 	}
+	if s.tokens == nil {
+		return nil, errors.New("assistant-chat: its routes declare auth: optional: a token verifier is required (WithVerifier)")
+	}
 	s.catalog = &catalog{db: store, ttl: cfg.CatalogTTL, now: s.now}
-	return web.NewRouter(Declaration(), log, map[string]web.HandlerFunc{
+	return web.NewRouter(Declaration(), log, security.Optional(Declaration(), s.tokens, log, map[string]web.HandlerFunc{
 		"POST /api/assistant/chat":         s.chat,
 		"GET /api/assistant/sessions/{id}": s.session,
-	})
+	}))
 }
 
 // clock is the current time as the database stores it (UTC, milliseconds).

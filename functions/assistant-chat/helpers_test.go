@@ -15,13 +15,12 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
-	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
 type fixture struct {
 	db      *dbtest.DB
+	tokens  *dbtest.Tokens
 	h       http.Handler
 	spans   *tracetest.SpanRecorder
 	metrics *metric.ManualReader
@@ -34,7 +33,8 @@ func newFixture(t *testing.T, model Model, cfg Config) fixture {
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
 	spans := tracetest.NewSpanRecorder()
 	reader := metric.NewManualReader()
-	opts := []Option{WithTelemetry(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),
+	tokens := dbtest.NewTokens(t)
+	opts := []Option{WithVerifier(tokens.Verifier), WithTelemetry(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),
 		metric.NewMeterProvider(metric.WithReader(reader)))}
 	if model != nil {
 		opts = append(opts, WithModel(model))
@@ -43,7 +43,7 @@ func newFixture(t *testing.T, model Model, cfg Config) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{db: d, h: h, spans: spans, metrics: reader}
+	return fixture{db: d, tokens: tokens, h: h, spans: spans, metrics: reader}
 }
 
 type response struct {
@@ -76,8 +76,7 @@ func (f fixture) ask(t *testing.T, message, session string, headers map[string]s
 
 func (f fixture) user(t *testing.T, username string) map[string]string {
 	t.Helper()
-	id := f.db.Int(t, `SELECT id FROM users WHERE username = :1`, username)
-	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: "customer"}
+	return f.tokens.Bearer(t, f.db, username)
 }
 
 // otherCustomer signs up an account for a customer other than the shopper's and returns its headers.
@@ -90,7 +89,7 @@ RETURNING id INTO :2`, seed.ShopperUser)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{gateway.PrincipalHeader: identity.LocalPrincipal(id), gateway.ScopesHeader: "customer"}
+	return f.tokens.BearerFor(t, id, 0, "customer")
 }
 
 // counter returns the sum of a counter's points whose attributes include key=value ("" for all).

@@ -44,13 +44,6 @@ const Name = "authorizer"
 // Declaration returns the function's declaration: its func.yaml, compiled in (declaration_gen.go).
 func Declaration() manifest.Function { return declared }
 
-// Challenges sent as wwwAuthenticate (RFC 6750 section 3): without credentials no error code, with
-// bad ones invalid_token.
-const (
-	challengeMissing = `Bearer realm="octo"`
-	challengeInvalid = `Bearer realm="octo", error="invalid_token", error_description="the access token is invalid or expired"`
-)
-
 // Input is the invocation body API Gateway sends.
 type Input struct {
 	Type  string            `json:"type"`  // USER_DEFINED or TOKEN
@@ -95,9 +88,9 @@ func (s *Service) authorize(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return apperr.E(op, apperr.Invalid, `type must be "USER_DEFINED" or "TOKEN"`)
 	}
-	token := bearer(header)
+	token := identity.Bearer(header)
 	if token == "" {
-		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: challengeMissing})
+		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: identity.ChallengeMissing})
 		return nil
 	}
 	v, err := s.verifier.Verify(r.Context(), token)
@@ -113,24 +106,11 @@ func (s *Service) authorize(w http.ResponseWriter, r *http.Request) error {
 			security.Report(r.Context(), security.InvalidToken, security.Event{Payload: err.Error(),
 				Details: map[string]any{"reason": err.Error(), "invocation_type": in.Type}})
 		}
-		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: challengeInvalid})
+		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: identity.ChallengeInvalid})
 		return nil
 	}
 	web.JSON(w, http.StatusOK, output(v))
 	return nil
-}
-
-// bearer returns the token of an Authorization value "Bearer <token>" (scheme case-insensitive); a
-// TOKEN invocation may also carry the bare token.
-func bearer(v string) string {
-	v = strings.TrimSpace(v)
-	if scheme, rest, ok := strings.Cut(v, " "); ok {
-		if !strings.EqualFold(scheme, "Bearer") {
-			return ""
-		}
-		return strings.TrimSpace(rest)
-	}
-	return v
 }
 
 // output renders a verified token in API Gateway's contract.

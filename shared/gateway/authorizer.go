@@ -50,8 +50,7 @@ type authorizer struct {
 // errBadAuthorizer marks an authorizer answer the gateway cannot use (answered 502).
 var errBadAuthorizer = errors.New("gateway: unusable authorizer answer")
 
-// authorize decides a request to a route with a non-public scope, or to a public route with
-// auth: optional that carries a token (any active token passes: the route needs no scope).
+// authorize decides a request to a route with a non-public scope.
 func (a authorizer) authorize(ctx context.Context, route manifest.BoundRoute, r *http.Request) (decision, error) {
 	const challenge = `Bearer realm="octo"`
 	token := r.Header.Get("Authorization")

@@ -24,11 +24,10 @@
 //	X-Octo-Principal: the authorizer's principal (its context "sub" when principal is empty)
 //	X-Octo-Scopes:    the returned scopes, space-separated (OAuth style), e.g. "staff admin"
 //
-// A public route declaring auth: optional is signed in when the caller sends a token: a request with
-// Authorization goes to the authorizer as above (any active token passes, whatever its scopes, and
-// the same two headers are set), one refused is 401 with its WWW-Authenticate (a client whose token
-// expired learns it instead of being silently anonymous), and one without Authorization is forwarded
-// anonymous. In a bundle without an authorizer the route is plainly public.
+// A public route declaring auth: optional is forwarded like any public route, its Authorization
+// header included and the principal headers stripped: the function verifies the token itself
+// (security.Optional), as it must on OCI, where API Gateway does not populate request.auth on an
+// ANONYMOUS route. The gateway never calls the authorizer for it.
 //
 // The gateway removes any client-sent copy of both headers on every route, public ones included, so
 // a function may trust them. In OCI the deployment does the same with header_transformations

@@ -83,9 +83,10 @@ func (g *Gateway) route(ex *exchange) int {
 		return fail(w, r, apperr.RateLimited, "rate limit exceeded; retry later")
 	}
 	header := forwardHeader(r, ip)
-	// A public route with auth: optional is authenticated like a protected one when the caller sends
-	// a token (a refused token is 401, not a silent anonymous call) and anonymous without one.
-	if route.Scope != manifest.Public || (route.TokenOptional() && r.Header.Get("Authorization") != "" && g.auth.fn != "") {
+	// Only protected routes go to the authorizer. A public route with auth: optional is forwarded as a
+	// public one, Authorization included and principal headers stripped: the function verifies the
+	// token itself (security.Optional), as it must on OCI, where such a route is ANONYMOUS.
+	if route.Scope != manifest.Public {
 		d, err := g.auth.authorize(r.Context(), route, r)
 		if err != nil {
 			g.log.Error("authorizer failed", "error", err.Error(), "request_id", web.RequestID(r.Context()))

@@ -263,10 +263,10 @@ func TestProtectedRoutesCallTheAuthorizer(t *testing.T) {
 		{"right scope passes with the principal", "/api/staff", "Bearer staff", 200, "", "", "user-staff", "staff"},
 		{"admin passes a staff route with both scopes", "/api/staff", "Bearer admin", 200, "", "", "user-admin", "staff admin"},
 		{"customer route passes a customer", "/api/private", "Bearer customer", 200, "", "", "user-customer", "customer"},
-		// auth: optional on a public route: a token is checked as on a protected route, any scope passes
-		{"optional route with a token passes with the principal", "/api/maybe", "Bearer customer", 200, "", "", "user-customer", "customer"},
-		{"optional route with a staff token passes with the principal", "/api/maybe", "Bearer staff", 200, "", "", "user-staff", "staff"},
-		{"optional route with a refused token is unauthorized", "/api/maybe", "Bearer nobody", 401, "unauthorized", `Bearer error="invalid_token"`, "", ""},
+		// auth: optional on a public route: not the gateway's to check (the function verifies the
+		// token); forwarded with Authorization, whatever it is, and without principal headers
+		{"optional route forwards a token without a principal", "/api/maybe", "Bearer customer", 200, "", "", "", ""},
+		{"optional route forwards even a token the authorizer refuses", "/api/maybe", "Bearer nobody", 200, "", "", "", ""},
 		{"unusable authorizer answer is a bad gateway", "/api/staff", "Bearer garbage", 502, "bad_gateway", "", "", ""},
 	}
 	for _, tt := range tests {
@@ -287,10 +287,16 @@ func TestProtectedRoutesCallTheAuthorizer(t *testing.T) {
 				t.Fatalf("status = %d, want 200; body %s", resp.StatusCode, body)
 			}
 			e := decodeEcho(t, body)
-			if got := e.Header.Values(PrincipalHeader); !slices.Equal(got, []string{tt.principal}) {
+			wantValues := func(v string) []string {
+				if v == "" {
+					return nil
+				}
+				return []string{v}
+			}
+			if got := e.Header.Values(PrincipalHeader); !slices.Equal(got, wantValues(tt.principal)) {
 				t.Errorf("%s = %q, want only %q (the forged copy replaced)", PrincipalHeader, got, tt.principal)
 			}
-			if got := e.Header.Values(ScopesHeader); !slices.Equal(got, []string{tt.scopes}) {
+			if got := e.Header.Values(ScopesHeader); !slices.Equal(got, wantValues(tt.scopes)) {
 				t.Errorf("%s = %q, want only %q", ScopesHeader, got, tt.scopes)
 			}
 			if got := e.Header.Get("Authorization"); got != tt.token {

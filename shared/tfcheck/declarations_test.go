@@ -133,10 +133,11 @@ func compareWithManifest(t *testing.T, root string) {
 		if got.TokenSigner != f.TokenSigner {
 			t.Errorf("%s: terraform token_signer %v, declared %v", f.Name, got.TokenSigner, f.TokenSigner)
 		}
-		// Only the signer gets the signing key's secret, only the authorizer the public keys; the
+		// Only the signer gets the signing key's secret, only the authorizer and the functions that
+		// verify tokens on their auth: optional routes the public keys; the
 		// authorizer gets no secret at all, and only the migrator the ADMIN password.
 		var wantTokens []string
-		if f.Authorizer {
+		if f.Authorizer || slices.ContainsFunc(f.Routes, manifest.Route.TokenOptional) {
 			wantTokens = append(wantTokens, "OCTO_TOKEN_PUBLIC_KEYS")
 		}
 		if !slices.Equal(tokens[f.Name], wantTokens) {
@@ -208,8 +209,8 @@ func TestTerraformMatchesDeclarations(t *testing.T) {
 }
 
 // comparePrincipalRoutes checks that API Gateway sets the principal headers from request.auth on
-// exactly the routes the local gateway forwards a principal to (protected routes, and public routes
-// declaring auth: optional when the bundle has an authorizer) and blocks them on the others.
+// exactly the routes the local gateway forwards a principal to (protected routes) and blocks them on
+// the others, auth: optional routes included (their functions verify the token themselves).
 func comparePrincipalRoutes(t *testing.T, root string) {
 	t.Helper()
 	bundle, err := funcyaml.Load(root)
@@ -231,8 +232,6 @@ func comparePrincipalRoutes(t *testing.T, root string) {
 	var want []string
 	optional := 0
 	for _, r := range bundle.Routes() {
-		// auth: optional routes get the principal from request.auth only with optional_auth_on_oci
-		// (default off, see variables.tf): by default they block the headers like any public route.
 		if r.Scope != manifest.Public {
 			want = append(want, r.Pattern())
 		}
@@ -333,8 +332,9 @@ migrator: true
 		t.Errorf("defaults not applied: rollup %+v", fns["rollup"])
 	}
 	_, _, _, _, tokens, secrets := terraformSecrets(t, root)
-	if len(tokens["shop"]) != 0 || len(tokens["rollup"]) != 0 || !slices.Equal(tokens["authorizer"], []string{"OCTO_TOKEN_PUBLIC_KEYS"}) {
-		t.Errorf("token variables %v: want the public keys for the authorizer only", tokens)
+	// shop declares an auth: optional route, so it verifies tokens itself with the public keys.
+	if !slices.Equal(tokens["shop"], []string{"OCTO_TOKEN_PUBLIC_KEYS"}) || len(tokens["rollup"]) != 0 || !slices.Equal(tokens["authorizer"], []string{"OCTO_TOKEN_PUBLIC_KEYS"}) {
+		t.Errorf("token variables %v: want the public keys for the authorizer and shop only", tokens)
 	}
 	if secrets["shop"]["OCTO_TOKEN_KEY_SECRET_OCID"] != "token_key" || secrets["rollup"]["OCTO_TOKEN_KEY_SECRET_OCID"] != "" ||
 		len(secrets["authorizer"]) != 0 || secrets["load"]["OCTO_MIGRATE_ADMIN_PASSWORD_SECRET_OCID"] != "db_admin_password" ||

@@ -3,10 +3,12 @@
 package main
 
 import (
+	"context"
 	"net/http"
 
 	assistant "github.com/octo-drone-shop/serverless/functions/assistant-chat"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	"github.com/octo-drone-shop/serverless/shared/identity"
 )
 
 func main() {
@@ -15,7 +17,18 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
-		opts := []assistant.Option{assistant.WithTelemetry(e.Telemetry.TracerProvider(), e.Telemetry.MeterProvider())}
+		// The routes are signed in by the caller's token, verified here with the authorizer's keys
+		// (public keys only; see security.Optional).
+		vc, err := identity.VerifierConfigFromEnv(e.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		verifier, err := vc.NewVerifier(context.Background(), nil)
+		if err != nil {
+			return nil, err
+		}
+		opts := []assistant.Option{assistant.WithTelemetry(e.Telemetry.TracerProvider(), e.Telemetry.MeterProvider()),
+			assistant.WithVerifier(verifier)}
 		if cfg.GenAI.Configured() {
 			model, err := assistant.NewGenAI(cfg.GenAI)
 			if err != nil {
