@@ -184,3 +184,28 @@ func TestSpendIsOnlyRecordedEntries(t *testing.T) {
 		t.Fatalf("budget below spent = %d %s", r.status, r.body)
 	}
 }
+
+// Eight concurrent entries of 10.00 against a budget of 50.00: five are recorded, three refused, and
+// spent never passes the budget.
+func TestConcurrentSpendNeverPassesTheBudget(t *testing.T) {
+	f := newFixture(t)
+	c := f.activeCampaign(t, "CAP-1", "50.00")
+	var mu sync.Mutex
+	got := map[int]int{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			r := f.do(t, "POST", campaignPath(c.ID, "/spend"), `{"amount":"10.00"}`)
+			mu.Lock()
+			got[r.status]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if got[http.StatusCreated] != 5 || got[http.StatusConflict] != 3 {
+		t.Fatalf("answers %v, want 5 x 201 and 3 x 409", got)
+	}
+	if n := f.db.Int(t, `SELECT COUNT(*) FROM campaigns WHERE id = :1 AND spent = 50`, c.ID); n != 1 {
+		t.Fatal("spent is not 50.00")
+	}
+}
