@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
@@ -24,12 +25,12 @@ func TestEveryKindIsStoredAsItself(t *testing.T) {
 		security.Report(ctx, security.Kind(r.URL.Query().Get("kind")), security.Event{Payload: "probe"})
 		w.WriteHeader(http.StatusNoContent)
 	}))
-	for _, k := range security.Kinds() {
+	for i, k := range security.Kinds() {
 		t.Run(string(k), func(t *testing.T) {
 			if got := k.AttackType(); got != string(k) {
 				t.Fatalf("AttackType() = %q, want %q", got, k)
 			}
-			ip := "203.0.113." + itoa(len(k))
+			ip := "203.0.113." + strconv.Itoa(i+1)
 			req := httptest.NewRequest("GET", "/probe?kind="+string(k), nil)
 			req.Header.Set(gateway.RealIPHeader, ip)
 			h.ServeHTTP(httptest.NewRecorder(), req)
@@ -49,8 +50,4 @@ func TestEveryKindIsStoredAsItself(t *testing.T) {
 	if others != 0 {
 		t.Fatalf("%d events stored as other", others)
 	}
-}
-
-func itoa(n int) string {
-	return string(rune('0'+n/10)) + string(rune('0'+n%10))
 }
