@@ -4,6 +4,9 @@
 #   make bench-crm                       p50/p99 of each CRM list and detail at 1 and 8 clients through
 #                                        the gateway, statements per request -> bench/results/crm.{md,json}
 #   make bench-crm CRM_REQUESTS=500      more requests per scenario
+#   make bench-crm CRM_ARGS='-match "campaigns|leads"'
+#                                        only the marketing lists (campaigns with lead counts, the
+#                                        funnel, leads with filters)
 #
 # Like bench-commerce it gets a freshly migrated and seeded database of its own, never .octo/.
 

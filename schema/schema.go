@@ -165,6 +165,7 @@ func Tables() []string {
 // Extras maps each table this bundle adds beyond the data model to the reason it exists.
 func Extras() map[string]string {
 	return map[string]string{
+		"campaign_spend":         "every amount spent on a campaign, with its note, actor and trace id; campaigns.spent is their sum",
 		"carts":                  "cart_items need an owner: an unguessable cart id with last activity and expiry (7 days idle)",
 		"shipment_events":        "shipment status history (status, location, note, time) for tracking pages",
 		"analytics_rollups":      "pre-aggregated metrics written by the scheduled rollup function",

@@ -15,5 +15,5 @@ var declared = manifest.Function{
 	Routes: []manifest.Route{
 		{Method: "POST", Path: "/api/leads", Scope: "public", BodyLimit: 16384, Rate: &manifest.Rate{PerSecond: 1}},
 	},
-	Smoke: &manifest.Smoke{Method: "POST", Path: "/api/leads", Body: "{\"email\":\"smoke@acme.example\",\"company\":\"Acme\",\"campaign_code\":\"Spring Inspection Push\",\"source\":\"web\",\"consent\":true}"},
+	Smoke: &manifest.Smoke{Method: "POST", Path: "/api/leads", Body: "{\"email\":\"smoke@acme.example\",\"company\":\"Acme\",\"campaign_code\":\"SPRING-INSPECTION\",\"source\":\"web\",\"consent\":true}"},
 }

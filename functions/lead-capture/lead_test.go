@@ -88,7 +88,7 @@ func TestLeadIsStoredScoredAndLinkedToItsCustomer(t *testing.T) {
 	}
 	referral := f.db.Int(t, `SELECT MIN(id) FROM campaigns WHERE campaign_type = 'referral' AND status <> 'draft'`)
 	var code string
-	if err := f.db.QueryRowContext(context.Background(), `SELECT name FROM campaigns WHERE id = :1`, referral).Scan(&code); err != nil {
+	if err := f.db.QueryRowContext(context.Background(), `SELECT code FROM campaigns WHERE id = :1`, referral).Scan(&code); err != nil {
 		t.Fatal(err)
 	}
 	msg := "Need 3 units for O'Brien & Sons -- site #4; select the 5 inch props."
@@ -192,8 +192,8 @@ func TestConcurrentDuplicatesMakeOneLead(t *testing.T) {
 
 func TestBadLeadsAre4xxAndChangeNothing(t *testing.T) {
 	f := newFixture(t)
-	draft, err := f.db.InsertReturningID(context.Background(), `INSERT INTO campaigns (name, campaign_type, status)
-VALUES ('Unreleased', 'email', 'draft') RETURNING id INTO :1`)
+	draft, err := f.db.InsertReturningID(context.Background(), `INSERT INTO campaigns (code, name, campaign_type, status)
+VALUES ('UNRELEASED', 'Unreleased', 'email', 'draft') RETURNING id INTO :1`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,6 +219,8 @@ VALUES ('Unreleased', 'email', 'draft') RETURNING id INTO :1`)
 		{"unknown_field_is_400", `{` + ok + `,"score":100}`, 400, "invalid_request"},
 		{"unknown_campaign_id_is_422", `{` + ok + `,"campaign_id":99999}`, 422, "unknown_campaign"},
 		{"unknown_campaign_code_is_422", `{` + ok + `,"campaign_code":"nope"}`, 422, "unknown_campaign"},
+		{"campaign_display_name_is_not_a_code_422", `{` + ok + `,"campaign_code":"Spring Inspection Push"}`, 422, "unknown_campaign"},
+		{"draft_campaign_code_is_422", `{` + ok + `,"campaign_code":"UNRELEASED"}`, 422, "unknown_campaign"},
 		{"draft_campaign_is_422", `{` + ok + `,"campaign_id":` + strconv.FormatInt(draft, 10) + `}`, 422, "unknown_campaign"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

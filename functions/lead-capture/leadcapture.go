@@ -14,9 +14,10 @@
 //     serialises writers), the lead updated or inserted, and the key row inserted or moved. Two
 //     concurrent first submissions collide on the key's primary key; the loser's transaction rolls
 //     back whole (no orphan lead) and is retried once, finding the winner's lead to update.
-//   - Campaign: campaign_id, or campaign_code, which is the campaign's unique name compared
-//     case-insensitively (campaigns has no separate code column); not both. A campaign must exist and
-//     not be a draft (a draft is not public), else 422 unknown_campaign.
+//   - Campaign: campaign_id, or campaign_code, the campaign's unique code (campaigns.code, schema
+//     0015; upper-case letters, digits and dashes, so the given code is upper-cased before the
+//     lookup on ux_campaigns_code); never the display name, which marketing may rename. Not both. A
+//     campaign must exist and not be a draft (a draft is not public), else 422 unknown_campaign.
 //   - The score is Score (score.go), a pure function of the submission, documented there.
 //   - Email: web.ValidEmail, the rule every function shares;
 //     stored as typed. The customer link is by case-insensitive email (the unique index on
@@ -132,7 +133,7 @@ func text(p *string) string {
 
 const (
 	campaignByIDSQL   = `SELECT id, campaign_type FROM campaigns WHERE id = :1 AND status <> 'draft'`
-	campaignByCodeSQL = `SELECT id, campaign_type FROM campaigns WHERE LOWER(name) = LOWER(:1) AND status <> 'draft'`
+	campaignByCodeSQL = `SELECT id, campaign_type FROM campaigns WHERE code = UPPER(:1) AND status <> 'draft'`
 
 	// currentLeadSQL reads the key's current lead and locks the key row until the transaction ends.
 	currentLeadSQL = `SELECT l.id, l.created_at, l.name, l.company, l.message, l.score

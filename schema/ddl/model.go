@@ -163,6 +163,8 @@ const (
 	AlterTableModify
 	// AlterTableCheck sets a named CHECK constraint: added when missing, replaced when present.
 	AlterTableCheck
+	// Backfill fills a column's NULLs: UPDATE t SET c = expr WHERE c IS NULL (see backfill.go).
+	Backfill
 )
 
 // String names the kind.
@@ -180,6 +182,8 @@ func (k StatementKind) String() string {
 		return "ALTER TABLE MODIFY"
 	case AlterTableCheck:
 		return "ALTER TABLE ADD CONSTRAINT CHECK"
+	case Backfill:
+		return "UPDATE ... WHERE ... IS NULL"
 	}
 	return "unknown"
 }
@@ -197,6 +201,8 @@ type Statement struct {
 	Index *Index
 	// View is set for CreateView.
 	View *View
+	// Fill is set for Backfill.
+	Fill *Fill
 }
 
 // Schema is the result of applying statements in order.
@@ -315,6 +321,14 @@ func (s *Schema) Apply(st Statement) error {
 		}
 		cp := *st.Index
 		s.Indexes = append(s.Indexes, &cp)
+	case Backfill:
+		t := s.Table(st.Fill.Table)
+		if t == nil {
+			return fmt.Errorf("backfill: unknown table %s", st.Fill.Table)
+		}
+		if _, ok := t.Column(st.Fill.Column); !ok {
+			return fmt.Errorf("backfill: unknown column %s.%s", t.Name, st.Fill.Column)
+		}
 	case CreateView:
 		if s.Table(st.View.Name) != nil || s.view(st.View.Name) != nil {
 			return fmt.Errorf("view %s: name already in use", st.View.Name)

@@ -146,6 +146,9 @@ func (p *parser) statement() (Statement, error) {
 		return Statement{Kind: CreateView, View: v}, err
 	case p.accept("alter", "table"):
 		return p.alterTable()
+	case p.accept("update"):
+		f, err := p.backfill()
+		return Statement{Kind: Backfill, Fill: f}, err
 	}
 	return Statement{}, fmt.Errorf("unsupported statement starting with %q", p.peek().text)
 }

@@ -13,6 +13,9 @@
 //     migration may ask for is a CHECK constraint's condition (ALTER TABLE t ADD CONSTRAINT c CHECK
 //     (...)): the new condition is validated against every row before the old one goes, on both
 //     dialects (see planCheck); the DROP it needs is the migrator's, never a migration's text.
+//     Data changes are limited to backfills (UPDATE t SET c = expr WHERE c IS NULL, see
+//     planBackfill): they fill a new column's NULLs before a CHECK makes it required, and never
+//     overwrite a value.
 //
 //   - Shared databases: on the shared ATP the other application may already have created a table.
 //     Every statement is planned against the database's dictionary first: missing tables and indexes
@@ -31,7 +34,7 @@
 //     and applied under the write lock its transaction takes at BEGIN.
 //
 // Migrating is a deployment step, not every function's cold start. Migrations never insert data; see
-// package seed for that.
+// package seed for that (a backfill only completes the rows that exist).
 package migrate
 
 import (
@@ -104,7 +107,7 @@ func (r Report) String() string {
 	for _, v := range r.Applied {
 		var parts []string
 		for _, k := range []struct{ kind, label string }{
-			{CreateTable, "tables"}, {AddColumn, "columns added"}, {WidenColumn, "columns widened"}, {CreateIndex, "indexes"}, {CreateView, "views"}, {ReplaceCheck, "check statements"},
+			{CreateTable, "tables"}, {AddColumn, "columns added"}, {WidenColumn, "columns widened"}, {CreateIndex, "indexes"}, {CreateView, "views"}, {ReplaceCheck, "check statements"}, {BackfillColumn, "backfills"},
 		} {
 			if n := created[v.Version][k.kind]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, k.label))

@@ -17,6 +17,8 @@ const (
 	CreateIndex = "create index"
 	CreateView  = "create view"
 	WidenColumn = "widen column"
+	// BackfillColumn fills a column's NULLs (UPDATE t SET c = expr WHERE c IS NULL).
+	BackfillColumn = "backfill column"
 )
 
 // Action is one statement the migrator executes, or one it skips because the database already has
@@ -94,6 +96,8 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 			p.planWiden(cat, dialect, version, st)
 		case ddl.AlterTableCheck:
 			p.planCheck(cat, dialect, version, st)
+		case ddl.Backfill:
+			p.planBackfill(cat, version, st)
 		case ddl.CreateIndex:
 			p.planIndex(cat, version, st)
 		case ddl.CreateView:
@@ -106,6 +110,23 @@ func planVersion(cat *Catalog, dialect string, version int, stmts []ddl.Statemen
 		}
 	}
 	return p
+}
+
+// planBackfill runs a backfill as written when its column exists. It changes only NULLs, so running it
+// on a database where the rows already have values (a rerun, or the other application's rows) is a
+// no-op.
+func (p *plan) planBackfill(cat *Catalog, version int, st ddl.Statement) {
+	obj := st.Fill.Table + "." + st.Fill.Column
+	t, ok := cat.Tables[st.Fill.Table]
+	if !ok {
+		p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: st.Fill.Table, Problem: "table to backfill does not exist"})
+		return
+	}
+	if _, ok := t.Columns[st.Fill.Column]; !ok {
+		p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "column to backfill does not exist"})
+		return
+	}
+	p.Actions = append(p.Actions, Action{Version: version, Kind: BackfillColumn, Object: obj, Table: t.Name, SQL: st.SQL})
 }
 
 // addVerbatim runs an ALTER TABLE ... ADD as written when every column it adds is missing and can be

@@ -60,9 +60,9 @@
 // detached from the request's deadline; a failed write (a missing table, a database down) is
 // logged and the request answered as if it had succeeded.
 //
-// The schema's attack_type list has no value for mass assignment, malformed or oversized bodies and
-// invalid tokens: they are stored as "other" with the kind in details.category, and aggregate into
-// one "other" row per source and minute (which keeps the first event's details).
+// Every kind is stored as itself: attack_type is the kind (migration 0015 widened the CHECK for mass
+// assignment, malformed and oversized bodies and invalid tokens, which were stored as "other" before),
+// so each kind aggregates into its own row per source and minute.
 //
 // Invalid or tampered tokens are seen by the authorizer only, which runs without a database (it is on
 // the path of every protected request, and API Gateway calls it with the token alone, without the

@@ -129,8 +129,8 @@ func TestDecoderRefusalsAreRecorded(t *testing.T) {
 				t.Fatalf("%d %s, want %d", res.status, res.body, tt.status)
 			}
 			rows := s.rows(t, ip)
-			if len(rows) != 1 || rows[0].attackType != "other" || rows[0].detail(t)["category"] != tt.category {
-				t.Fatalf("rows %+v, want one other/%s", rows, tt.category)
+			if len(rows) != 1 || rows[0].attackType != tt.category || rows[0].detail(t)["category"] != tt.category {
+				t.Fatalf("rows %+v, want one %[2]s/%[2]s", rows, tt.category)
 			}
 		})
 	}

@@ -23,6 +23,12 @@ const (
 // assistant's guardrail.
 const PromptInjection Kind = "prompt_injection"
 
+// Kinds lists every kind of security event, each stored in security_events as itself.
+func Kinds() []Kind {
+	return []Kind{SQLInjection, XSS, PathTraversal, CommandInjection, IDOR, BruteForce, RateLimit, MassAssignment,
+		MalformedBody, OversizedBody, InvalidToken, PromptInjection}
+}
+
 // classification is what every event of a kind carries.
 type classification struct {
 	attackType string // security_events.attack_type (the schema's CHECK list)
@@ -32,9 +38,8 @@ type classification struct {
 	owasp      string // OWASP Top 10 (2021) category
 }
 
-// classify returns the kind's classification. The schema's attack_type list has no value for mass
-// assignment, malformed or oversized bodies and invalid tokens: they are stored as "other", with the
-// kind in details.category. An unknown kind is an "other" of medium severity.
+// classify returns the kind's classification. Every kind is stored as itself (the attack_type CHECK
+// lists them all since migration 0015); an unknown kind is an "other" of medium severity.
 func (k Kind) classify() classification {
 	switch k {
 	case SQLInjection:
@@ -52,13 +57,13 @@ func (k Kind) classify() classification {
 	case RateLimit:
 		return classification{"rate_limit", "low", "T1499 Endpoint Denial of Service", "TA0040 Impact", "A04:2021 Insecure Design"}
 	case MassAssignment:
-		return classification{"other", "medium", "T1190 Exploit Public-Facing Application", "TA0001 Initial Access", "A08:2021 Software and Data Integrity Failures"}
+		return classification{"mass_assignment", "medium", "T1190 Exploit Public-Facing Application", "TA0001 Initial Access", "A08:2021 Software and Data Integrity Failures"}
 	case MalformedBody:
-		return classification{"other", "low", "T1595.002 Active Scanning: Vulnerability Scanning", "TA0043 Reconnaissance", "A05:2021 Security Misconfiguration"}
+		return classification{"malformed_body", "low", "T1595.002 Active Scanning: Vulnerability Scanning", "TA0043 Reconnaissance", "A05:2021 Security Misconfiguration"}
 	case OversizedBody:
-		return classification{"other", "low", "T1499.003 Endpoint Denial of Service: Application Exhaustion Flood", "TA0040 Impact", "A04:2021 Insecure Design"}
+		return classification{"oversized_body", "low", "T1499.003 Endpoint Denial of Service: Application Exhaustion Flood", "TA0040 Impact", "A04:2021 Insecure Design"}
 	case InvalidToken:
-		return classification{"other", "medium", "T1606 Forge Web Credentials", "TA0006 Credential Access", "A07:2021 Identification and Authentication Failures"}
+		return classification{"invalid_token", "medium", "T1606 Forge Web Credentials", "TA0006 Credential Access", "A07:2021 Identification and Authentication Failures"}
 	case PromptInjection:
 		return classification{"prompt_injection", "medium", "AML.T0051 LLM Prompt Injection", "TA0001 Initial Access", "LLM01:2025 Prompt Injection"}
 	}

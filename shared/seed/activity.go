@@ -9,8 +9,10 @@ import (
 )
 
 const (
-	insertCampaignSQL = `INSERT INTO campaigns (name, description, campaign_type, status, budget, spent, target_audience, starts_at, ends_at)
-VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9)`
+	insertCampaignSQL = `INSERT INTO campaigns (code, name, description, campaign_type, status, budget, spent, target_audience, starts_at, ends_at)
+VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10)`
+	// insertSpendSQL records a campaign's seeded spend as the entry campaigns.spent sums (crm-marketing).
+	insertSpendSQL = `INSERT INTO campaign_spend (campaign_id, amount, note, actor, created_at) VALUES (:1, :2, :3, 'seed', :4)`
 	campaignIDsSQL = `SELECT id, name FROM campaigns`
 	insertLeadSQL  = `INSERT INTO leads (email, name, company, campaign_id, customer_id, source, status, score, message, consent, created_at, updated_at)
 VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11, :12)`
@@ -43,8 +45,8 @@ VALUES (:1, :2, :3, :4, :5, :6, :7)`
 // marketing inserts two campaigns and their leads.
 func (s *seeder) marketing(ctx context.Context, tx *db.Tx) error {
 	if _, err := tx.ExecBatch(ctx, insertCampaignSQL, [][]any{
-		{"Spring Inspection Push", "Email series for utilities and inspection firms: thermal and zoom payload bundles.", "email", "active", "15000.00", "6200.00", "Utilities, construction", s.ago(21), s.ago(-40)},
-		{"Agri Mapping Referral Program", "Farmers refer farmers: $500 credit per converted referral.", "referral", "paused", "8000.00", "2500.00", "Agriculture", s.ago(75), s.ago(-15)},
+		{"SPRING-INSPECTION", "Spring Inspection Push", "Email series for utilities and inspection firms: thermal and zoom payload bundles.", "email", "active", "15000.00", "6200.00", "Utilities, construction", s.ago(21), s.ago(-40)},
+		{"AGRI-REFERRAL", "Agri Mapping Referral Program", "Farmers refer farmers: $500 credit per converted referral.", "referral", "paused", "8000.00", "2500.00", "Agriculture", s.ago(75), s.ago(-15)},
 	}); err != nil {
 		return fmt.Errorf("insert campaigns: %w", err)
 	}
@@ -53,6 +55,12 @@ func (s *seeder) marketing(ctx context.Context, tx *db.Tx) error {
 		return fmt.Errorf("read campaign ids: %w", err)
 	}
 	spring, agri := ids["Spring Inspection Push"], ids["Agri Mapping Referral Program"]
+	if _, err := tx.ExecBatch(ctx, insertSpendSQL, [][]any{
+		{spring, "6200.00", "Email sends and payload bundle creatives", s.ago(14)},
+		{agri, "2500.00", "Referral credits paid", s.ago(30)},
+	}); err != nil {
+		return fmt.Errorf("insert campaign spend: %w", err)
+	}
 	type lead struct {
 		email, name, company string
 		campaign             int64

@@ -57,7 +57,7 @@ func (b *bench) signIn(ctx context.Context) error {
 
 // routes are the CRM lists and details, the details of the seeded records with the most history.
 func (b *bench) routes(ctx context.Context) ([]route, error) {
-	var order, ticket, customer int64
+	var order, ticket, customer, campaign int64
 	for _, q := range []struct {
 		sql string
 		dst *int64
@@ -65,6 +65,7 @@ func (b *bench) routes(ctx context.Context) ([]route, error) {
 		{`SELECT MAX(order_id) FROM shipment_events e JOIN shipments s ON s.id = e.shipment_id`, &order},
 		{`SELECT MAX(ticket_id) FROM ticket_messages`, &ticket},
 		{`SELECT MAX(customer_id) FROM orders`, &customer},
+		{`SELECT MAX(campaign_id) FROM leads`, &campaign},
 	} {
 		if err := b.store.QueryRowContext(ctx, q.sql).Scan(q.dst); err != nil {
 			return nil, fmt.Errorf("pick a record: %w", err)
@@ -79,6 +80,10 @@ func (b *bench) routes(ctx context.Context) ([]route, error) {
 		{"GET /api/crm/tickets/{id}", "/api/crm/tickets/" + id(ticket)},
 		{"GET /api/crm/customers?q= (20 per page)", "/api/crm/customers?q=a&limit=20"},
 		{"GET /api/crm/customers/{id} (360 view)", "/api/crm/customers/" + id(customer)},
+		{"GET /api/crm/campaigns (20 per page, lead counts)", "/api/crm/campaigns?limit=20"},
+		{"GET /api/crm/campaigns/{id}/funnel", "/api/crm/campaigns/" + id(campaign) + "/funnel"},
+		{"GET /api/crm/leads (20 per page)", "/api/crm/leads?limit=20"},
+		{"GET /api/crm/leads?status=qualified&min_score=50", "/api/crm/leads?status=qualified&min_score=50&limit=20"},
 	}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 
 	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
@@ -27,8 +28,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.out, "out", "bench/results", "directory for crm.md and crm.json")
 	fs.IntVar(&o.requests, "requests", 200, "timed requests per scenario")
 	fs.IntVar(&o.instances, "instances", 8, "function processes per function (the gateway's scale-out cap)")
+	match := fs.String("match", "", "run only the scenarios whose name matches this regular expression (e.g. campaigns|leads)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	only, err := regexp.Compile(*match)
+	if err != nil {
+		return fmt.Errorf("-match: %w", err)
 	}
 	if o.requests < 10 || o.instances < 1 {
 		return errors.New("-requests must be at least 10 and -instances at least 1")
@@ -50,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	rep := report{Requests: o.requests, Instances: o.instances}
 	for _, rt := range routes {
+		if !only.MatchString(rt.name) {
+			continue
+		}
 		for _, c := range o.clients {
 			fmt.Fprintf(stderr, "%s at %d clients ...\n", rt.name, c)
 			lat, err := b.load(ctx, rt.path, c, o.requests)

@@ -37,6 +37,40 @@ var crmStaffWrites = map[string]sample{
 		return request{path: "/api/crm/tickets/" + strconv.FormatInt(newCRMTicket(t, s), 10) + "/messages",
 			body: map[string]any{"message": "We are on it.", "internal": false}}
 	},
+	"POST /api/crm/campaigns": func(*testing.T, *stack) request {
+		n := unique()
+		return request{path: "/api/crm/campaigns", body: map[string]any{"code": "AUDIT-" + n, "name": "Audit sample " + n, "type": "email"}}
+	},
+	"PATCH /api/crm/campaigns/{id}": func(t *testing.T, s *stack) request {
+		p := "/api/crm/campaigns/" + strconv.FormatInt(newCampaign(t, s, "draft"), 10)
+		return request{path: p, body: map[string]any{"description": "audit sample"}, header: map[string]string{"If-Match": s.etag(t, p)}}
+	},
+	"POST /api/crm/campaigns/{id}/spend": func(t *testing.T, s *stack) request {
+		return request{path: "/api/crm/campaigns/" + strconv.FormatInt(newCampaign(t, s, "active"), 10) + "/spend",
+			body: map[string]any{"amount": "12.50", "note": "audit sample"}}
+	},
+	"PATCH /api/crm/leads/{id}": func(t *testing.T, s *stack) request {
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO leads (email, campaign_id, source, status, score, consent, created_at, updated_at)
+VALUES (:1, :2, 'web', 'new', 10, 1, :3, :4) RETURNING id INTO :5`, "audit-"+unique()+"@example.com", newCampaign(t, s, "active"), now, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := "/api/crm/leads/" + strconv.FormatInt(id, 10)
+		return request{path: p, body: map[string]any{"status": "contacted"}, header: map[string]string{"If-Match": s.etag(t, p)}}
+	},
+}
+
+// newCampaign writes a campaign in status with a budget of 1000.00.
+func newCampaign(t *testing.T, s *stack, status string) int64 {
+	t.Helper()
+	n := unique()
+	id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO campaigns (code, name, campaign_type, status, budget)
+VALUES (:1, :2, 'email', :3, 1000) RETURNING id INTO :4`, "AUDIT-C-"+n, "Audit campaign "+n, status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // newCRMTicket opens a ticket of the first customer.

@@ -1,0 +1,100 @@
+package crmmarketing
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/web"
+)
+
+// CampaignPage is one page of campaigns, newest first.
+type CampaignPage struct {
+	Items      []Campaign `json:"items"`
+	NextCursor *string    `json:"next_cursor"`
+}
+
+// campaignListSQL is one page of campaigns, newest first: :1/:2 status, :3/:4 type (NULL for any),
+// :5 = 1 on the first page, :6 the id after, :7 the page size (limit+1).
+const campaignListSQL = `SELECT ` + campaignColumns + `
+FROM campaigns c
+WHERE (:1 IS NULL OR c.status = :2)
+  AND (:3 IS NULL OR c.campaign_type = :4)
+  AND (:5 = 1 OR c.id < :6)
+ORDER BY c.id DESC
+FETCH FIRST :7 ROWS ONLY`
+
+func (s *Service) listCampaigns(w http.ResponseWriter, r *http.Request) error {
+	const op = "crmmarketing.ListCampaigns"
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apperr.E(op, apperr.Invalid, "malformed query string")
+	}
+	limit, err := web.Limit(op, q, defaultLimit, maxLimit)
+	if err != nil {
+		return err
+	}
+	var status, kind any
+	if v := q.Get("status"); v != "" {
+		if !isCampaignStatus(v) {
+			return apperr.E(op, apperr.Invalid, "status must be one of draft, active, paused, completed")
+		}
+		status = v
+	}
+	if v := q.Get("type"); v != "" {
+		if !isCampaignType(v) {
+			return apperr.E(op, apperr.Invalid, "type must be one of email, social, ppc, referral")
+		}
+		kind = v
+	}
+	first, after, err := cursor(op, q)
+	if err != nil {
+		return err
+	}
+	var items []Campaign
+	err = db.Each(r.Context(), s.db, campaignListSQL, []any{status, status, kind, kind, first, after, limit + 1},
+		func(scan func(...any) error) error {
+			c, err := scanCampaign(scan)
+			items = append(items, c)
+			return err
+		})
+	if err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	page := CampaignPage{Items: []Campaign{}}
+	if page.NextCursor, err = nextCursor(len(items), limit, func(i int) int64 { return items[i].ID }); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
+	}
+	if len(items) > 0 {
+		page.Items = items[:min(len(items), limit)]
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	web.JSON(w, http.StatusOK, page)
+	return nil
+}
+
+// cursor reads the keyset of an id-ordered list: first = 1 on the first page, else the id after.
+func cursor(op string, q url.Values) (first int, after int64, err error) {
+	v := q.Get("cursor")
+	if v == "" {
+		return 1, 0, nil
+	}
+	var c idCursor
+	if err := web.DecodeCursor(op, v, &c, func() bool { return c.I >= 1 }); err != nil {
+		return 0, 0, err
+	}
+	return 0, c.I, nil
+}
+
+// nextCursor is the cursor after a page read with limit+1 rows, or nil when there is no next page.
+func nextCursor(n, limit int, id func(int) int64) (*string, error) {
+	if n <= limit {
+		return nil, nil
+	}
+	next, err := web.EncodeCursor(idCursor{I: id(limit - 1)})
+	if err != nil {
+		return nil, err
+	}
+	return &next, nil
+}

@@ -1,0 +1,14 @@
+// Command crm-marketing is the crm-marketing function's binary: the same executable serves OCI
+// Functions, AWS Lambda and plain HTTP (see package serve).
+package main
+
+import (
+	"net/http"
+
+	crmmarketing "github.com/octo-drone-shop/serverless/functions/crm-marketing"
+	"github.com/octo-drone-shop/serverless/shared/boot"
+)
+
+func main() {
+	boot.Main(crmmarketing.Name, func(e *boot.Env) (http.Handler, error) { return crmmarketing.New(e.DB, e.Log) })
+}
