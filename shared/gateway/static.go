@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -41,6 +42,10 @@ func newStaticFiles(dir string) (*staticFiles, error) {
 	return &staticFiles{fsys: fsys, next: http.FileServerFS(fsys)}, nil
 }
 
+// mailLink matches the paths of the links in mails (account verification, password reset, an
+// order's page), which link.html turns into the storefront's views.
+var mailLink = regexp.MustCompile(`^(account/(verify|reset-password)|orders/[0-9]+)$`)
+
 // isStatic reports whether the request is one for the web clients: a GET or HEAD outside /api/.
 func isStatic(r *http.Request) bool {
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.Contains(r.URL.Path, "/api/")
@@ -55,7 +60,15 @@ func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request) int {
 		name = "."
 	}
 	file := name
-	if fi, err := fs.Stat(s.fsys, name); err != nil {
+	if mailLink.MatchString(name) {
+		// The links the functions mail (notify.Config.Link) open the storefront through link.html.
+		file = "link.html"
+		if _, err := fs.Stat(s.fsys, file); err != nil {
+			return fail(w, r, apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path)
+		}
+		r = r.Clone(r.Context())
+		r.URL.Path = "/" + file
+	} else if fi, err := fs.Stat(s.fsys, name); err != nil {
 		return fail(w, r, apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path)
 	} else if fi.IsDir() {
 		file = path.Join(name, "index.html")

@@ -25,6 +25,7 @@ func TestStaticFiles(t *testing.T) {
 		"vendor/lib-1.0.0/lib.js": "var lib;",
 		"empty/.keep":             "",
 		"store/data.json":         "{}",
+		"link.html":               "<!doctype html><title>link</title>",
 	}
 	for name, data := range files {
 		p := filepath.Join(web, filepath.FromSlash(name))
@@ -53,6 +54,9 @@ func TestStaticFiles(t *testing.T) {
 		{"/store/app.js", "text/javascript; charset=utf-8", "no-cache", "export const x"},
 		{"/store/style.css", "text/css; charset=utf-8", "no-cache", "body{}"},
 		{"/store/data.json", "application/json", "no-cache", "{}"},
+		{"/account/verify?token=abc", "text/html; charset=utf-8", "no-cache", "<title>link</title>"},
+		{"/account/reset-password?token=abc", "text/html; charset=utf-8", "no-cache", "<title>link</title>"},
+		{"/orders/12?token=abc", "text/html; charset=utf-8", "no-cache", "<title>link</title>"},
 		{"/vendor/lib-1.0.0/lib.js", "text/javascript; charset=utf-8", "public, max-age=86400", "var lib;"},
 	} {
 		resp, body := do(t, "GET", base+tt.path, nil, "")
@@ -72,7 +76,7 @@ func TestStaticFiles(t *testing.T) {
 	}
 
 	// Not found, never listed, never outside the directory: the gateway's JSON 404.
-	for _, p := range []string{"/missing.html", "/empty/", "/store/link.txt", "/../secret.txt", "/store/%2e%2e/%2e%2e/secret.txt"} {
+	for _, p := range []string{"/missing.html", "/empty/", "/orders/x", "/account/other", "/store/link.txt", "/../secret.txt", "/store/%2e%2e/%2e%2e/secret.txt"} {
 		status, ctype, body := rawGet(t, base, p)
 		if status != http.StatusNotFound || ctype != "application/json" || strings.Contains(body, "secret\n") || strings.HasSuffix(body, "secret") {
 			t.Errorf("GET %s = %d %q %q, want the JSON 404", p, status, ctype, body)
