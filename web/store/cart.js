@@ -14,7 +14,7 @@ export async function cart() {
   const out = h('div', { 'aria-live': 'polite' });
   const refresh = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
   const lines = c.items.map((it) => {
-    const q = h('input', { type: 'number', min: '1', max: '20', value: String(it.quantity), 'aria-label': `Quantity of ${it.name}`, style: 'width:5rem' });
+    const q = h('input', { type: 'number', min: '1', max: '20', value: String(it.quantity), 'aria-label': `Quantity of ${it.name}`, class: 'qty' });
     return h('tr', {},
       h('td', {}, h('a', { href: `#/p/${it.product_id}` }, it.name), it.available ? null : h('span', { class: 'badge s-cancelled' }, ' unavailable')),
       h('td', {}, money(it.unit_price)),
