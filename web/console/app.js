@@ -55,7 +55,10 @@ function home() {
     h('ul', {}, allowed().filter((p) => p.nav).map((p) => h('li', {}, h('a', { href: p.nav }, p.label))))];
 }
 
+let rendering = 0; // the newest render: a slower earlier view never replaces a newer one
+
 async function render() {
+  const seq = ++rendering;
   const main = document.getElementById('main');
   const me = session.get()?.me;
   const path = (location.hash.replace(/^#/, '') || '/').split('?')[0];
@@ -65,14 +68,16 @@ async function render() {
     h('button', { class: 'secondary', type: 'button', onclick: async () => { await signOut(session); location.hash = '#/'; render(); } }, 'Sign out')] : []);
   if (!me) { mount(main, signInPage()); return; }
   const page = pages.find((p) => p.re.test(path));
+  let view;
   try {
-    if (!page) mount(main, home());
-    else if (!session.can(page.scope)) mount(main, h('h1', {}, 'Not available'), notice('info', `Your role (${me.role}) does not include this page.`));
-    else mount(main, await page.view(path.match(page.re)));
+    if (!page) view = home();
+    else if (!session.can(page.scope)) view = [h('h1', {}, 'Not available'), notice('info', `Your role (${me.role}) does not include this page.`)];
+    else view = await page.view(path.match(page.re));
   } catch (e) {
-    if (e.status === 401) { await signOut(session); mount(main, signInPage()); return; }
-    mount(main, h('h1', {}, 'Something went wrong'), notice('error', errorText(e)));
+    if (e.status === 401) { await signOut(session); view = signInPage(); } else view = [h('h1', {}, 'Something went wrong'), notice('error', errorText(e))];
   }
+  if (seq !== rendering) return;
+  mount(main, view);
 }
 
 /** Re-renders the current page (after a write). */

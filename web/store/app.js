@@ -45,8 +45,10 @@ const routes = [
 ];
 
 let firstView = true;
+let rendering = 0; // the newest render: a slower earlier view never replaces a newer one
 
 async function render() {
+  const seq = ++rendering;
   const main = document.getElementById('main');
   const raw = location.hash.replace(/^#/, '') || '/';
   const [path, query = ''] = raw.split('?');
@@ -57,11 +59,14 @@ async function render() {
   }
   document.getElementById('nav-account').textContent = session.get()?.me ? `Account (${session.get().me.name})` : 'Account';
   const hit = routes.find(([re]) => re.test(path));
+  let view;
   try {
-    mount(main, hit ? await hit[1](path.match(hit[0]), q) : [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the shop'))]);
+    view = hit ? await hit[1](path.match(hit[0]), q) : [h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the shop'))];
   } catch (e) {
-    mount(main, h('h1', {}, 'Something went wrong'), notice('error', errorText(e)));
+    view = [h('h1', {}, 'Something went wrong'), notice('error', errorText(e))];
   }
+  if (seq !== rendering) return;
+  mount(main, view);
   // The first view counts the whole page load; later ones the view's own rendering.
   const ms = firstView ? performance.now() : performance.now() - start;
   firstView = false;

@@ -41,6 +41,7 @@ async function signInConsole(page, email, password) {
 const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-01$/;
 const shopper = { name: 'Pat Pilot', email: 'pat.pilot@example.com', password: 'a long passphrase for pat' };
 let orderId;
+let checkoutTrace;
 
 test('a shopper registers, verifies by the mailed link, buys a drone with a coupon and opens a ticket', async () => {
   const page = await newPage(browser, errors);
@@ -93,6 +94,7 @@ test('a shopper registers, verifies by the mailed link, buys a drone with a coup
   const checkout = page.apiCalls.find((c) => c.method === 'POST' && c.url.endsWith('/api/checkout'));
   const tid = checkout.traceparent.match(TRACEPARENT)?.[1];
   assert.ok(tid, `checkout traceparent ${checkout.traceparent}`);
+  checkoutTrace = tid;
   assert.ok(stack.requests().some((r) => r.method === 'POST' && r.path === '/api/checkout' && r.status === 201 && r.trace_id === tid),
     'the gateway logged the checkout under the page\'s trace id');
   const fetched = page.apiCalls.filter((c) => c.type === 'fetch');
@@ -135,6 +137,8 @@ test('support ships the order and answers the ticket; what support may not do is
   await page.getByRole('button', { name: 'Update shipment' }).click();
   await page.locator('#shipment .badge', { hasText: 'shipped' }).waitFor();
   await capture(page, 'console-order', page.locator('#shipment'));
+  // The checkout function stored the trace it ran in: the one the shopper's page started.
+  assert.match(await page.locator('main').textContent(), new RegExp(`trace ${checkoutTrace}`));
 
   await page.goto(`${stack.base}/console/#/tickets`);
   await capture(page, 'console-tickets', page.locator('#tickets tbody tr'));
