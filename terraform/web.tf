@@ -29,8 +29,8 @@ locals {
   web_bucket_url = "https://objectstorage.${var.region}.oraclecloud.com/n/${data.oci_objectstorage_namespace.this.namespace}/b/${oci_objectstorage_bucket.web.name}/o"
 
   # The deployment's routes to the bucket (gateway.tf): exact pages first, then each top folder's
-  # files by a wildcard, and the links the functions mail (verification, reset, an order's page) to
-  # link.html, which opens the storefront's matching view.
+  # files by a wildcard, and the links the functions mail (verification, reset, an order's page, an
+  # account's order or ticket) to link.html or link-deep.html (by depth), which opens the storefront's matching view.
   web_routes = concat(
     [
       { path = "/", url = "${local.web_bucket_url}/index.html" },
@@ -38,6 +38,8 @@ locals {
       { path = "/console/", url = "${local.web_bucket_url}/console/index.html" },
       { path = "/account/{link}", url = "${local.web_bucket_url}/link.html" },
       { path = "/orders/{link}", url = "${local.web_bucket_url}/link.html" },
+      { path = "/account/orders/{link}", url = "${local.web_bucket_url}/link-deep.html" },
+      { path = "/account/tickets/{link}", url = "${local.web_bucket_url}/link-deep.html" },
     ],
     [for d in distinct([for f in local.web_files : split("/", f)[0] if length(split("/", f)) > 1]) :
     { path = "/${d}/{object*}", url = "${local.web_bucket_url}/${d}/$${request.path[object]}" }],

@@ -43,8 +43,9 @@ func newStaticFiles(dir string) (*staticFiles, error) {
 }
 
 // mailLink matches the paths of the links in mails (account verification, password reset, an
-// order's page), which link.html turns into the storefront's views.
-var mailLink = regexp.MustCompile(`^(account/(verify|reset-password)|orders/[0-9]+)$`)
+// order's page with its token, an account's order or ticket), which link.html turns into the
+// storefront's views.
+var mailLink = regexp.MustCompile(`^(account/(verify|reset-password|orders/[0-9]+|tickets/[0-9]+)|orders/[0-9]+)$`)
 
 // isStatic reports whether the request is one for the web clients: a GET or HEAD outside /api/.
 func isStatic(r *http.Request) bool {
@@ -63,6 +64,9 @@ func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request) int {
 	if mailLink.MatchString(name) {
 		// The links the functions mail (notify.Config.Link) open the storefront through link.html.
 		file = "link.html"
+		if strings.Count(name, "/") == 2 {
+			file = "link-deep.html" // its script's relative path is one level deeper
+		}
 		if _, err := fs.Stat(s.fsys, file); err != nil {
 			return fail(w, r, apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path)
 		}

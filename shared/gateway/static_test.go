@@ -26,6 +26,7 @@ func TestStaticFiles(t *testing.T) {
 		"empty/.keep":             "",
 		"store/data.json":         "{}",
 		"link.html":               "<!doctype html><title>link</title>",
+		"link-deep.html":          "<!doctype html><title>deep link</title>",
 	}
 	for name, data := range files {
 		p := filepath.Join(web, filepath.FromSlash(name))
@@ -56,6 +57,8 @@ func TestStaticFiles(t *testing.T) {
 		{"/store/data.json", "application/json", "no-cache", "{}"},
 		{"/account/verify?token=abc", "text/html; charset=utf-8", "no-cache", "<title>link</title>"},
 		{"/account/reset-password?token=abc", "text/html; charset=utf-8", "no-cache", "<title>link</title>"},
+		{"/account/orders/12", "text/html; charset=utf-8", "no-cache", "<title>deep link</title>"},
+		{"/account/tickets/3", "text/html; charset=utf-8", "no-cache", "<title>deep link</title>"},
 		{"/orders/12?token=abc", "text/html; charset=utf-8", "no-cache", "<title>link</title>"},
 		{"/vendor/lib-1.0.0/lib.js", "text/javascript; charset=utf-8", "public, max-age=86400", "var lib;"},
 	} {

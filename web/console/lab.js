@@ -30,5 +30,5 @@ export async function lab() {
   });
   const runs = await pagedTable('workflows/runs?limit=10', ['Run', 'Key', 'Mode', 'Status', 'Summary', 'When'], (r) => [
     `#${r.id}`, r.key, r.mode, badge(r.status), r.summary || '', when(r.created_at || r.started_at)], { id: 'runs', caption: 'Recent runs' });
-  return [h('h1', {}, 'Query lab'), h('div', { class: 'two' }, h('div', { class: 'grid' }, forms), h('div', {}, out)), h('h2', {}, 'Recent runs'), runs];
+  return [h('h1', {}, 'Query lab'), h('div', { class: 'two lab' }, h('div', { class: 'grid' }, forms), h('div', {}, out)), h('h2', {}, 'Recent runs'), runs];
 }

@@ -62,7 +62,7 @@ test('a shopper registers, verifies by the mailed link, buys a drone with a coup
   await page.getByRole('heading', { name: `Hello, ${shopper.name}` }).waitFor();
 
   // The link in the mail, as the local stack delivers it (a file under the data directory).
-  const link = stack.mail(shopper.email).match(/https?:\/\/\S+\/account\/verify\?token=[A-Za-z0-9_-]+/)?.[0];
+  const link = await stack.mailLink(shopper.email, /https?:\/\/\S+\/account\/verify\?token=[A-Za-z0-9_-]+/);
   assert.ok(link, 'a verification mail with its link');
   await page.goto(link);
   await page.getByRole('heading', { name: 'Email verified' }).waitFor();
@@ -152,8 +152,26 @@ test('support ships the order and answers the ticket; what support may not do is
   await page.context().close();
 });
 
-test('the shopper sees the shipment and the answer', async () => {
+test('the shopper resets the password by the mailed link, then sees the shipment and the answer', async () => {
   const page = await newPage(browser, errors);
+  // A new browser: the order confirmation's link alone shows the order (its token is in the link).
+  const orderLink = await stack.mailLink(shopper.email, /https?:\/\/\S+\/orders\/\d+\?token=[A-Za-z0-9_-]+/);
+  assert.ok(orderLink, 'the order confirmation links the order with its token');
+  await page.goto(orderLink);
+  await page.locator('#shipment .badge', { hasText: 'shipped' }).waitFor();
+
+  await page.goto(`${stack.base}/store/#/account`);
+  await page.locator('#forgot').getByLabel('Email').fill(shopper.email);
+  await page.locator('#forgot').getByRole('button').click();
+  await page.locator('#forgot').getByText('reset link is on its way').waitFor();
+  const resetLink = await stack.mailLink(shopper.email, /https?:\/\/\S+\/account\/reset-password\?token=[A-Za-z0-9_-]+/);
+  assert.ok(resetLink, 'a reset mail with its link');
+  await page.goto(resetLink);
+  shopper.password = 'a brand new passphrase for pat';
+  await page.getByLabel(/New password/).fill(shopper.password);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText('Your password is changed').waitFor();
+
   await page.goto(`${stack.base}/store/#/account`);
   await page.locator('#sign-in').getByLabel('Email').fill(shopper.email);
   await page.locator('#sign-in').getByLabel('Password').fill(shopper.password);
@@ -161,8 +179,10 @@ test('the shopper sees the shipment and the answer', async () => {
   await page.locator('#my-orders').getByText('shipped').waitFor();
   await page.locator('#my-orders').getByRole('link', { name: `#${orderId}` }).click();
   await page.locator('#shipment .badge', { hasText: 'shipped' }).waitFor();
-  await page.goto(`${stack.base}/store/#/account`);
-  await page.getByRole('link', { name: `Delivery date for order ${orderId}` }).click();
+  // The reply's mail links the ticket in the account.
+  const ticketLink = await stack.mailLink(shopper.email, /https?:\/\/\S+\/account\/tickets\/\d+/);
+  assert.ok(ticketLink, 'the reply was mailed with a link to the ticket');
+  await page.goto(ticketLink);
   await page.locator('#ticket-messages').getByText('Your Surveyor left our Reno hub today.').waitFor();
   await capture(page, 'store-ticket', page.locator('#ticket-messages'));
   await page.context().close();

@@ -17,7 +17,7 @@ function freePort() {
   });
 }
 
-/** Starts the stack; returns {base, dataDir, requests(), mails(to), stop()}. */
+/** Starts the stack; returns {base, dataDir, requests(), mailLink(to, re), stop()}. */
 export async function startStack() {
   const dataDir = mkdtempSync(join(tmpdir(), 'octo-browser-'));
   const port = await freePort();
@@ -51,12 +51,26 @@ export async function startStack() {
     base, dataDir,
     /** The gateway's request log lines. */
     requests: () => lines.filter((l) => l.msg === 'request'),
-    /** The newest mail to an address, as text. */
-    mail(to) {
+    /**
+     * The first match of re in the mails to an address, newest mail first; waits up to 15 s for it
+     * (a function delivers its mail right after its commit, the notifier later). '' when none came.
+     */
+    async mailLink(to, re) {
+      for (const deadline = Date.now() + 15000; ;) {
+        const found = this.findMail(to, re);
+        if (found || Date.now() > deadline) return found;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    findMail(to, re) {
       const dir = join(dataDir, 'mail');
       const files = readdirSync(dir).map((f) => join(dir, f)).filter((f) => readFileSync(f, 'utf8').includes(`To: <${to}>`));
       files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-      return files.length ? readFileSync(files[0], 'utf8') : '';
+      for (const f of files) {
+        const m = readFileSync(f, 'utf8').match(re);
+        if (m) return m[0];
+      }
+      return '';
     },
     async stop() {
       proc.kill('SIGINT');
