@@ -15,8 +15,8 @@ data "oci_objectstorage_namespace" "this" {
 
 locals {
   web_dir = "${path.module}/../web"
-  # Relative paths of the files the web clients are made of.
-  web_files = toset([for f in fileset(local.web_dir, "**") : f if !startswith(f, "test/")])
+  # Relative paths of the files the web clients are made of (path => path; the browser tests stay out).
+  web_files = { for f in fileset(local.web_dir, "**") : f => f if split("/", f)[0] != "test" }
   web_content_types = {
     html = "text/html; charset=utf-8"
     js   = "text/javascript; charset=utf-8"
@@ -72,5 +72,5 @@ resource "oci_objectstorage_object" "web" {
   content   = file("${local.web_dir}/${each.key}")
   # By extension, as the local gateway answers; vendored libraries carry their version in the path.
   content_type  = lookup(local.web_content_types, reverse(split(".", each.key))[0], "application/octet-stream")
-  cache_control = startswith(each.key, "vendor/") ? "public, max-age=86400" : "no-cache"
+  cache_control = split("/", each.key)[0] == "vendor" ? "public, max-age=86400" : "no-cache"
 }
