@@ -18,12 +18,15 @@ export function launch() {
 
 /**
  * A new page in its own context (own storage: a shopper and a staff member never share a session).
- * bypassCSP lets the test inject axe-core; the pages' own policy is checked by the gateway's tests.
+ * bypassCSP (default) lets the test inject axe-core; without it the pages run under their own policy
+ * and page.cspViolations collects what the browser refused.
  * Every /api/ request the page sends is recorded with its traceparent; page errors fail the test.
  */
-export async function newPage(browser, errors) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+export async function newPage(browser, errors, { bypassCSP = true } = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
   const page = await ctx.newPage();
+  page.cspViolations = [];
+  page.on('console', (m) => { if (m.text().includes('Content Security Policy')) page.cspViolations.push(m.text()); });
   page.apiCalls = [];
   page.on('request', (r) => {
     if (r.url().includes('/api/')) page.apiCalls.push({ method: r.method(), url: r.url(), type: r.resourceType(), traceparent: r.headers().traceparent || '' });

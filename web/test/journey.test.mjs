@@ -218,6 +218,21 @@ test('admin sees analytics charts, the query lab, campaigns, audit; other roles 
   await ful.context().close();
 });
 
+test('the pages run under their own Content-Security-Policy without a violation', async () => {
+  const page = await newPage(browser, errors, { bypassCSP: false });
+  await page.goto(`${stack.base}/store/`);
+  await page.locator('#products article').first().waitFor();
+  await page.goto(`${stack.base}/store/#/p/1`);
+  await page.getByRole('heading', { name: 'Reviews' }).waitFor();
+  await signInConsole(page, 'admin@octo-drone-shop.example', 'OctoAdmin!2026');
+  await page.goto(`${stack.base}/console/#/analytics`);
+  await page.waitForFunction(() => window.Chart && Object.keys(window.Chart.instances).length === 6);
+  await page.goto(`${stack.base}/console/#/orders/${orderId}`);
+  await page.locator('#shipment').waitFor();
+  assert.deepEqual(page.cspViolations, []);
+  await page.context().close();
+});
+
 test('page views went out as beacons, no page failed, no serious accessibility violation', () => {
   const views = stack.requests().filter((r) => r.method === 'POST' && r.path === '/api/page-views');
   assert.ok(views.length >= 5 && views.every((r) => r.status === 204), `page views: ${JSON.stringify(views.map((r) => r.status))}`);
