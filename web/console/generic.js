@@ -15,7 +15,7 @@ export function columnsOf(items, preferred, max = 8) {
 export function cell(key, v) {
   if (v === null || v === undefined) return '';
   if (/(_at|_time|timestamp)$/.test(key) && typeof v === 'string') return when(v);
-  if (/(budget|spent|revenue|total|amount)$/.test(key) && !Number.isNaN(Number(v))) return money(v);
+  if (/(budget|spent|remaining|revenue|total|amount)$/.test(key) && !Number.isNaN(Number(v))) return money(v);
   return String(v);
 }
 

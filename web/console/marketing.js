@@ -11,7 +11,7 @@ export function campaigns() {
   return orMissing('Campaigns', async () => {
     const { data } = await api('crm/campaigns?limit=50', { session });
     const items = data.items || [];
-    const cols = columnsOf(items, ['id', 'name', 'campaign_type', 'type', 'status', 'budget', 'spent', 'lead_count', 'leads', 'start_date', 'end_date']);
+    const cols = columnsOf(items, ['name', 'code', 'type', 'status', 'budget', 'spent', 'leads', 'converted', 'conversion_rate']);
     return [h('h1', {}, 'Campaigns'),
       h('table', { id: 'campaigns' }, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.replace(/_/g, ' '))))),
         h('tbody', {}, items.map((it) => h('tr', {}, cols.map((c) => h('td', {},
@@ -51,7 +51,7 @@ export function leads() {
     const p = new URLSearchParams({ limit: '25' });
     if (q.get('status')) p.set('status', q.get('status'));
     const first = (await api(`crm/leads?${p}`, { session })).data.items || [];
-    const cols = columnsOf(first, ['id', 'email', 'name', 'company', 'status', 'source', 'score', 'campaign_id', 'created_at']);
+    const cols = columnsOf(first, ['id', 'email', 'name', 'company', 'status', 'source', 'score', 'campaign_code', 'created_at']);
     const table = await pagedTable(`crm/leads?${p}`, cols.map((c) => c.replace(/_/g, ' ')), (l) => cols.map((c) => c === 'status' ? badge(l.status) : cell(c, l[c])), { id: 'leads', caption: 'Leads' });
     return [h('h1', {}, 'Leads'), form, table];
   });
