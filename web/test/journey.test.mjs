@@ -41,6 +41,7 @@ async function signInConsole(page, email, password) {
 const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-01$/;
 const shopper = { name: 'Pat Pilot', email: 'pat.pilot@example.com', password: 'a long passphrase for pat' };
 let orderId;
+let productId;
 let checkoutTrace;
 
 test('a shopper registers, verifies by the mailed link, buys a drone with a coupon and opens a ticket', async () => {
@@ -74,6 +75,7 @@ test('a shopper registers, verifies by the mailed link, buys a drone with a coup
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByRole('link', { name: 'OCTO Surveyor Q4 Mapping Quadcopter' }).click();
   await capture(page, 'store-product', page.getByRole('heading', { name: 'Reviews' }));
+  productId = page.url().match(/#\/p\/(\d+)$/)[1];
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await page.getByText('is in your cart').waitFor();
 
@@ -185,6 +187,15 @@ test('the shopper resets the password by the mailed link, then sees the shipment
   await page.goto(ticketLink);
   await page.locator('#ticket-messages').getByText('Your Surveyor left our Reno hub today.').waitFor();
   await capture(page, 'store-ticket', page.locator('#ticket-messages'));
+
+  // A signed-in review of the drone, shown newest first as a verified purchase.
+  await page.goto(`${stack.base}/store/#/p/${productId}`);
+  await page.getByLabel('Rating').selectOption('4');
+  await page.getByLabel('Title').fill('Maps the whole farm');
+  await page.getByRole('button', { name: 'Publish review' }).click();
+  await page.getByText('your review is published').waitFor();
+  await page.reload();
+  await page.locator('article', { hasText: 'Maps the whole farm' }).getByText('verified purchase').waitFor();
   await page.context().close();
 });
 
