@@ -74,3 +74,11 @@ resource "oci_objectstorage_object" "web" {
   content_type  = lookup(local.web_content_types, reverse(split(".", each.key))[0], "application/octet-stream")
   cache_control = split("/", each.key)[0] == "vendor" ? "public, max-age=86400" : "no-cache"
 }
+
+output "web_urls" {
+  description = "The storefront and the staff console, on the API deployment's own origin."
+  value = {
+    store   = "${oci_apigateway_deployment.this.endpoint}/store/"
+    console = "${oci_apigateway_deployment.this.endpoint}/console/"
+  }
+}
