@@ -5,7 +5,7 @@ import { Session, signIn, signOut } from '../shared/api.js';
 import { h, mount, notice, errorText, field } from '../shared/ui.js';
 import { orders, orderDetail } from './orders.js';
 import { tickets, ticketDetail } from './tickets.js';
-import { campaigns, campaignDetail, leads } from './marketing.js';
+import { campaigns, campaignDetail, leads, leadDetail } from './marketing.js';
 import { analytics } from './analytics.js';
 import { audit, security } from './admin.js';
 import { lab } from './lab.js';
@@ -21,6 +21,7 @@ const pages = [
   { re: /^\/campaigns$/, nav: '#/campaigns', label: 'Campaigns', scope: 'marketing', view: () => campaigns() },
   { re: /^\/campaigns\/(\d+)$/, scope: 'marketing', view: (m) => campaignDetail(m[1]) },
   { re: /^\/leads$/, nav: '#/leads', label: 'Leads', scope: 'marketing', view: () => leads() },
+  { re: /^\/leads\/(\d+)$/, scope: 'marketing', view: (m) => leadDetail(m[1]) },
   { re: /^\/analytics$/, nav: '#/analytics', label: 'Analytics', scope: 'analytics', view: () => analytics() },
   { re: /^\/audit$/, nav: '#/audit', label: 'Audit', scope: 'admin', view: () => audit() },
   { re: /^\/security$/, nav: '#/security', label: 'Security', scope: 'admin', view: () => security() },

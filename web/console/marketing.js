@@ -1,7 +1,7 @@
 // Campaigns (with their lead funnel) and leads: the crm-marketing function's routes.
 import { api } from '../shared/api.js';
-import { h, badge } from '../shared/ui.js';
-import { session } from './app.js';
+import { h, badge, notice, errorText, field } from '../shared/ui.js';
+import { session, refresh } from './app.js';
 import { orMissing, pagedTable, filterTo, hashQuery } from './list.js';
 import { columnsOf, cell, details } from './generic.js';
 import { barChart } from './analytics.js';
@@ -52,7 +52,26 @@ export function leads() {
     if (q.get('status')) p.set('status', q.get('status'));
     const first = (await api(`crm/leads?${p}`, { session })).data.items || [];
     const cols = columnsOf(first, ['id', 'email', 'name', 'company', 'status', 'source', 'score', 'campaign_code', 'created_at']);
-    const table = await pagedTable(`crm/leads?${p}`, cols.map((c) => c.replace(/_/g, ' ')), (l) => cols.map((c) => c === 'status' ? badge(l.status) : cell(c, l[c])), { id: 'leads', caption: 'Leads' });
+    const table = await pagedTable(`crm/leads?${p}`, cols.map((c) => c.replace(/_/g, ' ')), (l) => cols.map((c) =>
+      c === 'status' ? badge(l.status) : c === 'id' ? h('a', { href: `#/leads/${l.id}` }, `#${l.id}`) : cell(c, l[c])), { id: 'leads', caption: 'Leads' });
     return [h('h1', {}, 'Leads'), form, table];
+  });
+}
+
+/** One lead: its fields, the moves its status may make (If-Match with the lead's ETag) and notes. */
+export function leadDetail(id) {
+  return orMissing('Lead', async () => {
+    const { data: l, headers } = await api(`crm/leads/${id}`, { session });
+    const etag = headers.get('ETag');
+    const out = h('div', { 'aria-live': 'polite' });
+    const patch = async (body) => {
+      try { await api(`crm/leads/${id}`, { method: 'PATCH', session, headers: { 'If-Match': etag }, body }); refresh(); } catch (e) { out.replaceChildren(notice('error', errorText(e))); }
+    };
+    const notes = field('Notes', { tag: 'textarea', name: 'notes', maxlength: '2000' });
+    notes.input.value = l.notes || '';
+    return [h('p', {}, h('a', { href: '#/leads' }, '← Leads')), h('h1', {}, `Lead #${l.id} `, badge(l.status)), out, details(l),
+      (l.allowed_transitions || []).length ? h('section', { class: 'card', id: 'lead-moves' }, h('h2', {}, 'Move the lead'),
+        h('div', { class: 'row' }, l.allowed_transitions.map((to) => h('button', { type: 'button', onclick: () => patch({ status: to }) }, `Mark ${to}`)))) : null,
+      h('form', { class: 'card', onsubmit: (e) => { e.preventDefault(); patch({ notes: notes.input.value }); } }, notes, h('button', { type: 'submit' }, 'Save notes'))];
   });
 }
