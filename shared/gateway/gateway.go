@@ -118,6 +118,9 @@ func (g *Gateway) Close() {
 	for _, pl := range g.pools {
 		pl.close()
 	}
+	if g.static != nil {
+		g.static.close()
+	}
 }
 
 // Run serves the gateway on cfg.Listener (or cfg.Addr) until ctx is done, then drains requests in

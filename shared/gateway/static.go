@@ -24,6 +24,7 @@ const staticCSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; 
 // net/http and may not leave the directory (not through "..", nor a symlink), directories are never
 // listed, and content types come from the file extension (mime's table, .js as text/javascript).
 type staticFiles struct {
+	root *os.Root
 	fsys fs.FS
 	next http.Handler
 }
@@ -39,8 +40,11 @@ func newStaticFiles(dir string) (*staticFiles, error) {
 		return nil, err
 	}
 	fsys := root.FS()
-	return &staticFiles{fsys: fsys, next: http.FileServerFS(fsys)}, nil
+	return &staticFiles{root: root, fsys: fsys, next: http.FileServerFS(fsys)}, nil
 }
+
+// close releases the directory.
+func (s *staticFiles) close() { _ = s.root.Close() }
 
 // mailLink matches the paths of the links in mails (account verification, password reset, an
 // order's page with its token, an account's order or ticket), which link.html turns into the
