@@ -138,6 +138,47 @@ resource "oci_apigateway_deployment" "this" {
         }
       }
     }
+
+    # The web clients' files from their bucket (web.tf): GET only, anonymous, with the security
+    # headers the local gateway sets.
+    dynamic "routes" {
+      for_each = local.web_routes
+      content {
+        path    = routes.value.path
+        methods = ["GET", "HEAD"]
+
+        backend {
+          type                       = "HTTP_BACKEND"
+          url                        = routes.value.url
+          connect_timeout_in_seconds = 10
+          read_timeout_in_seconds    = 30
+        }
+
+        request_policies {
+          dynamic "authorization" {
+            for_each = length(local.authorizer_names) > 0 ? [1] : []
+            content {
+              type = "ANONYMOUS"
+            }
+          }
+        }
+
+        response_policies {
+          header_transformations {
+            set_headers {
+              dynamic "items" {
+                for_each = local.web_headers
+                content {
+                  name      = items.key
+                  values    = [items.value]
+                  if_exists = "OVERWRITE"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   lifecycle {

@@ -20,6 +20,7 @@ type Config struct {
 	Root         string        // repository root holding func.yaml and functions/ (default ".")
 	BinDir       string        // directory of the function binaries, <BinDir>/<function> (default "bin")
 	DataDir      string        // directory of the embedded database octo.db (default ".octo")
+	WebDir       string        // the web clients served outside /api/ (default <Root>/web; see WebDirEnv)
 	Addr         string        // listen address (default "127.0.0.1:8080": a development gateway stays local)
 	Listener     net.Listener  // when set, Run serves on it and ignores Addr
 	MaxInstances int           // processes per function (default 4)
@@ -43,12 +44,13 @@ type Config struct {
 
 // ConfigFromEnv reads PORT, OCTO_ROOT, OCTO_BIN_DIR, OCTO_DATA_DIR, OCTO_MAX_INSTANCES,
 // OCTO_IDLE_TIMEOUT, OCTO_QUEUE_TIMEOUT (Go durations), OCTO_SCHEDULES (1 or true) and
-// OCTO_CORS_ORIGINS (see ParseCORSOrigins).
+// OCTO_CORS_ORIGINS (see ParseCORSOrigins) and OCTO_WEB_DIR.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		Root:    getenv("OCTO_ROOT"),
 		BinDir:  getenv("OCTO_BIN_DIR"),
 		DataDir: getenv("OCTO_DATA_DIR"),
+		WebDir:  getenv(WebDirEnv),
 	}
 	var errs []string
 	origins, err := ParseCORSOrigins(getenv(CORSOriginsEnv))
@@ -101,6 +103,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Root, ".")
 	def(&c.BinDir, "bin")
 	def(&c.DataDir, ".octo")
+	def(&c.WebDir, filepath.Join(c.Root, "web"))
 	def(&c.Addr, "127.0.0.1:8080")
 	if c.MaxInstances <= 0 {
 		c.MaxInstances = 4

@@ -58,6 +58,9 @@ func (g *Gateway) route(ex *exchange) int {
 	if r.URL.Path == OpenAPIPath {
 		return g.serveOpenAPI(w, r)
 	}
+	if g.static != nil && isStatic(r) {
+		return g.static.serve(w, r)
+	}
 	route, allow, kind := g.router.match(r)
 	if kind == matchWrongMethod && isPreflight(r) && g.cors.enabled() {
 		if route, ok := g.preflightRoute(r); ok {

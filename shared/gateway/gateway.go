@@ -27,6 +27,7 @@ type Gateway struct {
 	pools    map[string]*pool
 	timeouts map[string]time.Duration
 	cors     cors
+	static   *staticFiles // nil when there is no web directory
 	handler  http.Handler
 	stopSch  context.CancelFunc
 	schDone  chan struct{}
@@ -57,6 +58,9 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		limiter: newRateLimiter(cfg.Now), pools: map[string]*pool{}, timeouts: map[string]time.Duration{},
 		cors: newCORS(cfg.CORSOrigins)}
 	g.auth = authorizer{fn: bundle.Authorizer(), invoke: g.invoke}
+	if g.static, err = newStaticFiles(cfg.WebDir); err != nil {
+		return nil, fmt.Errorf("gateway: web clients: %w", err)
+	}
 	var sched []scheduled
 	if cfg.Schedules {
 		if sched, err = g.schedules(); err != nil {
@@ -113,6 +117,9 @@ func (g *Gateway) Close() {
 	}
 	for _, pl := range g.pools {
 		pl.close()
+	}
+	if g.static != nil {
+		g.static.close()
 	}
 }
 

@@ -3,9 +3,12 @@ package tfcheck
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -62,6 +65,7 @@ func Functions() map[string]function.Function {
 		"lookup":     stdlib.LookupFunc,
 		"lower":      stdlib.LowerFunc,
 		"merge":      stdlib.MergeFunc,
+		"split":      stdlib.SplitFunc,
 		"try":        tryfunc.TryFunc,
 		"upper":      stdlib.UpperFunc,
 		"values":     stdlib.ValuesFunc,
@@ -174,7 +178,7 @@ func filesetFunc() function.Function {
 		Type:   function.StaticReturnType(cty.Set(cty.String)),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			base := args[0].AsString()
-			matches, err := filepath.Glob(filepath.Join(base, args[1].AsString()))
+			matches, err := globStar(base, args[1].AsString())
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("fileset: %w", err)
 			}
@@ -196,6 +200,54 @@ func filesetFunc() function.Function {
 			return cty.SetVal(out), nil
 		},
 	})
+}
+
+// globStar is filepath.Glob with Terraform's "**" segment (any number of directories, none
+// included) for fileset's patterns.
+func globStar(base, pattern string) ([]string, error) {
+	if !strings.Contains(pattern, "**") {
+		return filepath.Glob(filepath.Join(base, pattern))
+	}
+	want := strings.Split(pattern, "/")
+	var out []string
+	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(base, p)
+		if err != nil {
+			return err
+		}
+		ok, err := matchSegments(want, strings.Split(filepath.ToSlash(rel), "/"))
+		if ok {
+			out = append(out, p)
+		}
+		return err
+	})
+	return out, err
+}
+
+// matchSegments matches a path's segments against a pattern's, "**" taking zero or more of them.
+func matchSegments(pat, name []string) (bool, error) {
+	if len(pat) == 0 {
+		return len(name) == 0, nil
+	}
+	if pat[0] == "**" {
+		for i := 0; i <= len(name); i++ {
+			if ok, err := matchSegments(pat[1:], name[i:]); ok || err != nil {
+				return ok, err
+			}
+		}
+		return false, nil
+	}
+	if len(name) == 0 {
+		return false, nil
+	}
+	ok, err := path.Match(pat[0], name[0])
+	if !ok || err != nil {
+		return false, err
+	}
+	return matchSegments(pat[1:], name[1:])
 }
 
 // lengthFunc is Terraform's length: the characters of a string (grapheme clusters, as strlen), the
