@@ -20,7 +20,7 @@ type fixture struct {
 	h  http.Handler
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
