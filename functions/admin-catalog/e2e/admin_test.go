@@ -116,8 +116,20 @@ func (s stack) checkout(cart, coupon string) answer {
 	return s.do("POST", "/api/checkout", "", body, "Idempotency-Key", "checkout-"+cart)
 }
 
-func TestArchivingASoldProductThroughTheGateway(t *testing.T) {
-	s := stack{Stack: stacktest.Start(t, root, binDir, stacktest.Options{}), t: t}
+// TestAdminThroughTheGateway runs the admin scenarios on one stack (each starts the whole bundle).
+func TestAdminThroughTheGateway(t *testing.T) {
+	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	t.Run("archiving_a_sold_product", func(t *testing.T) { archivingASoldProduct(stack{Stack: st, t: t}) })
+	t.Run("a_coupon_an_admin_creates_is_enforced_by_the_next_checkout", func(t *testing.T) {
+		couponEnforcedByTheNextCheckout(stack{Stack: st, t: t})
+	})
+	t.Run("only_admins_reach_the_admin_routes", func(t *testing.T) { onlyAdmins(stack{Stack: st, t: t}) })
+}
+
+// archivingASoldProduct: the product leaves the storefront and open carts, delete is refused, the
+// order stays as it was.
+func archivingASoldProduct(s stack) {
+	t := s.t
 	admin := s.login("admin@octo-drone-shop.example", seed.AdminPassword)
 	product := s.want(s.do("POST", "/api/admin/products", admin, map[string]any{"name": "Gateway Test Drone", "sku": "GTW-1",
 		"price": "1500.00", "stock": 10, "category": "drones"}), http.StatusCreated, "create").field(t, "id")
@@ -153,8 +165,9 @@ func TestArchivingASoldProductThroughTheGateway(t *testing.T) {
 	}
 }
 
-func TestACouponAnAdminCreatesIsEnforcedByTheNextCheckout(t *testing.T) {
-	s := stack{Stack: stacktest.Start(t, root, binDir, stacktest.Options{}), t: t}
+// couponEnforcedByTheNextCheckout: below the minimum subtotal 422, above it the discount applies.
+func couponEnforcedByTheNextCheckout(s stack) {
+	t := s.t
 	admin := s.login("admin@octo-drone-shop.example", seed.AdminPassword)
 	product := s.want(s.do("POST", "/api/admin/products", admin, map[string]any{"name": "Coupon Test Part", "sku": "CPN-1",
 		"price": "400.00", "stock": 50, "category": "parts"}), http.StatusCreated, "create product").field(t, "id")
@@ -169,8 +182,10 @@ func TestACouponAnAdminCreatesIsEnforcedByTheNextCheckout(t *testing.T) {
 	}
 }
 
-func TestOnlyAdminsReachTheAdminRoutes(t *testing.T) {
-	s := stack{Stack: stacktest.Start(t, root, binDir, stacktest.Options{}), t: t}
+// onlyAdmins: support, marketing and customer tokens are refused every admin route, including the
+// audit log and security events; the admin reads them, also as CSV.
+func onlyAdmins(s stack) {
+	t := s.t
 	tokens := map[string]string{
 		"support":   s.login("support@octo-drone-shop.example", seed.SupportPassword),
 		"marketing": s.login("marketing@octo-drone-shop.example", seed.MarketingPassword),
