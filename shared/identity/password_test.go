@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/octo-drone-shop/serverless/shared/manifest"
 )
 
 func TestCheckPassword(t *testing.T) {
@@ -93,6 +95,7 @@ func TestExpandScopes(t *testing.T) {
 		{"permissions_kept_for_staff", []string{"crm.support", "staff", "crm.orders.read", "crm.support"}, "customer staff crm.orders.read crm.support"},
 		{"permissions_dropped_without_staff", []string{"customer", "crm.orders.transition"}, "customer"},
 		{"unknown_permission_dropped", []string{"staff", "crm.everything"}, "customer staff"},
+		{"admin_permission_is_the_admin_level_once", []string{"staff", "admin"}, "customer staff admin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +112,9 @@ func TestExpandScopes(t *testing.T) {
 		"staff":       "customer staff", "customer": "customer", "intruder": ""} {
 		if got := strings.Join(ScopesForRole(role), " "); got != want {
 			t.Errorf("ScopesForRole(%q) = %q, want %q", role, got, want)
+		}
+		if holds := RoleHolds(role, manifest.Administration); holds != (role == "admin") {
+			t.Errorf("RoleHolds(%q, admin) = %v: only the admin role holds the admin permission", role, holds)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func ExpandScopes(names ...string) []string {
 	}
 	if top >= slices.Index(levels, manifest.Staff) {
 		for _, p := range manifest.Permissions() {
-			if slices.Contains(names, string(p)) {
+			if slices.Contains(names, string(p)) && !slices.Contains(out, string(p)) {
 				out = append(out, string(p))
 			}
 		}

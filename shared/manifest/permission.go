@@ -20,12 +20,15 @@ const (
 	Marketing           Permission = "marketing"
 	Analytics           Permission = "analytics"
 	Ops                 Permission = "ops"
+	// Administration is catalog administration and the audit and security views (admin-catalog,
+	// admin-audit). Its name is the admin scope's: only the admin role holds either.
+	Administration Permission = "admin"
 )
 
 // Permissions lists every permission, in a fixed order.
 func Permissions() []Permission {
 	return []Permission{CRMCustomersRead, CRMCustomersWrite, CRMOrdersRead, CRMOrdersTransition, CRMShipmentsWrite,
-		CRMSupport, Marketing, Analytics, Ops}
+		CRMSupport, Marketing, Analytics, Ops, Administration}
 }
 
 // Valid reports whether p is one of the declared permissions.

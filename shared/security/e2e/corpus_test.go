@@ -222,10 +222,10 @@ var notOnTheEmbeddedDatabase = map[string]bool{
 	"POST /api/workflows/select-ai": true, // Select AI exists only on Autonomous Database
 }
 
-// staffWrites is every staff write's sample: the CRM's and the workflow gateway's.
+// staffWrites is every staff write's sample: the CRM's, the workflow gateway's and the admin functions'.
 var staffWrites = func() map[string]sample {
 	all := map[string]sample{}
-	for _, m := range []map[string]sample{crmStaffWrites, workflowStaffWrites} {
+	for _, m := range []map[string]sample{crmStaffWrites, workflowStaffWrites, adminStaffWrites} {
 		for k, v := range m {
 			all[k] = v
 		}
