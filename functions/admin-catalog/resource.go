@@ -299,7 +299,7 @@ func (rs *resource) binds(rec record) []any {
 
 func (rs *resource) writeErr(op string, err error) error {
 	if errors.Is(err, db.ErrUniqueViolation) && rs.unique != "" {
-		return apperr.E(op, apperr.Conflict, "another "+rs.noun+" has this "+rs.unique).WithCode(rs.unique + "_taken")
+		return apperr.E(op, apperr.Conflict, "another "+rs.noun+" has this "+rs.unique).WithCode(takenCode(rs.unique))
 	}
 	return apperr.Wrap(op, apperr.Internal, err)
 }
@@ -390,3 +390,24 @@ func (rs *resource) update(s *Service, guard func(op string, cur, next record) e
 		return rs.answer(w, http.StatusOK, out)
 	}
 }
+
+// takenCode is the error code of a duplicate unique key, <field>_taken, spelled out per field so the
+// README's Errors table check (shared/stacktest/readme) sees each one.
+func takenCode(field string) string {
+	switch field {
+	case "sku":
+		return codeSKUTaken
+	case "code":
+		return codeCodeTaken
+	case "name":
+		return codeNameTaken
+	}
+	return "conflict"
+}
+
+// The duplicate-key error codes.
+const (
+	codeSKUTaken  = "sku_taken"
+	codeCodeTaken = "code_taken"
+	codeNameTaken = "name_taken"
+)
