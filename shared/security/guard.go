@@ -100,10 +100,8 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 		r = r.WithContext(web.WithInspector(ctx, inspector{rq: rq}))
 		w = &errorNoStore{ResponseWriter: w}
 		if f, found := inspectURL(r.URL); found {
-			web.WithRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				g.rec.record(r.Context(), rq.finding(f))
-				web.Error(w, r, g.log, errRejected("security.InspectURL"))
-			})).ServeHTTP(w, r)
+			g.rec.record(r.Context(), rq.finding(f))
+			web.Error(w, r, g.log, errRejected("security.InspectURL"))
 			return
 		}
 		next.ServeHTTP(w, r)
