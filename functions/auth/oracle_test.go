@@ -24,6 +24,7 @@ import (
 // and no attempt fails busy.
 func TestThrottleLocksBeforeItDecides(t *testing.T) {
 	e := newEnv(t)
+	e.db.RequireSQLite(t)
 	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(e.db.Path))
 	if err != nil {
 		t.Fatal(err)

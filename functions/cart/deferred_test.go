@@ -21,6 +21,7 @@ import (
 // Oracle").
 func TestConcurrentAddsLockTheCartFirst(t *testing.T) {
 	f := newFixture(t)
+	f.db.RequireSQLite(t)
 	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(f.db.Path))
 	if err != nil {
 		t.Fatal(err)

@@ -78,6 +78,7 @@ func TestDeadlockIsRetriedOnce(t *testing.T) {
 func deferredFixture(t *testing.T) fixture {
 	t.Helper()
 	f := newFixture(t)
+	f.db.RequireSQLite(t)
 	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(f.db.Path))
 	if err != nil {
 		t.Fatal(err)

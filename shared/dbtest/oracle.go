@@ -1,0 +1,107 @@
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godror/godror"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/migrate"
+)
+
+// OracleDSNVar names the variable that makes Open use an Oracle database: a godror connect string
+// ("user/password@host:port/service") of an account that may create and drop users (SYSTEM on Oracle
+// Database Free, ADMIN on ATP). Unset, Open uses the embedded database.
+const OracleDSNVar = "OCTO_TEST_ORACLE_DSN"
+
+// Dialects are the values Dialect reports.
+const (
+	SQLite = "sqlite"
+	Oracle = "oracle"
+)
+
+// Dialect is the database Open gives tests under the environment getenv reads: Oracle when
+// OCTO_TEST_ORACLE_DSN is set, else the embedded database.
+func Dialect(getenv func(string) string) string {
+	if strings.TrimSpace(getenv(OracleDSNVar)) != "" {
+		return Oracle
+	}
+	return SQLite
+}
+
+// connectTimeout bounds reaching the Oracle database named by the DSN.
+const connectTimeout = 20 * time.Second
+
+// connectOracle opens and pings the account dsn names. Its error names the DSN (without the
+// password), so a test run pointed at an unreachable database fails saying which one.
+func connectOracle(ctx context.Context, dsn string) (*sql.DB, godror.ConnectionParams, error) {
+	p, err := godror.ParseDSN(dsn)
+	if err != nil {
+		return nil, p, fmt.Errorf("dbtest: %s is not a godror connect string: %w", OracleDSNVar, err)
+	}
+	named := p.Username + "@" + p.ConnectString
+	pool := sql.OpenDB(godror.NewConnector(p))
+	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := pool.PingContext(ctx); err != nil {
+		_ = pool.Close()
+		return nil, p, fmt.Errorf("dbtest: %s=%s: cannot connect: %w", OracleDSNVar, named, err)
+	}
+	return pool, p, nil
+}
+
+// openOracle gives the test a schema of its own on the Oracle database: a new user OCTO_T_<random>
+// created through the DSN's account, migrated and optionally seeded as that user, and dropped with
+// everything in it when the test ends. Tests so never see each other's rows, as on SQLite.
+func openOracle(t testing.TB, dsn string, opts Options) *DB {
+	t.Helper()
+	ctx := context.Background()
+	admin, p, err := connectOracle(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = admin.Close() })
+	user, password := "OCTO_T_"+strings.ToUpper(randomHex(6)), "Pw_"+randomHex(12)
+	for _, stmt := range []string{
+		fmt.Sprintf(`CREATE USER %s IDENTIFIED BY "%s" QUOTA UNLIMITED ON USERS`, user, password),
+		fmt.Sprintf(`GRANT CREATE SESSION, CREATE TABLE, CREATE VIEW, CREATE SEQUENCE TO %s`, user),
+	} {
+		if _, err := admin.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("dbtest: %s: creating the test's schema %s: %v", OracleDSNVar, user, err)
+		}
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), `DROP USER `+user+` CASCADE`); err != nil {
+			t.Errorf("dbtest: dropping the test's schema %s: %v", user, err)
+		}
+	})
+	p.Username, p.Password = user, godror.NewPassword(password)
+	pool := sql.OpenDB(godror.NewConnector(p))
+	t.Cleanup(func() { _ = pool.Close() }) // runs before the DROP USER: cleanups run last first
+	if _, err := migrate.Run(ctx, pool, Oracle, migrate.Options{}); err != nil {
+		t.Fatalf("dbtest: migrate %s: %v", user, err)
+	}
+	return finish(t, pool, Oracle, "", opts)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// RequireSQLite skips the test when it runs on Oracle: for the few tests about the embedded
+// database itself (its file, its deferred transactions, processes sharing the file).
+func (d *DB) RequireSQLite(t testing.TB) {
+	t.Helper()
+	if d.Dialect() != db.SQLite {
+		t.Skipf("the test is about the embedded database (%s is set)", OracleDSNVar)
+	}
+}
