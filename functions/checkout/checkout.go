@@ -3,7 +3,8 @@
 //
 // # One transaction, constant cost
 //
-// A checkout runs a fixed sequence of statements whatever the number of cart lines (12; with a coupon
+// Service.PlaceOrder is the checkout: the handler of POST /api/checkout only decodes the
+// Idempotency-Key and the body, calls it and encodes its answer. A checkout runs a fixed sequence of statements whatever the number of cart lines (12; with a coupon
 // 14, or 15 when the coupon has customer rules; lines travel as array DML on Oracle and multi-row
 // statements on SQLite):
 //
@@ -27,7 +28,7 @@
 //     anonymous checkout never changes a stored name, company or phone);
 //  8. the order (status processing, payment simulated as paid), its id through RETURNING;
 //  9. its items (one batch), the shipment (tracking number OCTO-<6-digit order id>, carrier, 1.4 kg a
-//     unit, estimated delivery), its first status event, and an audit log row;
+//     unit, estimated delivery), its first status event, and an audit log row (security.Audit);
 //  10. the cart emptied;
 //  11. with WithNotifications, the order confirmation written to the notification outbox (one row),
 //     so it is mailed if and only if the order commits.
