@@ -12,7 +12,6 @@ import (
 
 	"github.com/godror/godror"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
 )
 
@@ -95,13 +94,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// RequireSQLite skips the test when it runs on Oracle: for the few tests about the embedded
-// database itself (its file, its deferred transactions, processes sharing the file).
-func (d *DB) RequireSQLite(t testing.TB) {
-	t.Helper()
-	if d.Dialect() != db.SQLite {
-		t.Skipf("the test is about the embedded database (%s is set)", OracleDSNVar)
-	}
 }
