@@ -10,6 +10,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"github.com/octo-drone-shop/serverless/schema"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,10 +57,10 @@ func Open(t testing.TB, opts Options) *DB {
 		t.Fatalf("dbtest: open: %v", err)
 	}
 	t.Cleanup(func() { _ = pool.Close() })
-	if _, err := migrate.Run(context.Background(), pool, SQLite, migrate.Options{}); err != nil {
+	if _, err := migrate.Run(context.Background(), pool, schema.SQLite, migrate.Options{}); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
-	return finish(t, pool, SQLite, path, opts)
+	return finish(t, pool, schema.SQLite, path, opts)
 }
 
 // finish opens the data layer over a migrated pool of the dialect and seeds it when asked.

@@ -3,6 +3,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"github.com/octo-drone-shop/serverless/schema"
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -32,7 +33,7 @@ func (d *DB) Deferred(t testing.TB, conns int) *db.DB {
 	}
 	t.Cleanup(func() { _ = pool.Close() })
 	pool.SetMaxOpenConns(conns)
-	store, err := db.Open(context.Background(), db.Options{Driver: SQLite, DB: pool})
+	store, err := db.Open(context.Background(), db.Options{Driver: schema.SQLite, DB: pool})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/godror/godror"
 
+	"github.com/octo-drone-shop/serverless/schema"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
 )
 
@@ -20,19 +21,13 @@ import (
 // Database Free, ADMIN on ATP). Unset, Open uses the embedded database.
 const OracleDSNVar = "OCTO_TEST_ORACLE_DSN"
 
-// Dialects are the values Dialect reports.
-const (
-	SQLite = "sqlite"
-	Oracle = "oracle"
-)
-
-// Dialect is the database Open gives tests under the environment getenv reads: Oracle when
-// OCTO_TEST_ORACLE_DSN is set, else the embedded database.
+// Dialect is the database Open gives tests under the environment getenv reads: schema.Oracle when
+// OCTO_TEST_ORACLE_DSN is set, else schema.SQLite (the embedded database).
 func Dialect(getenv func(string) string) string {
 	if strings.TrimSpace(getenv(OracleDSNVar)) != "" {
-		return Oracle
+		return schema.Oracle
 	}
-	return SQLite
+	return schema.SQLite
 }
 
 // connectTimeout bounds reaching the Oracle database named by the DSN.
@@ -84,10 +79,10 @@ func openOracle(t testing.TB, dsn string, opts Options) *DB {
 	p.Username, p.Password = user, godror.NewPassword(password)
 	pool := sql.OpenDB(godror.NewConnector(p))
 	t.Cleanup(func() { _ = pool.Close() }) // runs before the DROP USER: cleanups run last first
-	if _, err := migrate.Run(ctx, pool, Oracle, migrate.Options{}); err != nil {
+	if _, err := migrate.Run(ctx, pool, schema.Oracle, migrate.Options{}); err != nil {
 		t.Fatalf("dbtest: migrate %s: %v", user, err)
 	}
-	return finish(t, pool, Oracle, "", opts)
+	return finish(t, pool, schema.Oracle, "", opts)
 }
 
 func randomHex(n int) string {

@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"fmt"
+	"github.com/octo-drone-shop/serverless/schema"
 	"runtime"
 	"strings"
 	"testing"
@@ -9,9 +10,9 @@ import (
 
 func TestDialectSelection(t *testing.T) {
 	for _, tc := range []struct{ name, dsn, want string }{
-		{"unset_is_sqlite_only", "", SQLite},
-		{"blank_is_sqlite_only", "  ", SQLite},
-		{"set_is_oracle", "system/pw@localhost:1521/FREEPDB1", Oracle},
+		{"unset_is_sqlite_only", "", schema.SQLite},
+		{"blank_is_sqlite_only", "  ", schema.SQLite},
+		{"set_is_oracle", "system/pw@localhost:1521/FREEPDB1", schema.Oracle},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			getenv := func(k string) string {
@@ -78,7 +79,7 @@ func TestUnreachableOracleFailsNamingTheDSN(t *testing.T) {
 func TestUnsetOpensSQLite(t *testing.T) {
 	t.Setenv(OracleDSNVar, "")
 	d := Open(t, Options{})
-	if d.Dialect().String() != SQLite || d.Path == "" {
+	if d.Dialect().String() != schema.SQLite || d.Path == "" {
 		t.Errorf("dialect %s, path %q; want the embedded database's file", d.Dialect(), d.Path)
 	}
 }
