@@ -64,8 +64,9 @@ func openOracle(t testing.TB, dsn string, opts Options) *DB {
 	t.Cleanup(func() { _ = admin.Close() })
 	user, password := "OCTO_T_"+strings.ToUpper(randomHex(6)), "Pw_"+randomHex(12)
 	for _, stmt := range []string{
-		fmt.Sprintf(`CREATE USER %s IDENTIFIED BY "%s" QUOTA UNLIMITED ON USERS`, user, password),
-		fmt.Sprintf(`GRANT CREATE SESSION, CREATE TABLE, CREATE VIEW, CREATE SEQUENCE TO %s`, user),
+		// The account's default tablespace (USERS on Database Free, DATA on ATP): no tablespace named.
+		fmt.Sprintf(`CREATE USER %s IDENTIFIED BY "%s"`, user, password),
+		fmt.Sprintf(`GRANT CREATE SESSION, CREATE TABLE, CREATE VIEW, CREATE SEQUENCE, UNLIMITED TABLESPACE TO %s`, user),
 	} {
 		if _, err := admin.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("dbtest: %s: creating the test's schema %s: %v", OracleDSNVar, user, err)
