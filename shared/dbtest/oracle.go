@@ -78,6 +78,8 @@ func openOracle(t testing.TB, dsn string, opts Options) *DB {
 		}
 	})
 	p.Username, p.Password = user, godror.NewPassword(password)
+	// Standalone sessions end when the pool closes, so DROP USER finds none connected (ORA-01940).
+	p.StandaloneConnection = sql.NullBool{Bool: true, Valid: true}
 	pool := sql.OpenDB(godror.NewConnector(p))
 	t.Cleanup(func() { _ = pool.Close() }) // runs before the DROP USER: cleanups run last first
 	if _, err := migrate.Run(ctx, pool, schema.Oracle, migrate.Options{}); err != nil {
