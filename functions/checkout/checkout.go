@@ -86,7 +86,7 @@ const (
 	GramsPerUnit = 1400
 )
 
-// Service serves the checkout routes.
+// Service places orders (PlaceOrder) and previews coupons; Handler serves both over HTTP.
 type Service struct {
 	db      *db.DB
 	log     *slog.Logger
