@@ -79,11 +79,20 @@ routes: $(BIN)/octo
 SQL_TRACE := $(ROOT)/.cache/sql-trace.jsonl
 SQL_DIRS  := functions $(wildcard shared/commerce shared/identity shared/notify shared/security shared/seed)
 
+#
+# With OCTO_TEST_ORACLE_DSN set (README, "Testing on Oracle"), the packages whose tests open a
+# database through shared/dbtest then run a second time, on that Oracle database.
+DBTEST_PKGS = $(shell grep -rl --include='*_test.go' 'serverless/shared/dbtest"' $(MODULES) | xargs -r -n1 dirname | sort -u | sed 's|^|./|')
+
 test: tools vet
 	@mkdir -p $(dir $(SQL_TRACE)) && rm -f $(SQL_TRACE)
-	OCTO_SQL_TRACE_FILE=$(SQL_TRACE) OCTO_TOFU=$$([ -x "$(TOFU)" ] && echo "$(TOFU)" || true) \
+	OCTO_TEST_ORACLE_DSN= OCTO_SQL_TRACE_FILE=$(SQL_TRACE) OCTO_TOFU=$$([ -x "$(TOFU)" ] && echo "$(TOFU)" || true) \
 		$(GO) test -count=1 -timeout 9m $(PKGS)
 	$(GO) run ./shared/internal/sqlcover -trace $(SQL_TRACE) $(SQL_DIRS)
+	@if [ -n "$$OCTO_TEST_ORACLE_DSN" ]; then \
+		echo "again on Oracle (OCTO_TEST_ORACLE_DSN): $(DBTEST_PKGS)"; \
+		$(GO) test -count=1 -timeout 30m $(DBTEST_PKGS); \
+	fi
 
 vet:
 	$(GO) vet $(PKGS)

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/money"
 )
 
@@ -141,7 +141,7 @@ func compute(f *facts, bs ...*bucketer) {
 				if v.session != "" {
 					a.sessions[v.session] = struct{}{}
 				}
-				page := cutBytes(v.page, dimensionBytes)
+				page := db.CutBytes(v.page, dimensionBytes)
 				a.n[key{mViewsByRegion, v.region}]++
 				a.n[key{mViewsByPage, page}]++
 				if v.loadMS >= 0 {
@@ -228,18 +228,6 @@ func pad2(n int64) string {
 		return "0" + strconv.FormatInt(n, 10)
 	}
 	return strconv.FormatInt(n, 10)
-}
-
-// cutBytes cuts s to at most n bytes at a character boundary.
-func cutBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for len(s) > 0 && !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 func earliest(a, b time.Time) time.Time {

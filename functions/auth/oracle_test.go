@@ -1,8 +1,6 @@
 package auth_test
 
 import (
-	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,10 +9,8 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/functions/auth"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/notify"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // TestThrottleLocksBeforeItDecides runs a burst of wrong passwords for one (account, address) pair
@@ -24,16 +20,7 @@ import (
 // and no attempt fails busy.
 func TestThrottleLocksBeforeItDecides(t *testing.T) {
 	e := newEnv(t)
-	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(e.db.Path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pool.Close() })
-	pool.SetMaxOpenConns(8)
-	store, err := db.Open(context.Background(), db.Options{Driver: "sqlite", DB: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := e.db.Deferred(t, 8)
 	mail, err := notify.ConfigFromEnv(func(k string) string {
 		return map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_MAIL_DIR": t.TempDir()}[k]
 	})

@@ -2,7 +2,6 @@ package cart
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/commerce"
-	"github.com/octo-drone-shop/serverless/shared/db"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // TestConcurrentAddsLockTheCartFirst: with SQLite's deferred transactions (BEGIN locks nothing, as
@@ -21,17 +18,8 @@ import (
 // Oracle").
 func TestConcurrentAddsLockTheCartFirst(t *testing.T) {
 	f := newFixture(t)
-	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(f.db.Path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pool.Close() })
-	pool.SetMaxOpenConns(8)
-	d, err := db.Open(context.Background(), db.Options{Driver: "sqlite", DB: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.h, err = New(d, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	var err error
+	if f.h, err = New(f.db.Deferred(t, 8), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
 	var pid int64

@@ -34,6 +34,7 @@ func TestEveryStatementIsTracedAsATPWouldSeeIt(t *testing.T) {
 
 	rec := tracetest.NewSpanRecorder()
 	var logs bytes.Buffer
+	seeded.RequireSQLite(t)
 	env := map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_DB_DSN": seeded.Path, "OCTO_FUNCTION_VERSION": "1.2.3"}
 	e, err := boot.Open(context.Background(), Name, func(k string) string { return env[k] },
 		boot.Options{LogOutput: &logs, Telemetry: telemetry.Config{SpanProcessors: []sdktrace.SpanProcessor{rec}}})

@@ -3,7 +3,8 @@
 //
 // # One transaction, constant cost
 //
-// A checkout runs a fixed sequence of statements whatever the number of cart lines (12; with a coupon
+// Service.PlaceOrder is the checkout: the handler of POST /api/checkout only decodes the
+// Idempotency-Key and the body, calls it and encodes its answer. A checkout runs a fixed sequence of statements whatever the number of cart lines (12; with a coupon
 // 14, or 15 when the coupon has customer rules; lines travel as array DML on Oracle and multi-row
 // statements on SQLite):
 //
@@ -27,7 +28,7 @@
 //     anonymous checkout never changes a stored name, company or phone);
 //  8. the order (status processing, payment simulated as paid), its id through RETURNING;
 //  9. its items (one batch), the shipment (tracking number OCTO-<6-digit order id>, carrier, 1.4 kg a
-//     unit, estimated delivery), its first status event, and an audit log row;
+//     unit, estimated delivery), its first status event, and an audit log row (security.Audit);
 //  10. the cart emptied;
 //  11. with WithNotifications, the order confirmation written to the notification outbox (one row),
 //     so it is mailed if and only if the order commits.
@@ -58,6 +59,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -84,7 +86,7 @@ const (
 	GramsPerUnit = 1400
 )
 
-// Service serves the checkout routes.
+// Service places orders (PlaceOrder) and previews coupons; Handler serves both over HTTP.
 type Service struct {
 	db      *db.DB
 	log     *slog.Logger
@@ -93,6 +95,17 @@ type Service struct {
 	mail    *notify.Config
 	outbox  notify.Outbox
 	kick    notify.Kicker
+	// intercept, when set (by tests), wraps every handle the service runs statements on, inside its
+	// transaction and outside: the seam through which the tests inject Oracle's failures.
+	intercept func(db.DBTX) db.DBTX
+}
+
+// on returns q as the service runs statements on it.
+func (s *Service) on(q db.DBTX) db.DBTX {
+	if s.intercept == nil {
+		return q
+	}
+	return s.intercept(q)
 }
 
 // Metrics records the business metrics of checkout (telemetry.Instruments satisfies it).
@@ -114,15 +127,51 @@ func WithNotifications(mail notify.Config, kick notify.Kicker) Option {
 	return func(s *Service) { s.mail, s.outbox, s.kick = &mail, mail.Outbox(nil), kick }
 }
 
-// New returns the checkout function's HTTP handler.
-func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
-	fn := Declaration()
+// NewService returns the checkout service over store.
+func NewService(store *db.DB, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{db: store, log: log, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
-	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
+	return s
+}
+
+// New returns the checkout function's HTTP handler.
+func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
+	return NewService(store, log, opts...).Handler()
+}
+
+// Handler returns the service's HTTP handler: each route decodes its request, calls one service
+// method and encodes its answer.
+func (s *Service) Handler() (http.Handler, error) {
+	return web.NewRouter(Declaration(), s.log, map[string]web.HandlerFunc{
 		"POST /api/checkout":         s.checkout,
 		"POST /api/coupons/validate": s.validateCoupon,
 	})
+}
+
+// checkout serves POST /api/checkout: 201 with the new order and its token, or 200 with header
+// Idempotent-Replayed: true and the order the key placed before.
+func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
+	key, err := idempotencyKey(r.Header)
+	if err != nil {
+		return err
+	}
+	var req Request
+	if err := web.Decode(r, &req); err != nil {
+		return err
+	}
+	p, err := s.PlaceOrder(r.Context(), key, req)
+	if err != nil {
+		return err
+	}
+	web.NoStore(w) // order_token reads the order and its address
+	if p.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+		web.JSON(w, http.StatusOK, Result{Order: p.Order})
+		return nil
+	}
+	w.Header().Set("Location", "/api/orders/"+strconv.FormatInt(p.Order.ID, 10))
+	web.JSON(w, http.StatusCreated, Result{Order: p.Order, OrderToken: p.Token})
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 // confirm writes the order confirmation to the outbox in the checkout's transaction and returns its
 // outbox id (0 when notifications are off). The link opens the order with its token, as
 // GET /api/orders/{id} with X-Order-Token does.
-func (s *Service) confirm(ctx context.Context, tx *db.Tx, req Request, o Order, token string) (int64, error) {
+func (s *Service) confirm(ctx context.Context, tx db.DBTX, req Request, o Order, token string) (int64, error) {
 	if s.mail == nil {
 		return 0, nil
 	}

@@ -1,8 +1,6 @@
 package checkout
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +11,6 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/commerce"
 	"github.com/octo-drone-shop/serverless/shared/db"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // TestReplayWithoutCouponAnswersNull: godror scans a NULL string as "" (sql.NullString would be
@@ -78,17 +75,8 @@ func TestDeadlockIsRetriedOnce(t *testing.T) {
 func deferredFixture(t *testing.T) fixture {
 	t.Helper()
 	f := newFixture(t)
-	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(f.db.Path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pool.Close() })
-	pool.SetMaxOpenConns(8)
-	d, err := db.Open(context.Background(), db.Options{Driver: "sqlite", DB: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.h, err = New(d, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	var err error
+	if f.h, err = New(f.db.Deferred(t, 8), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -101,9 +101,9 @@ func orderByKey(ctx context.Context, q db.DBTX, key string) (placed, error) {
 	return p, nil
 }
 
-// replay answers the order placed with key for a request with hash reqHash: the same order when the
+// replayOrder answers the order placed with key for a request with hash reqHash: the same order when the
 // request is the same, 409 idempotency_key_reused when it is not.
-func replay(ctx context.Context, q db.DBTX, p placed, reqHash string) (Order, error) {
+func replayOrder(ctx context.Context, q db.DBTX, p placed, reqHash string) (Order, error) {
 	const op = "checkout.Replay"
 	if p.hash != reqHash {
 		return Order{}, apperr.E(op, apperr.Conflict,

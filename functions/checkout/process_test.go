@@ -73,6 +73,7 @@ func TestProcessesNeverOversell(t *testing.T) {
 		t.Skip("builds and starts the checkout binary")
 	}
 	f := newFixture(t)
+	f.db.RequireSQLite(t)
 	urls := startProcesses(t, f.db.Path, 4)
 	p := f.product(t, "T-PROC", 10000, 7)
 	f.db.Exec(t, `INSERT INTO coupons (code, discount_percent, max_uses) VALUES ('PROC3', 10, 3)`)

@@ -82,13 +82,6 @@ func contactMap(c Contact) map[string]any {
 		"region": c.Region, "notes": c.Notes}
 }
 
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 func (s *Service) patch(w http.ResponseWriter, r *http.Request) error {
 	const op = "crmcustomers.Patch"
 	id, err := customerID(r)
@@ -130,8 +123,8 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request) error {
 			out, err = s.load(ctx, tx, id) // nothing changes: no write, no audit
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, updateCustomerSQL, next.Name, next.Email, nullable(next.Phone), nullable(next.Company),
-			nullable(next.Industry), nullable(next.Region), nullable(next.Notes), now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, updateCustomerSQL, next.Name, next.Email, db.NullIfEmpty(next.Phone), db.NullIfEmpty(next.Company),
+			db.NullIfEmpty(next.Industry), db.NullIfEmpty(next.Region), db.NullIfEmpty(next.Notes), now, id); err != nil {
 			if errors.Is(err, db.ErrUniqueViolation) {
 				return apperr.E(op, apperr.Conflict, "another customer has this email").WithCode("email_taken")
 			}

@@ -96,11 +96,3 @@ func traceID(ctx context.Context) any {
 	}
 	return nil
 }
-
-// nullable binds "" as NULL (Oracle stores ” as NULL anyway; SQLite would not).
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}

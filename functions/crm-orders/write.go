@@ -124,7 +124,7 @@ func (s *Service) moveOrder(ctx context.Context, tx *db.Tx, l *locked, to, reaso
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, insertHistorySQL, l.id, l.status, to, nullable(reason), actor, traceID(ctx), now); err != nil {
+	if _, err := tx.ExecContext(ctx, insertHistorySQL, l.id, l.status, to, db.NullIfEmpty(reason), actor, traceID(ctx), now); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	l.status, l.payment, l.updatedAt = to, payment, now
@@ -157,7 +157,7 @@ func changeShipment(ctx context.Context, tx *db.Tx, sh *lockedShipment, c shipme
 		}
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	if _, err := tx.ExecContext(ctx, insertEventSQL, sh.id, c.status, nullable(c.location), nullable(c.note), now); err != nil {
+	if _, err := tx.ExecContext(ctx, insertEventSQL, sh.id, c.status, db.NullIfEmpty(c.location), db.NullIfEmpty(c.note), now); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	sh.status, sh.carrier, sh.tracking, sh.updatedAt = c.status, c.carrier, c.tracking, now

@@ -24,7 +24,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -101,9 +100,9 @@ func (s *Service) record(w http.ResponseWriter, r *http.Request) error {
 		traceID = sc.TraceID().String()
 	}
 	_, err := s.db.ExecContext(r.Context(), insertPageViewSQL,
-		cut(b.Page, pageSize), optional(b.SessionID, sessionSize), loadTime, optional(b.Region, regionSize),
-		optional(b.Referrer, referrerSize), orNull(cut(strings.ToValidUTF8(r.UserAgent(), "\uFFFD"), userAgentSize)),
-		cut(identity.ClientIP(r), ipSize), traceID, s.now().UTC())
+		db.CutBytes(b.Page, pageSize), optional(b.SessionID, sessionSize), loadTime, optional(b.Region, regionSize),
+		optional(b.Referrer, referrerSize), orNull(db.CutBytes(strings.ToValidUTF8(r.UserAgent(), "\uFFFD"), userAgentSize)),
+		db.CutBytes(identity.ClientIP(r), ipSize), traceID, s.now().UTC())
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
@@ -116,7 +115,7 @@ func optional(s *string, n int) any {
 	if s == nil {
 		return nil
 	}
-	return orNull(cut(*s, n))
+	return orNull(db.CutBytes(*s, n))
 }
 
 // orNull is NULL for the empty string, s otherwise.
@@ -125,15 +124,4 @@ func orNull(s string) any {
 		return nil
 	}
 	return s
-}
-
-// cut shortens s to at most n bytes without splitting a UTF-8 character.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

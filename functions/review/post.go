@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -202,7 +201,7 @@ func (s *Service) upsertOwn(ctx context.Context, userID, pid int64, d draft) (Re
 		}
 		author := d.author
 		if author == "" {
-			author = cut(customerName, 100)
+			author = db.CutBytes(customerName, 100)
 		}
 		now := s.clock()
 		rv = Review{ProductID: pid, Rating: d.rating, Title: d.title, Comment: d.comment, AuthorName: author,
@@ -226,15 +225,4 @@ func (s *Service) upsertOwn(ctx context.Context, userID, pid int64, d draft) (Re
 
 func errNoCustomer(op string) error {
 	return apperr.E(op, apperr.Forbidden, "this account has no customer profile to review as").WithCode("no_customer_profile")
-}
-
-// cut shortens s to at most n bytes (hence characters), on a character boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -66,7 +66,7 @@ func execute(ctx context.Context, store db.DBTX, q Query, binds []any, rowCap in
 	ex.RowCount = int64(len(res.Rows))
 	ex.Status = statusSucceeded
 	if err != nil {
-		msg := cutBytes(err.Error(), maxErrorBytes)
+		msg := db.CutBytes(err.Error(), maxErrorBytes)
 		ex.Status, ex.Error, ex.RowCount = statusFailed, &msg, 0
 		res.Rows, res.Truncated = [][]any{}, false
 	}
@@ -132,15 +132,4 @@ func scanTargets(cols []Column) ([]any, func() []any) {
 		}
 		return out
 	}
-}
-
-// cutBytes shortens s to at most n bytes without splitting a UTF-8 character.
-func cutBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

@@ -118,7 +118,7 @@ func (e EmbeddedPlatform) TopSQL(_ context.Context, limit int) (TopSQL, error) {
 			break
 		}
 		t.Items = append(t.Items, SQLStat{SQLID: st.SQLID, Executions: st.Executions,
-			ElapsedMS: float64(st.Elapsed.Microseconds()) / 1000, Rows: st.Rows, Text: cutBytes(st.Text, 1000)})
+			ElapsedMS: float64(st.Elapsed.Microseconds()) / 1000, Rows: st.Rows, Text: db.CutBytes(st.Text, 1000)})
 	}
 	return t, nil
 }

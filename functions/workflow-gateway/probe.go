@@ -122,7 +122,7 @@ func judge(s Snapshot, elapsed time.Duration, code int, err error) Snapshot {
 	switch {
 	case err != nil:
 		s.Status = componentDown
-		s.Details["error"] = cutBytes(err.Error(), 500)
+		s.Details["error"] = db.CutBytes(err.Error(), 500)
 	case code >= 500:
 		s.Status = componentDegraded
 	case elapsed > slowAfter:

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/sqlid"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -63,7 +64,7 @@ func (s *Service) selectAI(w http.ResponseWriter, r *http.Request, p identity.Pr
 	ex := Execution{Query: "select_ai", Component: "select-ai", Mode: modeManual, Action: req.Action, Status: statusSucceeded,
 		Text: text, SQLID: sqlid.Of(text), DurationMS: max(0, s.opts.Now().Sub(start).Milliseconds())}
 	if err != nil {
-		msg := cutBytes(err.Error(), maxErrorBytes)
+		msg := db.CutBytes(err.Error(), maxErrorBytes)
 		ex.Status, ex.Error = statusFailed, &msg
 	} else {
 		ex.RowCount = 1

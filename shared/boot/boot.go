@@ -26,6 +26,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/serve"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
 // Env is what a function's handler is built from: configuration, logger, telemetry, database and
@@ -261,16 +262,25 @@ func (e *Env) namespace() string {
 	return "octo"
 }
 
-// Handler wraps a function's handler in the request middleware, outermost first: tracing (continues
-// the caller's trace, flushes spans before the response leaves), the access log, the database
-// session scope (one pooled connection per request, tagged once), and security (headers,
-// attack detection and security events, recorded on the request's connection; see package security).
+// Handler wraps a function's handler (its router) in the request middleware. Each layer only reads
+// what the layers outside it set, outermost first:
+//
+//  1. the request id (web.WithRequestID): accepted or generated, echoed on the response, in the
+//     context for everything inside (error bodies, the access log, audit rows);
+//  2. the route the router will take (web.WithRoute), so that
+//  3. tracing (telemetry's Middleware) names the SERVER span once, from the route, and records the
+//     status (the one status recorder);
+//  4. the access log, which reads that status and the request id;
+//  5. the database session scope (one pooled connection per request, tagged once);
+//  6. security (headers, attack detection and security events, recorded on the request's
+//     connection; a rejection answers with the request id already in the context);
+//  7. the router, which names the session ACTION from the route and runs the handler.
 func (e *Env) Handler(h http.Handler) http.Handler {
-	h = e.Security.Middleware(h)
+	inner := e.Security.Middleware(h)
 	if e.DB != nil {
-		h = dbScope(e, h)
+		inner = dbScope(e, inner)
 	}
-	return e.Telemetry.Middleware(accessLog(e.Log, h))
+	return web.WithRequestID(web.WithRoute(h, e.Telemetry.Middleware(accessLog(e.Log, inner))))
 }
 
 // Getenv reads the environment the Env was opened from, for settings a function reads itself.

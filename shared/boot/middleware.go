@@ -7,44 +7,21 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/telemetry"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-// statusWriter remembers the status a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // accessLog writes one line per request with its outcome and its database cost (statement count and
-// total time, counted by package db). The trace and span ids come from the log handler.
+// total time, counted by package db). It runs inside telemetry's Middleware and reads the status from
+// its recorder (the request's one status recorder), and the request id from the context
+// (web.WithRequestID runs outermost). The trace and span ids come from the log handler.
 func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx := db.WithStats(r.Context())
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(ctx))
 		st := db.StatsFrom(ctx)
-		status := sw.status
-		if status == 0 {
-			status = http.StatusOK
-		}
+		status, _ := telemetry.Status(w)
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
@@ -56,7 +33,7 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.Int("db_statements", st.Statements),
 			slog.Float64("db_time_ms", float64(st.Duration.Microseconds())/1000),
-			slog.String("request_id", w.Header().Get(web.RequestIDHeader)),
+			slog.String("request_id", web.RequestID(ctx)),
 		)
 	})
 }

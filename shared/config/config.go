@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/oracle"
+	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
 // Database drivers.
@@ -22,9 +23,6 @@ const (
 	DriverSQLite = "sqlite"
 	DriverOracle = "oracle"
 )
-
-// DefaultServiceName is the Oracle MODULE and the OpenTelemetry service name unless configured.
-const DefaultServiceName = "octo-drone-shop"
 
 // Config is the validated shared configuration of one function process.
 type Config struct {
@@ -60,7 +58,7 @@ func load(getenv func(string) string, fnName string, needDB bool) (Config, error
 	var errs []error
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	c := Config{
-		Service:  or(get("OCTO_SERVICE_NAME"), DefaultServiceName),
+		Service:  or(get("OCTO_SERVICE_NAME"), telemetry.DefaultServiceName),
 		Function: or(get("FN_FN_NAME"), fnName),
 		Version:  or(get("OCTO_FUNCTION_VERSION"), "dev"),
 	}

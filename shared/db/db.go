@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
 // Dialect is the database a DB talks to.
@@ -41,9 +42,6 @@ func (d Dialect) String() string {
 	return "unknown"
 }
 
-// DefaultServiceName is the MODULE every session is tagged with unless Options.ServiceName says otherwise.
-const DefaultServiceName = "octo-drone-shop"
-
 // scopeTimeout bounds the clean-up round trip a Scope makes when it returns its connection.
 const scopeTimeout = 5 * time.Second
 
@@ -59,7 +57,7 @@ type Options struct {
 	DB *sql.DB
 	// DSN is a database file path for "sqlite" (opened with sqlite.Open) or a godror connect string.
 	DSN string
-	// ServiceName is the session MODULE; DefaultServiceName when empty.
+	// ServiceName is the session MODULE; telemetry.DefaultServiceName when empty.
 	ServiceName string
 	// ClientInfo is the session CLIENT_INFO, "<function>@<version>".
 	ClientInfo string
@@ -116,11 +114,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		b := make([]attribute.KeyValue, 0, 24)
 		return &b
 	}
-	d.module = cut(opts.ServiceName, tagLimit)
+	d.module = CutBytes(opts.ServiceName, tagLimit)
 	if d.module == "" {
-		d.module = DefaultServiceName
+		d.module = telemetry.DefaultServiceName
 	}
-	d.clientInfo = cut(opts.ClientInfo, tagLimit)
+	d.clientInfo = CutBytes(opts.ClientInfo, tagLimit)
 	if d.logger == nil {
 		d.logger = slog.Default()
 	}

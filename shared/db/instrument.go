@@ -5,7 +5,6 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/action"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/godror/godror"
 	"go.opentelemetry.io/otel/attribute"
@@ -17,17 +16,6 @@ import (
 
 // tagLimit is Oracle's limit, in bytes, on MODULE, ACTION, CLIENT_INFO and CLIENT_IDENTIFIER.
 const tagLimit = 64
-
-// cut shortens s to at most n bytes without splitting a UTF-8 character.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
 
 // namedSpan is implemented by the OpenTelemetry SDK's recording spans (sdktrace.ReadOnlySpan); the
 // trace API offers no way to read a span's name, and non-recording spans have none.
@@ -43,10 +31,10 @@ const NoAction = "-"
 // (action.With, set whether or not the request is sampled), cut to 64 bytes, else NoAction.
 func actionOf(ctx context.Context) string {
 	if s, ok := trace.SpanFromContext(ctx).(namedSpan); ok && s.Name() != "" {
-		return cut(s.Name(), tagLimit)
+		return CutBytes(s.Name(), tagLimit)
 	}
 	if name := action.Of(ctx); name != "" {
-		return cut(name, tagLimit)
+		return CutBytes(name, tagLimit)
 	}
 	return NoAction
 }

@@ -32,7 +32,7 @@ type stmt struct {
 	metricOpt   metric.RecordOption
 }
 
-// stmtCache maps statement text to *stmt. It is bounded like sqlid.Cache: past max entries new texts
+// stmtCache maps statement text to *stmt. It is bounded: past max entries new texts
 // are analysed on every execution instead of being remembered.
 type stmtCache struct {
 	m   sync.Map

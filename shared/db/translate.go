@@ -1,6 +1,11 @@
 package db
 
-import "github.com/octo-drone-shop/serverless/shared/sqlite"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
+)
 
 // Translate returns the SQLite form of a statement written in Oracle syntax. The rules, applied to
 // tokens so string literals, quoted identifiers and comments are never touched:
@@ -82,10 +87,10 @@ func translate(toks []token) ([]token, error) {
 		case depth == 0 && t.is("RETURNING"):
 			returning = true
 		case depth == 0 && returning && t.is("INTO"):
-			return trimRight(out), nil
+			return dropTail(out, toks[i:])
 		case depth == 0 && t.is("FOR"):
 			if j := nextSig(toks, i+1); j < len(toks) && toks[j].is("UPDATE") {
-				return trimRight(out), nil
+				return dropTail(out, toks[i:])
 			}
 		}
 		out = append(out, t)
@@ -94,6 +99,18 @@ func translate(toks []token) ([]token, error) {
 		return mergeToUpsert(out)
 	}
 	return out, nil
+}
+
+// dropTail ends the translation out before tail (INTO :N, ... or FOR UPDATE ...), which holds
+// nothing SQLite needs. A string literal there is refused: no such clause has one, so the statement
+// is malformed, and dropping it would silently change what the statement says.
+func dropTail(out, tail []token) ([]token, error) {
+	for _, t := range tail {
+		if t.kind == tokString {
+			return nil, fmt.Errorf("db: translate: string literal %s after %s", t.text, strings.ToUpper(tail[0].text))
+		}
+	}
+	return trimRight(out), nil
 }
 
 // rowLimit matches Oracle's row limiting clause starting at toks[i] (OFFSET or FETCH) and returns the

@@ -2,12 +2,18 @@
 // directory, opened the way functions open it (WAL, busy timeout, immediate transactions), migrated
 // with the real migrations and, when asked, loaded with the real seed data. Every statement runs
 // through the real data layer, so tests exercise the exact SQL the functions send.
+//
+// With OCTO_TEST_ORACLE_DSN set, the same tests run on that Oracle database instead, each in a schema
+// of its own created for it and dropped after it (see Open and the README's "Testing on Oracle").
 package dbtest
 
 import (
 	"context"
+	"database/sql"
+	"github.com/octo-drone-shop/serverless/schema"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/sdk/trace"
@@ -30,25 +36,37 @@ type Options struct {
 // DB is a migrated test database.
 type DB struct {
 	*db.DB
-	// Path is the database file, for tests that start function processes on the same file.
+	// Path is the database file, for tests that start function processes on the same file ("" on
+	// Oracle: such tests call RequireSQLite).
 	Path string
 	// TracerProvider is the provider the data layer reports to (recording into Options.Spans).
 	TracerProvider *trace.TracerProvider
 }
 
-// Open creates, migrates and optionally seeds a database that is closed when the test ends.
+// Open creates, migrates and optionally seeds a database that is closed when the test ends: a fresh
+// SQLite file, or, when OCTO_TEST_ORACLE_DSN is set, a fresh schema on that Oracle database (see
+// openOracle; an unreachable database fails the test naming the DSN, never skips it).
 func Open(t testing.TB, opts Options) *DB {
 	t.Helper()
-	ctx := context.Background()
+	if dsn := strings.TrimSpace(os.Getenv(OracleDSNVar)); dsn != "" {
+		return openOracle(t, dsn, opts)
+	}
 	path := filepath.Join(t.TempDir(), "octo.db")
 	pool, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
 	t.Cleanup(func() { _ = pool.Close() })
-	if _, err := migrate.Run(ctx, pool, "sqlite", migrate.Options{}); err != nil {
+	if _, err := migrate.Run(context.Background(), pool, schema.SQLite, migrate.Options{}); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
+	return finish(t, pool, schema.SQLite, path, opts)
+}
+
+// finish opens the data layer over a migrated pool of the dialect and seeds it when asked.
+func finish(t testing.TB, pool *sql.DB, dialect, path string, opts Options) *DB {
+	t.Helper()
+	ctx := context.Background()
 	var tpOpts []trace.TracerProviderOption
 	if opts.Spans != nil {
 		tpOpts = append(tpOpts, trace.WithSpanProcessor(opts.Spans))
@@ -57,7 +75,7 @@ func Open(t testing.TB, opts Options) *DB {
 	t.Cleanup(func() { _ = tp.Shutdown(ctx) })
 	// OCTO_SQL_TRACE_FILE (set by make test) collects every statement run, for the check that every
 	// statement in the code ran against the embedded database.
-	d, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: pool, ClientInfo: "test@dev", DBNamespace: "octo", TracerProvider: tp,
+	d, err := db.Open(ctx, db.Options{Driver: dialect, DB: pool, ClientInfo: "test@dev", DBNamespace: "octo", TracerProvider: tp,
 		StatementLog: os.Getenv("OCTO_SQL_TRACE_FILE")})
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)

@@ -146,7 +146,7 @@ func (d *Drainer) sendOne(ctx context.Context, id int64) (string, error) {
 		}
 		return "sent", nil
 	}
-	reason := cut(sendErr.Error(), 1000)
+	reason := db.CutBytes(sendErr.Error(), 1000)
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
@@ -174,17 +174,6 @@ func Backoff(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, MaxBackoff)
-}
-
-// cut shortens s to at most n bytes on a UTF-8 boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 var errNoSender = errors.New("notify: no sender configured")

@@ -76,8 +76,8 @@ func Audit(ctx context.Context, tx db.DBTX, e Entry) error {
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 		traceID = sc.TraceID().String()
 	}
-	_, err = tx.ExecContext(ctx, insertAuditSQL, userID, cut(actor, maxActor), cut(e.Action, maxAction),
-		nullable(cut(e.EntityType, maxEntity)), nullable(cut(e.EntityID, maxEntity)), string(b), ip, traceID)
+	_, err = tx.ExecContext(ctx, insertAuditSQL, userID, db.CutBytes(actor, maxActor), db.CutBytes(e.Action, maxAction),
+		db.NullIfEmpty(db.CutBytes(e.EntityType, maxEntity)), db.NullIfEmpty(db.CutBytes(e.EntityID, maxEntity)), string(b), ip, traceID)
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}

@@ -57,14 +57,3 @@ func excerpt(s string, limit int) string {
 	}
 	return b.String()
 }
-
-// cut shortens s to at most n bytes on a UTF-8 boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}

@@ -90,8 +90,8 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		principal := r.Header.Get(web.PrincipalHeader)
 		setHeaders(w.Header(), principal != "")
-		rq := &request{guard: g, method: cut(r.Method, maxMethod), endpoint: cut(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
-			sourceIP: cut(identity.ClientIP(r), maxIP), userAgent: cut(excerpt(r.UserAgent(), maxUserAgent), maxUserAgent),
+		rq := &request{guard: g, method: db.CutBytes(r.Method, maxMethod), endpoint: db.CutBytes(excerpt(r.URL.Path, maxEndpoint), maxEndpoint),
+			sourceIP: db.CutBytes(identity.ClientIP(r), maxIP), userAgent: db.CutBytes(excerpt(r.UserAgent(), maxUserAgent), maxUserAgent),
 			principal: principal}
 		if p, err := identity.FromRequest(r); err == nil {
 			rq.userID = p.UserID
@@ -100,10 +100,8 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 		r = r.WithContext(web.WithInspector(ctx, inspector{rq: rq}))
 		w = &errorNoStore{ResponseWriter: w}
 		if f, found := inspectURL(r.URL); found {
-			web.WithRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				g.rec.record(r.Context(), rq.finding(f))
-				web.Error(w, r, g.log, errRejected("security.InspectURL"))
-			})).ServeHTTP(w, r)
+			g.rec.record(r.Context(), rq.finding(f))
+			web.Error(w, r, g.log, errRejected("security.InspectURL"))
 			return
 		}
 		next.ServeHTTP(w, r)

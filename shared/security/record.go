@@ -126,8 +126,8 @@ func (rc *recorder) record(ctx context.Context, ev event) {
 	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rc.timeout)
 	defer cancel()
-	args := []any{c.attackType, c.severity, nullable(ev.endpoint), nullable(ev.method), ev.sourceIP,
-		nullable(ev.userAgent), nullable(ev.payload), product, nullable(ev.session), nullable(traceID),
+	args := []any{c.attackType, c.severity, db.NullIfEmpty(ev.endpoint), db.NullIfEmpty(ev.method), ev.sourceIP,
+		db.NullIfEmpty(ev.userAgent), db.NullIfEmpty(ev.payload), product, db.NullIfEmpty(ev.session), db.NullIfEmpty(traceID),
 		string(detailsJSON), rc.now().UTC().Truncate(time.Minute)}
 	_, err = rc.store.ExecContext(wctx, recordEventSQL, args...)
 	if errors.Is(err, db.ErrUniqueViolation) {
@@ -139,12 +139,4 @@ func (rc *recorder) record(ctx context.Context, ev event) {
 		rc.log.ErrorContext(ctx, "record security event", "error", err.Error(), "attack_type", c.attackType,
 			"category", string(ev.kind), "source_ip", ev.sourceIP)
 	}
-}
-
-// nullable stores "" as NULL.
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -87,7 +87,7 @@ func (s *seeder) marketing(ctx context.Context, tx *db.Tx) error {
 			cust = s.customers[l.customer]
 		}
 		at := s.ago(l.days)
-		rows = append(rows, []any{l.email, l.name, l.company, l.campaign, cust, l.source, l.status, l.score, nullable(l.message), 1, at, at})
+		rows = append(rows, []any{l.email, l.name, l.company, l.campaign, cust, l.source, l.status, l.score, db.NullIfEmpty(l.message), 1, at, at})
 	}
 	if _, err := tx.ExecBatch(ctx, insertLeadSQL, rows); err != nil {
 		return fmt.Errorf("insert leads: %w", err)

@@ -96,7 +96,7 @@ func (s *seeder) people(ctx context.Context, tx *db.Tx) error {
 		if c.revenue > 0 {
 			revenue = c.revenue
 		}
-		rows = append(rows, []any{c.name, c.email, c.phone, nullable(c.company), nullable(c.industry), revenue, c.region, nullable(c.notes), s.ago(float64(90 - 10*i)), s.ago(float64(90 - 10*i))})
+		rows = append(rows, []any{c.name, c.email, c.phone, db.NullIfEmpty(c.company), db.NullIfEmpty(c.industry), revenue, c.region, db.NullIfEmpty(c.notes), s.ago(float64(90 - 10*i)), s.ago(float64(90 - 10*i))})
 	}
 	if _, err := tx.ExecBatch(ctx, insertCustomerSQL, rows); err != nil {
 		return fmt.Errorf("insert customers: %w", err)

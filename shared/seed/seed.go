@@ -191,11 +191,3 @@ func flag(b bool) int {
 	}
 	return 0
 }
-
-// nullable returns nil for an empty string, so optional text columns stay NULL.
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}

@@ -31,9 +31,10 @@ func Recover(logger *slog.Logger, h http.Handler) http.Handler {
 			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(v)
 			}
-			requestID := r.Header.Get("X-Request-Id")
+			// The id the request middleware assigned and echoes, else the one the client sent.
+			requestID := w.Header().Get("X-Request-Id")
 			if requestID == "" {
-				requestID = w.Header().Get("X-Request-Id")
+				requestID = r.Header.Get("X-Request-Id")
 			}
 			if len(requestID) > maxRequestIDLen {
 				requestID = requestID[:maxRequestIDLen]

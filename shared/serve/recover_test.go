@@ -46,6 +46,17 @@ func TestRecover(t *testing.T) {
 			wantLogged:    true,
 		},
 		{
+			name: "panic answers 500 with the id the middleware assigned, not the malformed one sent",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("X-Request-Id", "assigned-0001")
+				panic("boom")
+			},
+			requestID:     "<bad id>",
+			wantStatus:    http.StatusInternalServerError,
+			wantRequestID: "assigned-0001",
+			wantLogged:    true,
+		},
+		{
 			name:          "over-long request id is cut",
 			handler:       func(http.ResponseWriter, *http.Request) { panic("boom") },
 			requestID:     strings.Repeat("x", 300),

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"sync"
 	"testing"
 	"testing/quick"
 )
@@ -112,66 +111,11 @@ func FuzzOf(f *testing.F) {
 	})
 }
 
-func TestCacheReturnsSameIDAsOf(t *testing.T) {
-	c := NewCache(8)
-	for _, tc := range published[:3] {
-		for range 2 {
-			if got := c.Of(tc.text); got != tc.sqlID {
-				t.Errorf("Cache.Of(%q) = %q, want %q", tc.text, got, tc.sqlID)
-			}
-		}
-	}
-	if c.Len() != 3 {
-		t.Errorf("Len() = %d after three distinct texts, want 3", c.Len())
-	}
-}
-
-func TestCacheStopsGrowingAtItsBound(t *testing.T) {
-	c := NewCache(4)
-	for i := range 100 {
-		text := fmt.Sprintf("select %d from dual", i)
-		if got, want := c.Of(text), Of(text); got != want {
-			t.Fatalf("Cache.Of(%q) = %q, want %q", text, got, want)
-		}
-	}
-	if c.Len() != 4 {
-		t.Errorf("Len() = %d, want the bound 4", c.Len())
-	}
-}
-
-func TestCacheIsSafeForConcurrentUse(t *testing.T) {
-	c := NewCache(16)
-	var wg sync.WaitGroup
-	for g := range 8 {
-		wg.Go(func() {
-			for i := range 200 {
-				text := fmt.Sprintf("select %d from dual", (i+g)%32)
-				if got, want := c.Of(text), Of(text); got != want {
-					t.Errorf("Cache.Of(%q) = %q, want %q", text, got, want)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if c.Len() > 16 {
-		t.Errorf("Len() = %d, above the bound 16", c.Len())
-	}
-}
-
 const benchText = "SELECT p.id, p.name, p.sku, p.price, p.stock FROM products p WHERE p.category = :1 AND p.is_active = 1 ORDER BY p.name FETCH FIRST 50 ROWS ONLY"
 
-func BenchmarkOfUncached(b *testing.B) {
+func BenchmarkOf(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Of(benchText)
-	}
-}
-
-func BenchmarkOfCached(b *testing.B) {
-	c := NewCache(64)
-	c.Of(benchText)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = c.Of(benchText)
 	}
 }

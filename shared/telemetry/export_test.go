@@ -87,7 +87,7 @@ func (rc *receiver) snapshot() []received {
 }
 
 // productsHandler is a function's router: one route, one child span per "statement".
-func productsHandler(tel *Telemetry) http.Handler {
+func productsHandler(tel *Telemetry) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/products/{id}", func(w http.ResponseWriter, r *http.Request) {
 		_, span := tel.Tracer().Start(r.Context(), "SELECT products")
@@ -137,7 +137,7 @@ func TestMiddlewareExportsBeforeTheResponse(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer tel.Shutdown(context.Background())
-			function := httptest.NewServer(tel.Middleware(productsHandler(tel)))
+			function := httptest.NewServer(routed(tel, productsHandler(tel)))
 			defer function.Close()
 
 			resp, err := http.Get(function.URL + "/api/products/42")
@@ -226,7 +226,7 @@ func TestMiddlewareSurvivesAnUnreachableCollector(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			function := httptest.NewServer(tel.Middleware(productsHandler(tel)))
+			function := httptest.NewServer(routed(tel, productsHandler(tel)))
 			defer function.Close()
 
 			for i := range 2 {

@@ -14,28 +14,11 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// requestState is the route of the request being served, shared between Middleware and SetRoute
-// through the request context.
+// requestState is what Middleware knows of the request being served.
 type requestState struct {
 	method string
 	route  string
 	span   trace.Span
-}
-
-type requestStateKey struct{}
-
-// SetRoute names the request's route template (e.g. "/api/products/{id}", or a ServeMux pattern such
-// as "GET /api/products/{id}") as soon as the router knows it: the SERVER span is renamed
-// "<METHOD> <route>" at once, so statements run afterwards carry the final name as their session
-// ACTION, and the request metrics are split by it. Outside Middleware it does nothing.
-func SetRoute(ctx context.Context, route string) {
-	st, ok := ctx.Value(requestStateKey{}).(*requestState)
-	if !ok || route == "" {
-		return
-	}
-	st.route = routeTemplate(route)
-	st.span.SetName(st.method + " " + st.route)
-	st.span.SetAttributes(semconv.HTTPRoute(st.route))
 }
 
 // routeTemplate strips the method and host from a ServeMux pattern ("GET example.com/p/{id}" ->
@@ -53,10 +36,10 @@ func routeTemplate(pattern string) string {
 // Middleware traces and measures every request next serves, then flushes before returning:
 //
 //   - the incoming trace is continued from traceparent/tracestate, baggage or B3 headers;
-//   - a SERVER span is named "<METHOD> <route>". The route is the matched ServeMux pattern when
-//     Middleware wraps a handler registered on a mux (r.Pattern is set before it runs), or the one
-//     SetRoute reports, or, when Middleware wraps the mux itself, r.Pattern after the mux returns
-//     (the span is renamed then, so statements run during the handler saw the path-based name).
+//   - a SERVER span is named once, when it starts, "<METHOD> <route>" from r.Pattern: the matched
+//     ServeMux pattern when Middleware wraps a handler registered on a mux, or the route the router
+//     will take when the caller resolved it before (web.WithRoute, which boot applies). It is never
+//     renamed, so every statement of the request runs under its final name (the session ACTION).
 //     Unrouted requests are named "<METHOD> <path>"; their metrics carry no http.route, so raw
 //     paths never become metric dimensions;
 //   - http.server.request.duration and octo.http.server.requests are recorded by method, route and
@@ -86,21 +69,16 @@ func (t *Telemetry) Middleware(next http.Handler) http.Handler {
 			attrs = append(attrs, semconv.UserAgentOriginal(ua))
 		}
 		ctx, st.span = t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
-		ctx = context.WithValue(ctx, requestStateKey{}, st)
 
 		rec := &statusRecorder{ResponseWriter: w}
-		routed := r.WithContext(ctx)
 		done := false
 		defer func() {
 			if !done { // next panicked
 				rec.status = http.StatusInternalServerError
 			}
-			if st.route == "" && routed.Pattern != "" {
-				SetRoute(ctx, routed.Pattern)
-			}
 			t.finish(ctx, st, rec.code(), scheme(r), time.Since(start))
 		}()
-		next.ServeHTTP(rec, routed)
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		done = true
 	})
 }
@@ -157,7 +135,8 @@ func scheme(r *http.Request) string {
 	return "http"
 }
 
-// statusRecorder remembers the status the handler wrote.
+// statusRecorder remembers the status the handler wrote: the request's one status recorder, which
+// the middleware inside Middleware (the access log) reads through Status.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -186,4 +165,21 @@ func (s *statusRecorder) code() int {
 		return http.StatusOK
 	}
 	return s.status
+}
+
+// Status returns the status of the response written through w, or of what wraps it, when w is inside
+// Middleware: the code sent so far (200 when nothing was written yet). ok is false outside
+// Middleware.
+func Status(w http.ResponseWriter) (code int, ok bool) {
+	for w != nil {
+		if rec, found := w.(*statusRecorder); found {
+			return rec.code(), true
+		}
+		u, can := w.(interface{ Unwrap() http.ResponseWriter })
+		if !can {
+			return 0, false
+		}
+		w = u.Unwrap()
+	}
+	return 0, false
 }

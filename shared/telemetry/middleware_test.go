@@ -83,11 +83,17 @@ func TestMiddlewareNamesSpansByRoute(t *testing.T) {
 		wantName  string
 		wantRoute string // "" = no http.route
 	}{
-		{name: "mux wrapped: renamed after routing", path: "/api/products/7",
-			handler: func(tel *Telemetry, _ *string) http.Handler {
+		{name: "route resolved before the middleware: named from the start", path: "/api/products/7",
+			handler: func(tel *Telemetry, seen *string) http.Handler {
 				mux := http.NewServeMux()
-				mux.HandleFunc("GET /api/products/{id}", func(http.ResponseWriter, *http.Request) {})
-				return tel.Middleware(mux)
+				mux.HandleFunc("GET /api/products/{id}", func(_ http.ResponseWriter, r *http.Request) {
+					*seen = trace.SpanFromContext(r.Context()).(sdktrace.ReadOnlySpan).Name()
+				})
+				traced := tel.Middleware(mux)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { // what web.WithRoute does
+					_, r.Pattern = mux.Handler(r)
+					traced.ServeHTTP(w, r)
+				})
 			}, wantName: "GET /api/products/{id}", wantRoute: "/api/products/{id}"},
 		{name: "handler wrapped inside the mux: named from the start", path: "/api/products/7",
 			handler: func(tel *Telemetry, seen *string) http.Handler {
@@ -97,13 +103,12 @@ func TestMiddlewareNamesSpansByRoute(t *testing.T) {
 				})))
 				return mux
 			}, wantName: "GET /api/products/{id}", wantRoute: "/api/products/{id}"},
-		{name: "SetRoute renames before statements run", path: "/shop/api/cart",
-			handler: func(tel *Telemetry, seen *string) http.Handler {
-				return tel.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-					SetRoute(r.Context(), "POST /api/cart")
-					*seen = trace.SpanFromContext(r.Context()).(sdktrace.ReadOnlySpan).Name()
-				}))
-			}, wantName: "GET /api/cart", wantRoute: "/api/cart"},
+		{name: "mux wrapped without resolving the route: named by path, never renamed", path: "/api/products/7",
+			handler: func(tel *Telemetry, _ *string) http.Handler {
+				mux := http.NewServeMux()
+				mux.HandleFunc("GET /api/products/{id}", func(http.ResponseWriter, *http.Request) {})
+				return tel.Middleware(mux)
+			}, wantName: "GET /api/products/7"},
 		{name: "unrouted request named by path without a route attribute", path: "/nowhere",
 			handler: func(tel *Telemetry, _ *string) http.Handler {
 				return tel.Middleware(http.NewServeMux())
@@ -212,4 +217,76 @@ func onlyPoint(t *testing.T, rm metricdata.ResourceMetrics, name string) attribu
 	}
 	t.Fatalf("metric %s not recorded", name)
 	return attribute.Set{}
+}
+
+// names records the name every span had when it started.
+type names struct {
+	sdktrace.SpanProcessor
+	started []string
+}
+
+func (n *names) OnStart(_ context.Context, s sdktrace.ReadWriteSpan) {
+	n.started = append(n.started, s.Name())
+}
+
+// TestSpanIsNamedOnceFromTheRoute: the SERVER span starts with its final name (a rename would show
+// as a start name that differs from the end name).
+func TestSpanIsNamedOnceFromTheRoute(t *testing.T) {
+	n := &names{SpanProcessor: tracetest.NewSpanRecorder()}
+	tel, rec, _ := recorded(t, nil, Config{SpanProcessors: []sdktrace.SpanProcessor{n}})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/products/{id}", func(http.ResponseWriter, *http.Request) {})
+	traced := tel.Middleware(mux)
+	r := httptest.NewRequest(http.MethodGet, "/api/products/7", nil)
+	_, r.Pattern = mux.Handler(r)
+	traced.ServeHTTP(httptest.NewRecorder(), r)
+	if s := serverSpan(t, rec); len(n.started) != 1 || n.started[0] != s.Name() || s.Name() != "GET /api/products/{id}" {
+		t.Errorf("started as %q, ended as %q; want one name, GET /api/products/{id}", n.started, s.Name())
+	}
+}
+
+// TestStatusIsReadFromTheOneRecorder: middleware inside Middleware reads the status Middleware
+// records (the first one written; 200 when nothing was), through any writer that unwraps to it.
+func TestStatusIsReadFromTheOneRecorder(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		write func(http.ResponseWriter)
+		want  int
+	}{
+		{"nothing_written_is_200", func(http.ResponseWriter) {}, 200},
+		{"first_status_wins", func(w http.ResponseWriter) { w.WriteHeader(409); w.WriteHeader(500) }, 409},
+		{"body_without_status_is_200", func(w http.ResponseWriter) { _, _ = w.Write([]byte("x")) }, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tel, rec, _ := recorded(t, nil, Config{})
+			var got int
+			var ok bool
+			tel.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				wrapped := unwrapper{w}
+				tc.write(wrapped)
+				got, ok = Status(wrapped)
+			})).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
+			span := attrOf(serverSpan(t, rec).Attributes(), "http.response.status_code")
+			if !ok || got != tc.want || span != attribute.Int64Value(int64(tc.want)).String() {
+				t.Errorf("Status = %d, %t; span %s; want %d in both", got, ok, span, tc.want)
+			}
+		})
+	}
+	if _, ok := Status(httptest.NewRecorder()); ok {
+		t.Error("Status outside Middleware reported a status")
+	}
+}
+
+// unwrapper is a middleware's response writer that unwraps to the one it wraps.
+type unwrapper struct{ http.ResponseWriter }
+
+func (u unwrapper) Unwrap() http.ResponseWriter { return u.ResponseWriter }
+
+// routed is tel's Middleware over mux with the route resolved first, as web.WithRoute does.
+func routed(tel *Telemetry, mux *http.ServeMux) http.Handler {
+	traced := tel.Middleware(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, r.Pattern = mux.Handler(r)
+		traced.ServeHTTP(w, r)
+	})
 }

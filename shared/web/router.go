@@ -13,7 +13,6 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
 // HandlerFunc is a route handler: it writes a success response itself and returns errors for the
@@ -77,7 +76,45 @@ func NewRouter(fn manifest.Function, log *slog.Logger, handlers map[string]Handl
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, log, apperr.E("web.Route", apperr.NotFound, "no route for "+r.Method+" "+r.URL.Path))
 	})
-	return WithRequestID(stripDeploymentPrefix(mux)), nil
+	return &router{mux: mux, declared: declared}, nil
+}
+
+// router serves a function's declared routes (see NewRouter).
+type router struct {
+	mux      *http.ServeMux
+	declared map[string]bool // route patterns
+}
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt.mux.ServeHTTP(w, stripDeploymentPrefix(r))
+}
+
+// Route returns the declared route pattern ("GET /api/products/{id}") r will be served by, or "" when
+// r matches no declared route (404 and 405 answers).
+func (rt *router) Route(r *http.Request) string {
+	_, pattern := rt.mux.Handler(stripDeploymentPrefix(r))
+	if !rt.declared[pattern] {
+		return ""
+	}
+	return pattern
+}
+
+// WithRoute sets r.Pattern to the route h, a handler NewRouter built, will serve r by (unchanged for
+// any other handler, or a request on no declared route) before next runs. The middleware outside the
+// router (tracing, the access log) so names the request once, from its route, before anything runs.
+func WithRoute(h, next http.Handler) http.Handler {
+	rt, ok := h.(*router)
+	if !ok {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := rt.Route(r); p != "" {
+			r2 := *r
+			r2.Pattern = p
+			r = &r2
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func route(rt manifest.Route, log *slog.Logger, h HandlerFunc) http.Handler {
@@ -85,10 +122,8 @@ func route(rt manifest.Route, log *slog.Logger, h HandlerFunc) http.Handler {
 	accept := rt.Accept
 	pattern := rt.Pattern()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Name the request's span after the route before any statement runs, and put the same name in
-		// the context: it is the Oracle session ACTION of every statement of the request, read from
-		// the context when the span was not sampled.
-		telemetry.SetRoute(r.Context(), pattern)
+		// The route is the Oracle session ACTION of every statement of the request, read from the
+		// context when the span was not sampled (the span itself was named from it: WithRoute).
 		r = r.WithContext(action.With(r.Context(), pattern))
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if len(accept) > 0 {
@@ -100,22 +135,22 @@ func route(rt manifest.Route, log *slog.Logger, h HandlerFunc) http.Handler {
 	})
 }
 
-// stripDeploymentPrefix routes /<prefix>/api/... as /api/....
-func stripDeploymentPrefix(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		if !strings.HasPrefix(p, "/api/") {
-			if i := strings.Index(p, "/api/"); i > 0 {
-				r2 := r.Clone(r.Context())
-				r2.URL.Path = p[i:]
-				if rp := r.URL.RawPath; rp != "" {
-					if j := strings.Index(rp, "/api/"); j > 0 {
-						r2.URL.RawPath = rp[j:]
-					}
-				}
-				r = r2
-			}
+// stripDeploymentPrefix returns r with a path /<prefix>/api/... as /api/....
+func stripDeploymentPrefix(r *http.Request) *http.Request {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/api/") {
+		return r
+	}
+	i := strings.Index(p, "/api/")
+	if i <= 0 {
+		return r
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = p[i:]
+	if rp := r.URL.RawPath; rp != "" {
+		if j := strings.Index(rp, "/api/"); j > 0 {
+			r2.URL.RawPath = rp[j:]
 		}
-		next.ServeHTTP(w, r)
-	})
+	}
+	return r2
 }

@@ -71,7 +71,7 @@ func do(h http.Handler, method, target, contentType, body string) (*httptest.Res
 }
 
 func TestRouterAnswers(t *testing.T) {
-	h := testRouter(t)
+	h := WithRequestID(testRouter(t))
 	tests := []struct {
 		name, method, target, ctype, body string
 		status                            int
@@ -148,7 +148,7 @@ func TestRouterDetails(t *testing.T) {
 }
 
 func TestRequestID(t *testing.T) {
-	h := testRouter(t)
+	h := WithRequestID(testRouter(t))
 	t.Run("well-formed id is echoed", func(t *testing.T) {
 		req := httptest.NewRequest("GET", "/api/widgets/gone", nil)
 		req.Header.Set(RequestIDHeader, "client-req-0001")

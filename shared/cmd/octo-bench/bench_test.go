@@ -37,6 +37,7 @@ func TestPercentileIsNearestRank(t *testing.T) {
 // authorizer's is a customer token that the same key verifies.
 func TestProbesAreSmokeRequestsAsSeededAccounts(t *testing.T) {
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
+	d.RequireSQLite(t)
 	pr, err := newProber(t.Context(), d.Path)
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	workflowgateway "github.com/octo-drone-shop/serverless/functions/workflow-gateway"
 	"github.com/octo-drone-shop/serverless/shared/boot"
 	"github.com/octo-drone-shop/serverless/shared/config"
-	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
 // platforms is the composition's one choice between ATP and the embedded database.
@@ -28,7 +28,7 @@ func moduleOf(e *boot.Env) string {
 	if m := strings.TrimSpace(e.Config.Service); m != "" {
 		return m
 	}
-	return db.DefaultServiceName
+	return telemetry.DefaultServiceName
 }
 
 func main() {

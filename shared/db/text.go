@@ -1,0 +1,25 @@
+package db
+
+import "unicode/utf8"
+
+// NullIfEmpty binds "" as NULL. Oracle stores the empty string as NULL whatever is bound; SQLite would not,
+// so code that binds optional text through NullIfEmpty reads back the same on both.
+func NullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CutBytes shortens s to at most n bytes without splitting a UTF-8 character: what fits a
+// VARCHAR2(n BYTE) column (or an Oracle session tag) when the text is not the client's to refuse
+// (a user agent, an error message, a payload excerpt). Input a client sends is validated, never cut.
+func CutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
