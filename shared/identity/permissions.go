@@ -19,6 +19,9 @@ var rolePermissions = map[string][]manifest.Permission{
 	"marketing":   {manifest.Marketing, manifest.Analytics, manifest.CRMCustomersRead},
 }
 
+// StaffRoles lists the roles with permissions, in a fixed order.
+func StaffRoles() []string { return []string{"admin", "support", "fulfillment", "marketing"} }
+
 // PermissionsForRole returns the permissions a users.role holds (none for a customer or an unknown
 // role), in manifest.Permissions order.
 func PermissionsForRole(role string) []manifest.Permission {
