@@ -14,13 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/schema"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
-)
-
-// Database drivers.
-const (
-	DriverSQLite = "sqlite"
-	DriverOracle = "oracle"
 )
 
 // DefaultServiceName is the Oracle MODULE and the OpenTelemetry service name unless configured.
@@ -85,12 +80,12 @@ func (c *DB) load(getenv func(string) string) []error {
 	c.Driver = get("OCTO_DB_DRIVER")
 	dsn := get("OCTO_DB_DSN")
 	switch c.Driver {
-	case DriverSQLite:
+	case schema.SQLite:
 		if dsn == "" {
 			errs = append(errs, errors.New("OCTO_DB_DSN is required with OCTO_DB_DRIVER=sqlite: the database file path"))
 		}
 		c.Path = dsn
-	case DriverOracle:
+	case schema.Oracle:
 		o := oracle.Config{
 			Alias:              dsn,
 			User:               get("OCTO_DB_USER"),

@@ -8,17 +8,19 @@ import (
 	"time"
 
 	workflowgateway "github.com/octo-drone-shop/serverless/functions/workflow-gateway"
+	"github.com/octo-drone-shop/serverless/schema"
 	"github.com/octo-drone-shop/serverless/shared/boot"
-	"github.com/octo-drone-shop/serverless/shared/config"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
 	"github.com/octo-drone-shop/serverless/shared/db"
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 // platforms is the composition's one choice between ATP and the embedded database.
 var platforms = map[string]func(e *boot.Env) workflowgateway.Platform{
-	config.DriverOracle: func(e *boot.Env) workflowgateway.Platform {
+	schema.Oracle: func(e *boot.Env) workflowgateway.Platform {
 		return workflowgateway.OraclePlatform{Q: workflowgateway.DBQuerier{DB: e.DB}, Modules: []string{moduleOf(e)}}
 	},
-	config.DriverSQLite: func(e *boot.Env) workflowgateway.Platform {
+	schema.SQLite: func(e *boot.Env) workflowgateway.Platform {
 		return workflowgateway.EmbeddedPlatform{DB: e.DB, Started: time.Now()}
 	},
 }

@@ -1,6 +1,4 @@
-package db
-
-import "github.com/octo-drone-shop/serverless/shared/sqlite"
+package sqltext
 
 // Translate returns the SQLite form of a statement written in Oracle syntax. The rules, applied to
 // tokens so string literals, quoted identifiers and comments are never touched:
@@ -58,7 +56,7 @@ func translate(toks []token) ([]token, error) {
 			out = append(out, token{kind: tokBind, text: "?" + t.text[1:]})
 			continue
 		case t.is("SYSTIMESTAMP"):
-			out = append(out, token{kind: tokWord, text: sqlite.NowSQL})
+			out = append(out, token{kind: tokWord, text: NowSQL})
 			continue
 		case t.is("FROM"):
 			if j := nextSig(toks, i+1); j < len(toks) && toks[j].is("DUAL") {
