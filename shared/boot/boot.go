@@ -19,7 +19,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
@@ -242,7 +242,7 @@ func (e *Env) WaitDB(ctx context.Context) error {
 }
 
 func (e *Env) namespace() string {
-	if e.Config.DB.Driver == schema.Oracle {
+	if e.Config.DB.Driver == dialects.Oracle {
 		return e.Config.DB.Oracle.Alias
 	}
 	return "octo"

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
 )
 
@@ -80,12 +80,12 @@ func (c *DB) load(getenv func(string) string) []error {
 	c.Driver = get("OCTO_DB_DRIVER")
 	dsn := get("OCTO_DB_DSN")
 	switch c.Driver {
-	case schema.SQLite:
+	case dialects.SQLite:
 		if dsn == "" {
 			errs = append(errs, errors.New("OCTO_DB_DSN is required with OCTO_DB_DRIVER=sqlite: the database file path"))
 		}
 		c.Path = dsn
-	case schema.Oracle:
+	case dialects.Oracle:
 		o := oracle.Config{
 			Alias:              dsn,
 			User:               get("OCTO_DB_USER"),

@@ -29,7 +29,7 @@ const instrumentationName = "github.com/octo-drone-shop/serverless/shared/db"
 
 // Options configures Open.
 type Options struct {
-	// Driver names the dialect (schema.Oracle or schema.SQLite); its package must be linked into
+	// Driver names the dialect (dialects.Oracle or dialects.SQLite); its package must be linked into
 	// the binary (see package dbdriver), which registers it.
 	Driver string
 	// DB is a pool from package oracle/oradb or sqlite. The caller keeps ownership: Close does not
@@ -156,7 +156,7 @@ func (d *DB) Close() error {
 	return nil
 }
 
-// Dialect returns the name of the database the DB talks to (schema.Oracle or schema.SQLite).
+// Dialect returns the name of the database the DB talks to (dialects.Oracle or dialects.SQLite).
 func (d *DB) Dialect() string { return d.dialect.Name() }
 
 // SQL returns the underlying pool for what this package does not do (migrations run DDL through it).

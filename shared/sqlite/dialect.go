@@ -9,12 +9,12 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 	"github.com/octo-drone-shop/serverless/shared/sqltext"
 )
 
-// Dialect is the embedded database's dialect of package db, registered under schema.SQLite when this
+// Dialect is the embedded database's dialect of package db, registered under dialects.SQLite when this
 // package is linked: statements are translated from Oracle syntax (sqltext.Translate), binds and
 // scans behave as godror's do on Oracle (” is NULL), errors map to the sentinels of their Oracle
 // counterparts.
@@ -24,7 +24,7 @@ func init() { dialect.Register(Dialect) }
 
 type sqliteDialect struct{}
 
-func (sqliteDialect) Name() string               { return schema.SQLite }
+func (sqliteDialect) Name() string               { return dialects.SQLite }
 func (sqliteDialect) System() attribute.KeyValue { return semconv.DBSystemNameSQLite }
 
 // Open opens the database file at path (see Open).

@@ -18,7 +18,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 )
 
 // Querier is what *sql.DB, *sql.Conn and *sql.Tx have in common: where a statement runs.
@@ -40,7 +40,7 @@ type Prepared struct {
 
 // Dialect is one database's differences. Implementations are safe for concurrent use.
 type Dialect interface {
-	// Name is schema.Oracle or schema.SQLite: the one set of dialect names, which the configuration
+	// Name is dialects.Oracle or dialects.SQLite: the one set of dialect names, which the configuration
 	// (OCTO_DB_DRIVER), the migrations (schema.FS) and this registry share.
 	Name() string
 	// Open opens a pool of the dialect's driver from a data source name (a file path for SQLite, a
@@ -122,12 +122,12 @@ func Lookup(name string) (Dialect, error) {
 		return d, nil
 	}
 	switch name {
-	case schema.Oracle:
+	case dialects.Oracle:
 		return nil, fmt.Errorf("dialect %q is not linked into this binary: build with -tags oracle (the image's build)", name)
-	case schema.SQLite:
+	case dialects.SQLite:
 		return nil, fmt.Errorf("dialect %q is not linked into this binary: it is the local build's (no oracle tag)", name)
 	}
-	return nil, fmt.Errorf("unknown dialect %q (want %s or %s; linked: %s)", name, schema.Oracle, schema.SQLite, strings.Join(Linked(), ", "))
+	return nil, fmt.Errorf("unknown dialect %q (want %s or %s; linked: %s)", name, dialects.Oracle, dialects.SQLite, strings.Join(Linked(), ", "))
 }
 
 // Linked returns the names of the registered dialects, sorted.

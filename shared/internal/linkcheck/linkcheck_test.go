@@ -1,6 +1,7 @@
 // Package linkcheck holds the test that each function's binary links only the database driver its
 // build runs (package dbdriver): the local build SQLite and no godror, the image's build (-tags
-// oracle) godror and no SQLite, and the authorizer, which opens no database, neither.
+// oracle) godror and no SQLite, and the authorizer, which opens no database, neither; and that no
+// function links what only the tools run (the local gateway, the YAML reader).
 package linkcheck
 
 import (
@@ -53,6 +54,12 @@ func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
 				}
 				if links(build.mustNot) {
 					t.Errorf("%s (%s build) links %s", fn, build.name, build.mustNot)
+				}
+				// What only the tools run: the local gateway, the declarations' YAML reader.
+				for _, tool := range []string{"github.com/octo-drone-shop/serverless/shared/gateway", "gopkg.in/yaml.v3", "golang.org/x/mod"} {
+					if links(tool) {
+						t.Errorf("%s (%s build) links %s, which only the tools run", fn, build.name, tool)
+					}
 				}
 				switch {
 				case noDB[fn] && (links(godror) || links(sqlite)):

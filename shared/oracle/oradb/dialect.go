@@ -11,11 +11,11 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 )
 
-// Dialect is Oracle's dialect of package db, registered under schema.Oracle when this package is
+// Dialect is Oracle's dialect of package db, registered under dialects.Oracle when this package is
 // linked: statements run as written, numbers are bound as numbers, session tags ride on each
 // statement (godror trace tags) and CLIENT_IDENTIFIER is set with DBMS_SESSION.
 var Dialect dialect.Dialect = oracleDialect{}
@@ -24,7 +24,7 @@ func init() { dialect.Register(Dialect) }
 
 type oracleDialect struct{}
 
-func (oracleDialect) Name() string               { return schema.Oracle }
+func (oracleDialect) Name() string               { return dialects.Oracle }
 func (oracleDialect) System() attribute.KeyValue { return semconv.DBSystemNameOracleDB }
 
 // Open opens a godror pool from a connect string and pings it.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	workflowgateway "github.com/octo-drone-shop/serverless/functions/workflow-gateway"
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/boot"
 	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
 	"github.com/octo-drone-shop/serverless/shared/db"
@@ -17,10 +17,10 @@ import (
 
 // platforms is the composition's one choice between ATP and the embedded database.
 var platforms = map[string]func(e *boot.Env) workflowgateway.Platform{
-	schema.Oracle: func(e *boot.Env) workflowgateway.Platform {
+	dialects.Oracle: func(e *boot.Env) workflowgateway.Platform {
 		return workflowgateway.OraclePlatform{Q: workflowgateway.DBQuerier{DB: e.DB}, Modules: []string{moduleOf(e)}}
 	},
-	schema.SQLite: func(e *boot.Env) workflowgateway.Platform {
+	dialects.SQLite: func(e *boot.Env) workflowgateway.Platform {
 		return workflowgateway.EmbeddedPlatform{DB: e.DB, Started: time.Now()}
 	},
 }
