@@ -119,9 +119,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	rep := newReport(subjects, cold, warm, o)
 	if o.binaries {
-		names := make([]string, 0, len(subjects)-1)
-		for _, s := range subjects[1:] {
-			names = append(names, s.name)
+		// Every function, the ones without a timed cold start (the migrator, scheduled-only) too.
+		names := make([]string, 0, len(bundle.Functions))
+		for _, fn := range bundle.Functions {
+			names = append(names, fn.Name)
 		}
 		if rep.Binaries, err = measureBinaries(ctx, o, names, stderr); err != nil {
 			return err
@@ -174,8 +175,10 @@ func newSubjects(b *manifest.Bundle, o options, dbPath string, pr *prober) ([]su
 	out := []subject{{name: "fdk hello-world", probe: probe{method: http.MethodGet, path: "/"},
 		spec: spec("fdkhello", hello, gateway.FunctionEnv(helloFn, dbPath, os.Environ()))}}
 	for _, fn := range b.Functions {
-		if fn.Migrator {
-			continue // the deploy step's schema load: no request waits on its cold start
+		if fn.Migrator || len(fn.Routes) == 0 && !fn.Authorizer {
+			// The deploy step's schema load and the scheduled-only functions (the notifier): no
+			// request waits on their cold start, and they declare no smoke request to time it with.
+			continue
 		}
 		bin, err := filepath.Abs(filepath.Join(o.binDir, fn.Name))
 		if err != nil {
