@@ -9,7 +9,8 @@
 ARG GO_IMAGE=docker.io/library/golang:1.26.8
 FROM ${GO_IMAGE} AS go
 
-# Build on Oracle Linux 9 with cgo (godror), so the binary's glibc matches the run image.
+# Build on Oracle Linux 9 with cgo (godror), so the binary's glibc matches the run image. The oracle tag
+# selects the Oracle build (package shared/dbdriver): godror linked, the embedded SQLite not.
 FROM container-registry.oracle.com/os/oraclelinux:9 AS build
 ARG FUNCTION
 RUN test -n "${FUNCTION}" || { echo "build with --build-arg FUNCTION=<name of a directory under functions/>" >&2; exit 1; }
@@ -17,7 +18,7 @@ RUN dnf install -y gcc && dnf clean all
 COPY --from=go /usr/local/go /usr/local/go
 ENV PATH=/usr/local/go/bin:$PATH \
     CGO_ENABLED=1 \
-    GOFLAGS="-trimpath -tags=lambda.norpc,grpcnotrace"
+    GOFLAGS="-trimpath -tags=lambda.norpc,grpcnotrace,oracle"
 WORKDIR /src
 COPY go.work go.work.sum ./
 COPY shared/ shared/

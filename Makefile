@@ -30,6 +30,9 @@ export OCTO_RIE := $(TOOLS)/aws-lambda-rie
 #   function binary.
 BUILD_TAGS := lambda.norpc,grpcnotrace
 export GOFLAGS := $(strip $(GOFLAGS) -tags=$(BUILD_TAGS))
+# The image's build adds `oracle` (the Dockerfile): package shared/dbdriver then links godror instead of
+# the embedded SQLite. Everything else here is the local build; vet checks both.
+ORACLE_BUILD_TAGS := $(BUILD_TAGS),oracle
 
 .PHONY: all build run test vet lint fmt bench tools clean migrate seed routes generate
 
@@ -96,6 +99,7 @@ test: tools vet
 
 vet:
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags=$(ORACLE_BUILD_TAGS) $(PKGS)
 
 ## lint: gofmt, go vet and staticcheck across every module
 lint: tools vet

@@ -38,12 +38,13 @@ import (
 	"strconv"
 
 	"github.com/octo-drone-shop/serverless/schema/ddl"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 )
 
-// Dialect names accepted by Migrations.
+// Dialect names accepted by Migrations (package dialects names them for everyone).
 const (
-	Oracle = "oracle"
-	SQLite = "sqlite"
+	Oracle = dialects.Oracle
+	SQLite = dialects.SQLite
 )
 
 // files embeds both dialects' migrations; Migrations and FS expose them read-only.

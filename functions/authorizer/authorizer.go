@@ -5,7 +5,7 @@
 // authorizer: true and no routes. The body is {"type":"USER_DEFINED","data":{"token":"Bearer ..."}}
 // (the deployment maps token = request.headers[Authorization]) or {"type":"TOKEN","token":"..."}.
 //
-// The answer is always 200 with the gateway's contract (gateway.AuthorizerOutput): for a valid token
+// The answer is always 200 with the gateway's contract (web.AuthorizerOutput): for a valid token
 // active, principal ("user:<id>" or "oidc:<sub>"), scope (expanded: an admin token lists customer,
 // staff and admin; a staff token also lists its role's permissions, which routes declaring a
 // permission require, see manifest.Route.Grant), expiresAt (the token's exp, RFC 3339), clientId, and context with sub (the
@@ -31,7 +31,6 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/security"
@@ -90,7 +89,7 @@ func (s *Service) authorize(w http.ResponseWriter, r *http.Request) error {
 	}
 	token := identity.Bearer(header)
 	if token == "" {
-		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: identity.ChallengeMissing})
+		web.JSON(w, http.StatusOK, web.AuthorizerOutput{Active: false, WWWAuthenticate: identity.ChallengeMissing})
 		return nil
 	}
 	v, err := s.verifier.Verify(r.Context(), token)
@@ -106,7 +105,7 @@ func (s *Service) authorize(w http.ResponseWriter, r *http.Request) error {
 			security.Report(r.Context(), security.InvalidToken, security.Event{Payload: err.Error(),
 				Details: map[string]any{"reason": err.Error(), "invocation_type": in.Type}})
 		}
-		web.JSON(w, http.StatusOK, gateway.AuthorizerOutput{Active: false, WWWAuthenticate: identity.ChallengeInvalid})
+		web.JSON(w, http.StatusOK, web.AuthorizerOutput{Active: false, WWWAuthenticate: identity.ChallengeInvalid})
 		return nil
 	}
 	web.JSON(w, http.StatusOK, output(v))
@@ -114,7 +113,7 @@ func (s *Service) authorize(w http.ResponseWriter, r *http.Request) error {
 }
 
 // output renders a verified token in API Gateway's contract.
-func output(v identity.Verified) gateway.AuthorizerOutput {
+func output(v identity.Verified) web.AuthorizerOutput {
 	scope := strings.Join(v.Scopes, " ")
 	ctx := map[string]any{"sub": v.Principal, "scope": scope, "iss": v.Issuer}
 	if v.TokenID != "" {
@@ -123,7 +122,7 @@ func output(v identity.Verified) gateway.AuthorizerOutput {
 	if v.CustomerID > 0 {
 		ctx["customer_id"] = strconv.FormatInt(v.CustomerID, 10)
 	}
-	return gateway.AuthorizerOutput{
+	return web.AuthorizerOutput{
 		Active:    true,
 		Principal: v.Principal,
 		Scope:     v.Scopes,

@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver" // the local build's SQLite, as the function's main links it
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )

@@ -62,7 +62,7 @@ func (o *oracleRunner) run(ctx context.Context, rep *Report) (err error) {
 	rep.Wallet = cfg.WalletOCID
 
 	open := func(user, secret string) (*sql.DB, error) {
-		return oracle.Open(ctx, oracle.Config{Alias: cfg.Alias, User: user, PasswordSecretOCID: secret, WalletDir: dir,
+		return openOracle(ctx, oracle.Config{Alias: cfg.Alias, User: user, PasswordSecretOCID: secret, WalletDir: dir,
 			WalletUnpackDir: cfg.WalletDir, Region: cfg.Region, PoolMaxSessions: 1}, oracle.WithSecretSource(o.secrets))
 	}
 	admin, err := open("ADMIN", cfg.AdminSecret)

@@ -32,7 +32,6 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -126,7 +125,7 @@ func record(rep *Report, m migrate.Report) {
 type sqliteRunner struct{ path string }
 
 func (s sqliteRunner) run(ctx context.Context, rep *Report) error {
-	db, err := sqlite.Open(s.path)
+	db, err := openSQLite(s.path)
 	if err != nil {
 		return fmt.Errorf("schema-migrate: %w", err)
 	}

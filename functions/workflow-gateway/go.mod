@@ -3,6 +3,7 @@ module github.com/octo-drone-shop/serverless/functions/workflow-gateway
 go 1.26.0
 
 require (
+	github.com/octo-drone-shop/serverless/schema v0.0.0
 	github.com/octo-drone-shop/serverless/shared v0.0.0
 	go.opentelemetry.io/otel/trace v1.47.0
 )
@@ -26,7 +27,6 @@ require (
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.30.0 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
-	github.com/octo-drone-shop/serverless/schema v0.0.0 // indirect
 	github.com/oracle/oci-go-sdk/v65 v65.130.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/robfig/cron/v3 v3.0.1 // indirect

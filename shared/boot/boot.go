@@ -19,12 +19,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
 	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/serve"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -50,10 +50,10 @@ type Env struct {
 	dbErr   error
 }
 
-// vault returns the function's Vault client for the database's wallet and password, built on first
+// Vault returns the function's Vault client for the database's wallet and password, built on first
 // use (once per container). OCTO_OCI_REGION and OCTO_VAULT_ENDPOINT (a private endpoint) override the
 // resource principal's region and the service endpoint.
-func (e *Env) vault() (*oracle.VaultSecrets, error) {
+func (e *Env) Vault() (*oracle.VaultSecrets, error) {
 	if e.secrets == nil {
 		vs, err := oracle.NewVaultSecrets(e.vaultConfig(0))
 		if err != nil {
@@ -209,25 +209,12 @@ func (e *Env) setUp(ctx context.Context, opts Options) error {
 // would. On Oracle the wallet and password are read from Vault first, synchronously: the pool cannot
 // be configured without them.
 func (e *Env) startDB(ctx context.Context) error {
-	var err error
-	var check func(context.Context) error
-	switch e.Config.DB.Driver {
-	case config.DriverSQLite:
-		e.pool, err = sqlite.OpenPool(e.Config.DB.Path)
-		check = func(ctx context.Context) error { return sqlite.Check(ctx, e.pool) }
-	case config.DriverOracle:
-		ocfg := e.Config.DB.Oracle
-		var opts []oracle.Option
-		if ocfg.WalletSecretOCID != "" || ocfg.PasswordSecretOCID != "" {
-			vs, verr := e.vault()
-			if verr != nil {
-				return verr
-			}
-			opts = append(opts, oracle.WithSecretSource(vs))
-		}
-		e.pool, err = oracle.OpenPool(ctx, ocfg, opts...)
-		check = func(ctx context.Context) error { return oracle.Ping(ctx, e.pool, ocfg) }
+	open, err := database(e.Config.DB.Driver)
+	if err != nil {
+		return err
 	}
+	var check func(context.Context) error
+	e.pool, check, err = open(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -256,7 +243,7 @@ func (e *Env) WaitDB(ctx context.Context) error {
 }
 
 func (e *Env) namespace() string {
-	if e.Config.DB.Driver == config.DriverOracle {
+	if e.Config.DB.Driver == dialects.Oracle {
 		return e.Config.DB.Oracle.Alias
 	}
 	return "octo"

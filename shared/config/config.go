@@ -14,15 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
-// Database drivers.
-const (
-	DriverSQLite = "sqlite"
-	DriverOracle = "oracle"
-)
 
 // Config is the validated shared configuration of one function process.
 type Config struct {
@@ -83,12 +79,12 @@ func (c *DB) load(getenv func(string) string) []error {
 	c.Driver = get("OCTO_DB_DRIVER")
 	dsn := get("OCTO_DB_DSN")
 	switch c.Driver {
-	case DriverSQLite:
+	case dialects.SQLite:
 		if dsn == "" {
 			errs = append(errs, errors.New("OCTO_DB_DSN is required with OCTO_DB_DRIVER=sqlite: the database file path"))
 		}
 		c.Path = dsn
-	case DriverOracle:
+	case dialects.Oracle:
 		o := oracle.Config{
 			Alias:              dsn,
 			User:               get("OCTO_DB_USER"),

@@ -2,12 +2,9 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
 	"testing"
-	"time"
 )
 
 func TestExecBatchInsertsAllRowsInOneStatement(t *testing.T) {
@@ -117,49 +114,5 @@ func TestExecBatchRejectsRaggedRows(t *testing.T) {
 	f := newFixture(t)
 	if _, err := f.db.ExecBatch(context.Background(), "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", [][]any{{"R-1", "R", 1}, {"R-2", "R"}}); err == nil {
 		t.Error("ragged rows accepted")
-	}
-}
-
-func TestArrayBindsBuildOneTypedSlicePerColumn(t *testing.T) {
-	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	tests := []struct {
-		name string
-		rows [][]any
-		want []any
-	}{
-		{
-			name: "plain values",
-			rows: [][]any{{1, 1.5, "a", true, at, []byte{1}}, {2, 2.5, "b", false, at, []byte{2}}},
-			want: []any{[]int64{1, 2}, []float64{1.5, 2.5}, []string{"a", "b"}, []int64{1, 0}, []time.Time{at, at}, [][]byte{{1}, {2}}},
-		},
-		{
-			name: "nulls use sql null types and empty strings",
-			rows: [][]any{{nil, nil, nil, nil}, {int64(3), 4.5, "c", at}},
-			want: []any{
-				[]sql.NullInt64{{}, {Int64: 3, Valid: true}},
-				[]sql.NullFloat64{{}, {Float64: 4.5, Valid: true}},
-				[]string{"", "c"},
-				[]sql.NullTime{{}, {Time: at, Valid: true}},
-			},
-		},
-		{
-			name: "valuers are converted",
-			rows: [][]any{{sql.NullString{String: "x", Valid: true}}, {sql.NullString{}}},
-			want: []any{[]string{"x", ""}},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := arrayBinds(tc.rows)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("arrayBinds = %#v\nwant %#v", got, tc.want)
-			}
-		})
-	}
-	if _, err := arrayBinds([][]any{{1}, {"one"}}); err == nil {
-		t.Error("a column mixing int and string was accepted")
 	}
 }

@@ -10,37 +10,14 @@ import (
 	"sync"
 	"time"
 
-	// The godror driver registers itself as "godror" (cgo, bundled ODPI-C; Instant Client at run time).
-	_ "github.com/godror/godror"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
-
-// Dialect is the database a DB talks to.
-type Dialect uint8
-
-// The dialects.
-const (
-	Oracle Dialect = iota + 1 // Oracle ATP through godror: statements run as written
-	SQLite                    // the embedded database: statements are translated (see Translate)
-)
-
-// String returns the driver name of the dialect.
-func (d Dialect) String() string {
-	switch d {
-	case Oracle:
-		return "oracle"
-	case SQLite:
-		return "sqlite"
-	}
-	return "unknown"
-}
 
 // scopeTimeout bounds the clean-up round trip a Scope makes when it returns its connection.
 const scopeTimeout = 5 * time.Second
@@ -50,12 +27,14 @@ const instrumentationName = "github.com/octo-drone-shop/serverless/shared/db"
 
 // Options configures Open.
 type Options struct {
-	// Driver is "oracle" or "sqlite".
+	// Driver names the dialect (dialects.Oracle or dialects.SQLite); its package must be linked into
+	// the binary (see package dbdriver), which registers it.
 	Driver string
-	// DB is a pool from shared/oracle or shared/sqlite. The caller keeps ownership: Close does not
-	// close it, and Open does not connect it. When nil, DSN is opened, pinged, and closed by Close.
+	// DB is a pool from package oracle/oradb or sqlite. The caller keeps ownership: Close does not
+	// close it, and Open does not connect it. When nil, DSN is opened with the dialect's driver
+	// (sql.Open), pinged, and closed by Close.
 	DB *sql.DB
-	// DSN is a database file path for "sqlite" (opened with sqlite.Open) or a godror connect string.
+	// DSN is what the dialect's driver opens when DB is nil.
 	DSN string
 	// ServiceName is the session MODULE; telemetry.DefaultServiceName when empty.
 	ServiceName string
@@ -82,8 +61,7 @@ type Options struct {
 type DB struct {
 	sql      *sql.DB
 	owned    bool
-	dialect  Dialect
-	system   attribute.KeyValue
+	dialect  dialect.Dialect
 	tracer   trace.Tracer
 	duration metric.Float64Histogram
 	logger   *slog.Logger
@@ -100,15 +78,11 @@ type DB struct {
 
 // Open builds a DB from opts and checks the database answers.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	d := &DB{sql: opts.DB, namespace: opts.DBNamespace, logger: opts.Logger}
-	switch opts.Driver {
-	case "oracle":
-		d.dialect, d.system = Oracle, semconv.DBSystemNameOracleDB
-	case "sqlite":
-		d.dialect, d.system = SQLite, semconv.DBSystemNameSQLite
-	default:
-		return nil, fmt.Errorf("db.Open: unknown driver %q (want oracle or sqlite)", opts.Driver)
+	dl, err := dialect.Lookup(opts.Driver)
+	if err != nil {
+		return nil, fmt.Errorf("db.Open: %w", err)
 	}
+	d := &DB{sql: opts.DB, namespace: opts.DBNamespace, logger: opts.Logger, dialect: dl}
 	d.spanStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
 	d.attrBufs.New = func() any {
 		b := make([]attribute.KeyValue, 0, 24)
@@ -154,19 +128,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		if opts.DSN == "" {
 			return nil, errors.New("db.Open: neither DB nor DSN given")
 		}
-		if d.dialect == SQLite {
-			d.sql, err = sqlite.Open(opts.DSN)
-		} else {
-			d.sql, err = sql.Open("godror", opts.DSN)
-		}
+		d.sql, err = dl.Open(ctx, opts.DSN)
 		if err != nil {
 			return nil, d.mapErr("db.Open", err)
 		}
 		d.owned = true
-		if err := d.sql.PingContext(ctx); err != nil {
-			_ = d.sql.Close()
-			return nil, d.mapErr("db.Open: ping", err)
-		}
 	}
 	// A pool passed in (Options.DB) is not pinged: its owner decides when the first connection is
 	// made (package boot makes it concurrently with the rest of a cold start).
@@ -188,8 +154,8 @@ func (d *DB) Close() error {
 	return nil
 }
 
-// Dialect returns the database the DB talks to.
-func (d *DB) Dialect() Dialect { return d.dialect }
+// Dialect returns the name of the database the DB talks to (dialects.Oracle or dialects.SQLite).
+func (d *DB) Dialect() string { return d.dialect.Name() }
 
 // SQL returns the underlying pool for what this package does not do (migrations run DDL through it).
 // Statements run on it directly are neither translated, traced nor tagged.
@@ -210,12 +176,7 @@ var (
 )
 
 // querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
-}
+type querier = dialect.Querier
 
 // QueryContext runs a query (Oracle syntax) and returns its rows; close them.
 func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*Rows, error) {
@@ -269,7 +230,7 @@ func (d *DB) queryInto(ctx context.Context, r *Rows, t *Tx, query string, args [
 	if err != nil {
 		return r.c.end(-1, "", 0, err)
 	}
-	rows, err := q.QueryContext(r.c.ctx, st.text, d.bind(args)...)
+	rows, err := q.QueryContext(r.c.ctx, st.prepared.Text, d.bind(args)...)
 	if err != nil {
 		return r.c.end(-1, "", 0, err)
 	}
@@ -287,7 +248,7 @@ func (d *DB) exec(ctx context.Context, t *Tx, query string, args []any) (sql.Res
 	if err != nil {
 		return nil, c.end(-1, "", 0, err)
 	}
-	res, err := q.ExecContext(c.ctx, st.text, d.bind(args)...)
+	res, err := q.ExecContext(c.ctx, st.prepared.Text, d.bind(args)...)
 	if err != nil {
 		return nil, c.end(-1, "", 0, err)
 	}
@@ -311,12 +272,7 @@ func (d *DB) insertReturningID(ctx context.Context, t *Tx, query string, args []
 	if err != nil {
 		return 0, c.end(-1, "", 0, err)
 	}
-	var id int64
-	if d.dialect == Oracle {
-		_, err = q.ExecContext(c.ctx, st.text, d.returningArgs(args, &id)...)
-	} else {
-		err = q.QueryRowContext(c.ctx, st.text, d.bind(args)...).Scan(&id)
-	}
+	id, err := d.dialect.InsertReturningID(c.ctx, q, st.prepared, d.bind(args))
 	if err != nil {
 		return 0, c.end(-1, "", 0, err)
 	}

@@ -1,6 +1,11 @@
 // Package db is the data layer every function uses: SQL is written once, in Oracle syntax, run as
-// is on Oracle ATP (godror) and through a small mechanical translation (see Translate) on the
+// is on Oracle ATP (godror) and through a small mechanical translation (sqltext.Translate) on the
 // embedded SQLite database; every statement is traced, measured and tagged without per-function code.
+//
+// This package names no database and imports no driver: what differs between the two is a
+// dialect.Dialect (package db/dialect), implemented by package sqlite and package oracle/oradb, which
+// register themselves when linked. Options.Driver names the one to use; which ones a binary links is
+// decided by its build (package dbdriver).
 //
 // # Statements
 //
@@ -36,7 +41,7 @@
 // read from the SDK span, or the route the router put in the context (package action) for unsampled
 // requests), CLIENT_INFO Options.ClientInfo,
 // each cut to Oracle's 64 bytes on a UTF-8 boundary, and CLIENT_IDENTIFIER the W3C trace id. On
-// Oracle the first three ride on each statement (godror.ContextWithTraceTag, no extra round trip);
+// Oracle the first three ride on each statement (the dialect's Tag: a godror trace tag, no extra round trip);
 // the identifier needs DBMS_SESSION.SET_IDENTIFIER once per request on the request's connection,
 // which is why a request runs inside a Scope (see DB.Scope). Every span records the tags as
 // oracle.module, oracle.action, oracle.client_identifier and oracle.client_info, on SQLite too,

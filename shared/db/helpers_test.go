@@ -9,6 +9,9 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	// The embedded database's dialect, registered for Open(Options{Driver: "sqlite"}).
+	_ "github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // testSchema is a small slice of the data model in SQLite DDL, enough for every rule under test.

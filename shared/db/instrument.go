@@ -2,16 +2,16 @@ package db
 
 import (
 	"context"
-	"github.com/octo-drone-shop/serverless/shared/action"
-	"strconv"
 	"time"
 
-	"github.com/godror/godror"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/octo-drone-shop/serverless/shared/action"
+	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 )
 
 // tagLimit is Oracle's limit, in bytes, on MODULE, ACTION, CLIENT_INFO and CLIENT_IDENTIFIER.
@@ -52,8 +52,8 @@ type call struct {
 	done   bool
 }
 
-// begin starts the statement's CLIENT span as a child of the span in ctx and, on Oracle, attaches
-// MODULE/ACTION/CLIENT_INFO for godror to send with the statement (no extra round trip).
+// begin starts the statement's CLIENT span as a child of the span in ctx and has the dialect attach
+// MODULE/ACTION/CLIENT_INFO to send with the statement (on Oracle a godror trace tag: no round trip).
 //
 // The span gets all its attributes in one call when the statement ends: the SDK then copies them
 // once into a slice of the right size, where attributes given at start and more added at the end
@@ -62,9 +62,7 @@ type call struct {
 func (d *DB) begin(ctx context.Context, st *stmt) call {
 	action := actionOf(ctx)
 	sctx, span := d.tracer.Start(ctx, st.name, d.spanStart...)
-	if d.dialect == Oracle {
-		sctx = godror.ContextWithTraceTag(sctx, godror.TraceTag{Module: d.module, Action: action, ClientInfo: d.clientInfo})
-	}
+	sctx = d.dialect.Tag(sctx, dialect.Tags{Module: d.module, Action: action, ClientInfo: d.clientInfo})
 	return call{d: d, st: st, ctx: sctx, span: span, start: time.Now(), action: action, stats: statsFrom(ctx)}
 }
 
@@ -93,7 +91,7 @@ func (c *call) end(n int64, key attribute.Key, batch int, err error) error {
 	elapsed := time.Since(c.start)
 	var code string
 	if err != nil {
-		code = statusCode(err)
+		code = c.d.dialect.StatusCode(err)
 	}
 	if c.span.IsRecording() {
 		buf := c.d.attrBufs.Get().(*[]attribute.KeyValue)
@@ -141,13 +139,4 @@ func errorType(code string) attribute.KeyValue {
 		return semconv.ErrorTypeOther
 	}
 	return semconv.ErrorTypeKey.String(code)
-}
-
-// oraCode renders an Oracle error number the way Oracle prints it: ORA-00001.
-func oraCode(n int) string {
-	s := strconv.Itoa(n)
-	if len(s) < 5 {
-		s = "00000"[len(s):] + s
-	}
-	return "ORA-" + s
 }

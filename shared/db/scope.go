@@ -11,13 +11,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Oracle's CLIENT_IDENTIFIER cannot ride along with a statement (godror v0.51.0 leaves
-// TraceTag.ClientIdentifier unimplemented), so it costs one round trip: once per request, on the
-// connection the request's statements run on.
-const (
-	setIdentifierSQL   = "BEGIN DBMS_SESSION.SET_IDENTIFIER(:1); END;"
-	clearIdentifierSQL = "BEGIN DBMS_SESSION.CLEAR_IDENTIFIER; END;"
-)
+// Oracle's CLIENT_IDENTIFIER cannot ride along with a statement, so it costs one round trip (the
+// dialect's SetIdentifier): once per request, on the connection the request's statements run on.
 
 type scopeKey struct{}
 
@@ -79,10 +74,8 @@ func (s *scope) acquire(ctx context.Context) (*sql.Conn, string, error) {
 	if s.ident == "" {
 		if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 			ident := sc.TraceID().String()
-			if s.d.dialect == Oracle {
-				if _, err := s.conn.ExecContext(ctx, setIdentifierSQL, ident); err != nil {
-					return nil, "", fmt.Errorf("db: set client identifier: %w", err)
-				}
+			if err := s.d.dialect.SetIdentifier(ctx, s.conn, ident); err != nil {
+				return nil, "", fmt.Errorf("db: set client identifier: %w", err)
 			}
 			s.ident = ident
 		}
@@ -103,9 +96,9 @@ func (s *scope) release() {
 	}
 	conn := s.conn
 	s.conn = nil
-	if s.d.dialect == Oracle && s.ident != "" {
+	if s.ident != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), scopeTimeout)
-		_, err := conn.ExecContext(ctx, clearIdentifierSQL)
+		err := s.d.dialect.ClearIdentifier(ctx, conn)
 		cancel()
 		if err != nil {
 			s.d.logger.Warn("db: clearing CLIENT_IDENTIFIER failed; discarding the connection", "error", err)

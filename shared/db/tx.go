@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/godror/godror"
+	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 )
 
 // Tx is a transaction begun by InTx. Its statements are traced and tagged like the DB's.
@@ -23,10 +23,7 @@ type Tx struct {
 // read-then-write transactions safe there, standing in for Oracle's row locks (FOR UPDATE). Do not
 // nest InTx calls, and inside fn run statements through tx, not the DB.
 func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) (err error) {
-	bctx := ctx
-	if d.dialect == Oracle {
-		bctx = godror.ContextWithTraceTag(ctx, godror.TraceTag{Module: d.module, Action: actionOf(ctx), ClientInfo: d.clientInfo})
-	}
+	bctx := d.dialect.Tag(ctx, dialect.Tags{Module: d.module, Action: actionOf(ctx), ClientInfo: d.clientInfo})
 	t := &Tx{d: d}
 	if s := scopeFrom(ctx, d); s != nil {
 		conn, ident, aerr := s.acquire(bctx)

@@ -3,8 +3,9 @@ package dbtest
 import (
 	"context"
 	"database/sql"
-	"github.com/octo-drone-shop/serverless/schema"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/schema"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
@@ -14,7 +15,7 @@ import (
 // database itself (its file, its deferred transactions, processes sharing the file).
 func (d *DB) RequireSQLite(t testing.TB) {
 	t.Helper()
-	if d.Dialect() != db.SQLite {
+	if d.Dialect() != schema.SQLite {
 		t.Skipf("the test is about the embedded database (%s is set)", OracleDSNVar)
 	}
 }

@@ -79,7 +79,7 @@ func TestUnreachableOracleFailsNamingTheDSN(t *testing.T) {
 func TestUnsetOpensSQLite(t *testing.T) {
 	t.Setenv(OracleDSNVar, "")
 	d := Open(t, Options{})
-	if d.Dialect().String() != schema.SQLite || d.Path == "" {
+	if d.Dialect() != schema.SQLite || d.Path == "" {
 		t.Errorf("dialect %s, path %q; want the embedded database's file", d.Dialect(), d.Path)
 	}
 }

@@ -10,25 +10,15 @@ import (
 	"strings"
 
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-// AuthorizerInput is the body API Gateway sends a custom authorizer function for a USER_DEFINED
-// authentication policy whose parameters map token = request.headers[Authorization].
-type AuthorizerInput struct {
-	Type string            `json:"type"` // "USER_DEFINED"
-	Data map[string]string `json:"data"`
-}
-
-// AuthorizerOutput is the authorizer function's answer, as API Gateway reads it.
-type AuthorizerOutput struct {
-	Active          bool           `json:"active"`
-	Principal       string         `json:"principal,omitempty"`
-	Scope           []string       `json:"scope,omitempty"`
-	ExpiresAt       string         `json:"expiresAt,omitempty"`
-	Context         map[string]any `json:"context,omitempty"`
-	ClientID        string         `json:"clientId,omitempty"`
-	WWWAuthenticate string         `json:"wwwAuthenticate,omitempty"`
-}
+// AuthorizerInput and AuthorizerOutput are the API Gateway custom authorizer contract; they live in
+// package web so the authorizer function does not link the local gateway.
+type (
+	AuthorizerInput  = web.AuthorizerInput
+	AuthorizerOutput = web.AuthorizerOutput
+)
 
 // decision is what the gateway does with a protected request.
 type decision struct {

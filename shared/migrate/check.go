@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/octo-drone-shop/serverless/schema"
 	"github.com/octo-drone-shop/serverless/schema/ddl"
 )
 
@@ -50,7 +49,7 @@ func (p *plan) planCheck(cat *Catalog, dialect string, version int, st ddl.State
 	}
 	name, cond := st.Table.Checks[0].Name, m[3]
 	object := t.Name + "." + name
-	if dialect == schema.SQLite {
+	if rulesOf(dialect).rebuildsChecks {
 		p.Actions = append(p.Actions, Action{Version: version, Kind: ReplaceCheck, Object: object, Table: t.Name,
 			SQL: "CONSTRAINT " + name + " CHECK " + cond})
 		return

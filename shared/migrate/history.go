@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/octo-drone-shop/serverless/schema"
 )
 
 // The migrations table, created by the migrator before the first version.
@@ -35,45 +33,12 @@ type history struct {
 	dialect string
 }
 
-func (h history) insertSQL() string {
-	if h.dialect == schema.SQLite {
-		return `INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)`
-	}
-	return `INSERT INTO schema_migrations (version, name, checksum) VALUES (:1, :2, :3)`
-}
+func (h history) insertSQL() string { return rulesOf(h.dialect).historyInsertSQL }
 
 // ensure creates schema_migrations when missing; on Oracle an existing table of that name must have
 // the expected columns (another tool could own a table with the same name).
 func (h history) ensure(ctx context.Context) error {
-	if h.dialect == schema.SQLite {
-		if _, err := h.db.ExecContext(ctx, sqliteHistoryDDL); err != nil {
-			return fmt.Errorf("create schema_migrations: %w", err)
-		}
-		return nil
-	}
-	var cols []string
-	if err := eachRow(ctx, h.db, oracleHistoryColumnsSQL, func(rows *sql.Rows) error {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return err
-		}
-		cols = append(cols, c)
-		return nil
-	}); err != nil {
-		return fmt.Errorf("read schema_migrations columns: %w", err)
-	}
-	if len(cols) == 0 {
-		if _, err := h.db.ExecContext(ctx, oracleHistoryDDL); err != nil {
-			return fmt.Errorf("create schema_migrations: %w", err)
-		}
-		return nil
-	}
-	for _, want := range []string{"version", "name", "checksum", "applied_at"} {
-		if !slices.Contains(cols, want) {
-			return fmt.Errorf("%w: schema_migrations exists without column %s (columns: %s)", ErrIncompatible, want, strings.Join(cols, ", "))
-		}
-	}
-	return nil
+	return rulesOf(h.dialect).ensureHistory(ctx, h.db)
 }
 
 // read returns the recorded versions.
@@ -91,4 +56,40 @@ func (h history) read(ctx context.Context) (map[int]Version, error) {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	return out, nil
+}
+
+// ensureSQLiteHistory creates schema_migrations if it does not exist.
+func ensureSQLiteHistory(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, sqliteHistoryDDL); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return nil
+}
+
+// ensureOracleHistory creates schema_migrations when missing; an existing table of that name must
+// have the expected columns (another tool could own a table with the same name).
+func ensureOracleHistory(ctx context.Context, db *sql.DB) error {
+	var cols []string
+	if err := eachRow(ctx, db, oracleHistoryColumnsSQL, func(rows *sql.Rows) error {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return err
+		}
+		cols = append(cols, c)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("read schema_migrations columns: %w", err)
+	}
+	if len(cols) == 0 {
+		if _, err := db.ExecContext(ctx, oracleHistoryDDL); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		return nil
+	}
+	for _, want := range []string{"version", "name", "checksum", "applied_at"} {
+		if !slices.Contains(cols, want) {
+			return fmt.Errorf("%w: schema_migrations exists without column %s (columns: %s)", ErrIncompatible, want, strings.Join(cols, ", "))
+		}
+	}
+	return nil
 }

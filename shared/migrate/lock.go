@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
-	"github.com/godror/godror"
+	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 )
 
 // The migrator's lock on Oracle: one row, locked by a transaction on a connection of its own for the
@@ -32,12 +35,20 @@ const (
 	oraColumnsIndexed  = 1408 // such column list already indexed
 )
 
-// oraCode returns the ORA error number of err, 0 when it is not an Oracle error.
+// oraCode returns the ORA error number of err, 0 when it is not an Oracle error (or Oracle's dialect
+// is not linked: then err cannot be one). The migrator runs on both builds, so it asks the dialect
+// rather than importing godror.
 func oraCode(err error) int {
-	if oe, ok := godror.AsOraErr(err); ok {
-		return oe.Code()
+	d, lerr := dialect.Lookup(schema.Oracle)
+	if lerr != nil {
+		return 0
 	}
-	return 0
+	n, ok := strings.CutPrefix(d.StatusCode(err), "ORA-")
+	if !ok {
+		return 0
+	}
+	code, _ := strconv.Atoi(n)
+	return code
 }
 
 // lockOracle takes the migrator's lock and returns its release.

@@ -149,8 +149,8 @@ func Run(ctx context.Context, db *sql.DB, dialect string, opts Options) (Report,
 		return rep, fmt.Errorf("migrate.Run: %w", err)
 	}
 	h := history{db: db, dialect: dialect}
-	if dialect == schema.Oracle {
-		release, err := lockOracle(ctx, db)
+	if lock := rulesOf(dialect).lock; lock != nil {
+		release, err := lock(ctx, db)
 		if err != nil {
 			return rep, fmt.Errorf("migrate.Run: %w", err)
 		}
@@ -198,33 +198,41 @@ func Run(ctx context.Context, db *sql.DB, dialect string, opts Options) (Report,
 	return rep, nil
 }
 
-// apply plans each pending version against the live catalog and executes it. On Oracle the run holds
-// the migrator's lock (lockOracle), so the catalog is read once. On SQLite each version is planned
-// inside its own transaction, whose BEGIN IMMEDIATE takes the database's write lock: a concurrent
-// migrator waits there and then finds the version recorded (or the objects present).
+// apply plans each pending version against the live catalog and executes it, as the dialect does
+// (applyOracle, applySQLite).
 func apply(ctx context.Context, h history, pending []schema.Migration, rep *Report) error {
-	var cat *Catalog
-	if h.dialect == schema.Oracle {
-		var err error
-		if cat, err = loadOracleCatalog(ctx, h.db); err != nil {
-			return fmt.Errorf("read catalog: %w", err)
-		}
+	return rulesOf(h.dialect).apply(ctx, h, pending, rep)
+}
+
+// applyAllOracle holds the migrator's lock (lockOracle) for the run, so the catalog is read once.
+func applyAllOracle(ctx context.Context, h history, pending []schema.Migration, rep *Report) error {
+	cat, err := loadOracleCatalog(ctx, h.db)
+	if err != nil {
+		return fmt.Errorf("read catalog: %w", err)
 	}
 	for _, m := range pending {
 		v := Version{Version: m.Version, Name: m.Name, Checksum: m.Checksum}
-		var err error
-		if h.dialect == schema.SQLite {
-			err = applySQLite(ctx, h, m, v, rep)
-		} else {
-			p := planVersion(cat, h.dialect, m.Version, m.Statements)
-			rep.add(p)
-			record := len(p.Incompatibilities) == 0
-			err = applyOracle(ctx, h, p.Actions, v, record, rep)
-			if err == nil && record {
-				rep.Applied = append(rep.Applied, v)
-			}
+		p := planVersion(cat, h.dialect, m.Version, m.Statements)
+		rep.add(p)
+		record := len(p.Incompatibilities) == 0
+		err := applyOracle(ctx, h, p.Actions, v, record, rep)
+		if err == nil && record {
+			rep.Applied = append(rep.Applied, v)
 		}
 		if err != nil {
+			return fmt.Errorf("%04d_%s: %w", m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
+
+// applyAllSQLite plans each version inside its own transaction, whose BEGIN IMMEDIATE takes the
+// database's write lock: a concurrent migrator waits there and then finds the version recorded (or
+// the objects present).
+func applyAllSQLite(ctx context.Context, h history, pending []schema.Migration, rep *Report) error {
+	for _, m := range pending {
+		v := Version{Version: m.Version, Name: m.Name, Checksum: m.Checksum}
+		if err := applySQLite(ctx, h, m, v, rep); err != nil {
 			return fmt.Errorf("%04d_%s: %w", m.Version, m.Name, err)
 		}
 	}

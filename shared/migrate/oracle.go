@@ -120,3 +120,14 @@ func eachRow(ctx context.Context, db queryer, query string, fn func(*sql.Rows) e
 	}
 	return rows.Err()
 }
+
+// oracleRules: DDL commits on its own, so the run holds a lock row on a connection of its own and
+// each statement runs alone (applyOracle); columns widen in place; a wider existing type is accepted.
+var oracleRules = rules{
+	historyInsertSQL: `INSERT INTO schema_migrations (version, name, checksum) VALUES (:1, :2, :3)`,
+	ensureHistory:    ensureOracleHistory,
+	lock:             lockOracle,
+	apply:            applyAllOracle,
+	modifiesColumns:  true,
+	addColumnSQL:     func(table, def string) string { return "ALTER TABLE " + table + " ADD (" + def + ")" },
+}

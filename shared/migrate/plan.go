@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/octo-drone-shop/serverless/schema"
 	"github.com/octo-drone-shop/serverless/schema/ddl"
 )
 
@@ -136,7 +135,7 @@ func (p *plan) addVerbatim(dialect string, version int, t *CatalogTable, st ddl.
 	var names []string
 	for _, col := range st.Table.Columns {
 		if _, ok := t.Columns[col.Name]; ok || col.Identity || col.NotNull && col.Default == "" ||
-			dialect == schema.SQLite && strings.HasPrefix(col.Default, "(") {
+			rulesOf(dialect).constantDefaultsOnly && strings.HasPrefix(col.Default, "(") {
 			return false
 		}
 		names = append(names, t.Name+"."+col.Name)
@@ -164,7 +163,7 @@ func (p *plan) reconcileColumns(dialect string, version int, t *CatalogTable, wa
 			continue
 		}
 		add := col
-		if dialect == schema.SQLite && strings.HasPrefix(col.Default, "(") {
+		if rulesOf(dialect).constantDefaultsOnly && strings.HasPrefix(col.Default, "(") {
 			add.Default, add.NotNull = "", false
 			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj,
 				Problem: "added as nullable without its default: SQLite cannot add a column with a non-constant default"})
@@ -193,7 +192,7 @@ func (p *plan) planWiden(cat *Catalog, dialect string, version int, st ddl.State
 		switch {
 		case !ok:
 			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "column to widen does not exist"})
-		case dialect == schema.SQLite:
+		case !rulesOf(dialect).modifiesColumns:
 			p.Incompatibilities = append(p.Incompatibilities, Incompatibility{Version: version, Object: obj, Problem: "SQLite cannot modify a column; widen it in the twin's CREATE TABLE"})
 		case have.CharLength >= col.Type.Args[0]:
 			p.Skipped = append(p.Skipped, Action{Version: version, Kind: WidenColumn, Object: obj, Reason: "already " + describe(have)})
@@ -208,10 +207,7 @@ func (p *plan) planWiden(cat *Catalog, dialect string, version int, st ddl.State
 
 // addColumnSQL renders ALTER TABLE ... ADD in the dialect's syntax.
 func addColumnSQL(dialect, table string, col ddl.Column) string {
-	if dialect == schema.SQLite {
-		return "ALTER TABLE " + table + " ADD COLUMN " + col.Definition()
-	}
-	return "ALTER TABLE " + table + " ADD (" + col.Definition() + ")"
+	return rulesOf(dialect).addColumnSQL(table, col.Definition())
 }
 
 // planIndex creates an index unless the database has it or an equivalent. An index of the same
@@ -288,7 +284,7 @@ func columnProblems(dialect string, want ddl.Column, have CatalogColumn) []strin
 // On Oracle a wider existing type is accepted; on SQLite the declared type must match.
 func typeProblem(dialect string, want ddl.Type, have CatalogColumn) string {
 	mismatch := fmt.Sprintf("type %s, want %s", describe(have), want)
-	if dialect == schema.SQLite {
+	if rulesOf(dialect).exactTypes {
 		if !strings.EqualFold(have.DataType, want.Name) {
 			return mismatch
 		}

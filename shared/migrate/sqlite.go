@@ -87,3 +87,16 @@ func sqliteTable(ctx context.Context, db queryer, name string) (*CatalogTable, e
 	}
 	return t, nil
 }
+
+// sqliteRules: each version runs in one transaction (applySQLite); ALTER TABLE cannot modify a
+// column or add one with an expression default; the declared type must match; a CHECK is replaced by
+// rebuilding its table.
+var sqliteRules = rules{
+	historyInsertSQL:     `INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)`,
+	ensureHistory:        ensureSQLiteHistory,
+	apply:                applyAllSQLite,
+	constantDefaultsOnly: true,
+	addColumnSQL:         func(table, def string) string { return "ALTER TABLE " + table + " ADD COLUMN " + def },
+	exactTypes:           true,
+	rebuildsChecks:       true,
+}

@@ -1,7 +1,11 @@
-// Package oracle opens Oracle Autonomous Database (ATP) through godror, once per container.
+// Package oracle is what opening Oracle Autonomous Database (ATP) needs besides the driver: the
+// configuration, the wallet and the Vault secrets, and the statements only ATP runs. It links no
+// driver, so functions that read Vault secrets without a database (the authorizer's configuration)
+// do not link godror; package oracle/oradb opens the pool through godror and is Oracle's dialect of
+// package db.
 //
-// Open takes a Config, fetches what it needs at cold start and returns one *sql.DB for the life of the
-// process:
+// Prepare takes a Config and fetches what it needs at cold start; oradb.Open makes one *sql.DB of it
+// for the life of the process:
 //
 //   - the wallet is either a directory (Config.WalletDir, e.g. baked into the image) or a base64 zip
 //     held in an OCI Vault secret (Config.WalletSecretOCID), unpacked under /tmp with zip-slip
@@ -15,8 +19,8 @@
 //   - godror receives its parameters as a godror.ConnectionParams value (never a DSN string holding
 //     the password), with configDir = the wallet directory and the ODPI-C session pool enabled.
 //
-// Cold-start failures carry the operation and a remedy: ErrInstantClientMissing (godror's DPI-1047,
-// with what to install), ErrAliasNotFound (with the aliases the wallet does define),
+// Cold-start failures carry the operation and a remedy: oradb.ErrInstantClientMissing (godror's
+// DPI-1047, with what to install), ErrAliasNotFound (with the aliases the wallet does define),
 // ErrSecretUnreadable (with the secret OCID and HTTP status, never the content), ErrUnsafeWallet.
 package oracle
 
@@ -138,8 +142,8 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// withDefaults fills the zero values with the package defaults.
-func (c Config) withDefaults() Config {
+// WithDefaults fills the zero values with the package defaults.
+func (c Config) WithDefaults() Config {
 	if c.PoolMaxSessions == 0 {
 		c.PoolMaxSessions = DefaultPoolMaxSessions
 	}

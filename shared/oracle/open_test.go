@@ -9,17 +9,6 @@ import (
 	"testing"
 )
 
-// skipWithInstantClient skips tests that assert DPI-1047 on a machine where Instant Client is installed.
-func skipWithInstantClient(t *testing.T) {
-	t.Helper()
-	dirs := append(filepath.SplitList(os.Getenv("LD_LIBRARY_PATH")), "/usr/lib/oracle/*/client64/lib", "/opt/oracle/instantclient*", "/usr/lib64", "/usr/lib/x86_64-linux-gnu")
-	for _, d := range dirs {
-		if m, _ := filepath.Glob(filepath.Join(d, "libclntsh.so*")); len(m) > 0 {
-			t.Skipf("Instant Client present (%s): DPI-1047 cannot happen here", m[0])
-		}
-	}
-}
-
 // writeWalletDir unpacks walletZip's files into a directory, as a user would.
 func writeWalletDir(t *testing.T, alias string) string {
 	t.Helper()
@@ -36,38 +25,6 @@ func writeWalletDir(t *testing.T, alias string) string {
 	return dir
 }
 
-func TestOpenWithoutInstantClientSaysWhatToInstall(t *testing.T) {
-	skipWithInstantClient(t)
-	walletDir := writeWalletDir(t, "octodb_tp")
-	unpack := t.TempDir()
-
-	db, err := Open(context.Background(), Config{
-		Alias: "octodb_tp", User: "octo", Password: "pw-not-in-errors", WalletDir: walletDir, WalletUnpackDir: unpack,
-	})
-	if err == nil {
-		db.Close()
-		t.Fatal("Open succeeded without Instant Client")
-	}
-	t.Logf("Open: %v", err)
-	if !errors.Is(err, ErrInstantClientMissing) {
-		t.Errorf("err = %v, want ErrInstantClientMissing", err)
-	}
-	for _, want := range []string{"DPI-1047", "oracle-instantclient-basiclite", "oracle-instantclient-release-23ai-el9", "LD_LIBRARY_PATH", "octodb_tp"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error lacks %q: %v", want, err)
-		}
-	}
-	if strings.Contains(err.Error(), "pw-not-in-errors") {
-		t.Errorf("error leaks the password: %v", err)
-	}
-	// The image's wallet is read-only and says "?/network/admin": Open used a rewritten copy.
-	copies, _ := filepath.Glob(filepath.Join(unpack, "wallet-*", "sqlnet.ora"))
-	if len(copies) != 1 {
-		t.Fatalf("rewritten wallet copies = %v, want one", copies)
-	}
-	assertSqlnetPointsAt(t, filepath.Dir(copies[0]))
-}
-
 func assertSqlnetPointsAt(t *testing.T, dir string) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "sqlnet.ora"))
@@ -79,7 +36,7 @@ func assertSqlnetPointsAt(t *testing.T, dir string) {
 	}
 }
 
-func TestOpenFromVault(t *testing.T) {
+func TestPrepareFromVault(t *testing.T) {
 	const (
 		walletOK       = "ocid1.vaultsecret.oc1.iad.wallet"
 		walletSlip     = "ocid1.vaultsecret.oc1.iad.slip"
@@ -102,8 +59,7 @@ func TestOpenFromVault(t *testing.T) {
 		wantInError []string
 		wantWallet  bool
 	}{
-		{name: "wallet unpacked and alias found, then the client library is missing", wallet: walletOK, pw: password,
-			wantErr: ErrInstantClientMissing, wantInError: []string{"DPI-1047"}, wantWallet: true},
+		{name: "wallet unpacked and alias found", wallet: walletOK, pw: password, wantWallet: true},
 		{name: "zip slip entry refused", wallet: walletSlip, pw: password,
 			wantErr: ErrUnsafeWallet, wantInError: []string{"../../escaped.ora", walletSlip}},
 		{name: "missing alias lists the aliases found", wallet: walletOther, pw: password,
@@ -115,19 +71,18 @@ func TestOpenFromVault(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if errors.Is(tt.wantErr, ErrInstantClientMissing) {
-				skipWithInstantClient(t)
-			}
 			unpack := t.TempDir()
-			db, err := Open(context.Background(), Config{
+			c, err := Prepare(context.Background(), Config{
 				Alias: "octodb_tp", User: "octo", WalletSecretOCID: tt.wallet, PasswordSecretOCID: tt.pw, WalletUnpackDir: unpack,
 			}, WithSecretSource(client))
-			if err == nil {
-				db.Close()
-				t.Fatal("Open succeeded")
-			}
-			t.Logf("Open: %v", err)
-			if !errors.Is(err, tt.wantErr) {
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Prepare: %v", err)
+				}
+				if c.Password != "Vault-Passw0rd" || c.WalletDir == "" {
+					t.Errorf("Prepare = password %q, wallet %q; want the trimmed secret and a wallet", c.Password, c.WalletDir)
+				}
+			} else if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
 			for _, want := range tt.wantInError {
@@ -135,7 +90,7 @@ func TestOpenFromVault(t *testing.T) {
 					t.Errorf("error lacks %q: %v", want, err)
 				}
 			}
-			if strings.Contains(err.Error(), "Vault-Passw0rd") {
+			if err != nil && strings.Contains(err.Error(), "Vault-Passw0rd") {
 				t.Errorf("error leaks the password: %v", err)
 			}
 			if _, statErr := os.Stat(filepath.Join(filepath.Dir(unpack), "escaped.ora")); statErr == nil {

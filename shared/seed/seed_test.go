@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
 	"github.com/octo-drone-shop/serverless/shared/seed"
@@ -27,7 +27,7 @@ func migrated(t *testing.T) (*db.DB, *sql.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = raw.Close() })
-	if _, err := migrate.Run(ctx, raw, schema.SQLite, migrate.Options{}); err != nil {
+	if _, err := migrate.Run(ctx, raw, dialects.SQLite, migrate.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: raw})

@@ -1,5 +1,6 @@
 // Package sqlite opens the embedded database (modernc.org/sqlite, pure Go, no cgo) the functions use
-// locally and in tests in place of Oracle ATP.
+// locally and in tests in place of Oracle ATP, and is package db's SQLite dialect (Dialect, registered
+// when this package is linked: the local build's, see package dbdriver).
 //
 // Several processes (the local gateway scales a function out to more than one process) share one
 // database file, so every connection is opened with:
@@ -36,6 +37,8 @@ import (
 
 	// The driver registers itself as "sqlite".
 	_ "modernc.org/sqlite"
+
+	"github.com/octo-drone-shop/serverless/shared/sqltext"
 )
 
 // TimeFormat is the canonical text form of a timestamp in the embedded database: UTC, millisecond
@@ -43,7 +46,7 @@ import (
 const TimeFormat = "2006-01-02T15:04:05.000Z"
 
 // NowSQL is the SQLite expression for the current time in TimeFormat.
-const NowSQL = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+const NowSQL = sqltext.NowSQL
 
 // BusyTimeout is how long a connection waits for a lock held by another connection or process.
 const BusyTimeout = 5 * time.Second

@@ -38,8 +38,9 @@ type stage struct {
 // declares ARG FUNCTION, and an exec-form ENTRYPOINT or CMD expands nothing. It needs a build stage FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and
 // only functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>; a final stage FROM oraclelinux:9-slim
 // with Oracle Instant Client 23ai basiclite, running as uid 1000 with the copied binary as its
-// exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS), so the image
-// ships the binary the tests exercised. It returns one message per violation; none means the
+// exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS plus
+// oracle, the image's database driver), so the image ships the binary the tests exercised, with godror
+// in place of SQLite. It returns one message per violation; none means the
 // structure is right.
 func CheckDockerfile(fn string, src []byte, tags string) []string {
 	stages, globalArgs := parseDockerfile(src)
@@ -145,7 +146,7 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags stri
 		bad("build stage must RUN go build -o %s %s", binary, pkg)
 	}
 	if len(usedTags) != 1 || usedTags[0] != tags {
-		bad("build stage must build with -tags=%s (the Makefile's BUILD_TAGS) exactly once, has %q", tags, usedTags)
+		bad("build stage must build with -tags=%s (the Makefile's BUILD_TAGS plus oracle) exactly once, has %q", tags, usedTags)
 	}
 	return problems
 }

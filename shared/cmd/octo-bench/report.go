@@ -14,18 +14,19 @@ import (
 
 // report is the benchmark's outcome, written as spine.json and spine.md.
 type report struct {
-	GeneratedAt    time.Time `json:"generated_at"`
-	GoVersion      string    `json:"go_version"`
-	CPUs           int       `json:"cpus"`
-	Runs           int       `json:"runs"`
-	Requests       int       `json:"requests"`
-	HelloMedianMS  float64   `json:"hello_world_cold_start_median_ms"`
-	HelloSamplesMS []float64 `json:"hello_world_cold_start_samples_ms"`
-	HelloCPUMS     float64   `json:"hello_world_cpu_median_ms,omitempty"`
-	HelloFaults    int64     `json:"hello_world_page_faults_median,omitempty"`
-	Machine        machine   `json:"machine_during_cold_starts"`
-	Functions      []row     `json:"functions"`
-	OverBudget     bool      `json:"over_budget"` // some function exceeds 2x hello-world
+	GeneratedAt    time.Time   `json:"generated_at"`
+	GoVersion      string      `json:"go_version"`
+	CPUs           int         `json:"cpus"`
+	Runs           int         `json:"runs"`
+	Requests       int         `json:"requests"`
+	HelloMedianMS  float64     `json:"hello_world_cold_start_median_ms"`
+	HelloSamplesMS []float64   `json:"hello_world_cold_start_samples_ms"`
+	HelloCPUMS     float64     `json:"hello_world_cpu_median_ms,omitempty"`
+	HelloFaults    int64       `json:"hello_world_page_faults_median,omitempty"`
+	Machine        machine     `json:"machine_during_cold_starts"`
+	Functions      []row       `json:"functions"`
+	OverBudget     bool        `json:"over_budget"` // some function exceeds its budget
+	Binaries       []binaryRow `json:"binaries,omitempty"`
 }
 
 // row is one function's measurements; latencies are in milliseconds, zero when not measured.
@@ -35,7 +36,8 @@ type row struct {
 	ColdMedianMS    float64   `json:"cold_start_median_ms"`
 	ColdSamplesMS   []float64 `json:"cold_start_samples_ms"`
 	Ratio           float64   `json:"ratio_to_hello_world"`
-	Over2x          bool      `json:"over_2x"`
+	Budget          float64   `json:"budget_ratio"` // 2, or 1.3 for the authorizer
+	Over2x          bool      `json:"over_budget"`  // Ratio > Budget
 	CPUMedianMS     float64   `json:"cpu_median_ms,omitempty"`
 	CPURatio        float64   `json:"cpu_ratio_to_hello_world,omitempty"`
 	FaultsMedian    int64     `json:"page_faults_median,omitempty"`
@@ -58,7 +60,11 @@ func newReport(subjects []subject, cold coldStarts, warm map[string]warmResult, 
 		if hello > 0 {
 			r.Ratio = float64(med) / float64(hello)
 		}
-		r.Over2x = r.Ratio > 2
+		r.Budget = 2
+		if s.probe.authorizer {
+			r.Budget = 1.3
+		}
+		r.Over2x = r.Ratio > r.Budget
 		rep.OverBudget = rep.OverBudget || r.Over2x
 		cpu, faults := medianUsage(cold.usage[i+1])
 		r.CPUMedianMS, r.FaultsMedian = msec(cpu), faults
@@ -96,13 +102,20 @@ func (r report) markdown() string {
 	for _, f := range r.Functions {
 		flag := "ok"
 		if f.Over2x {
-			flag = "**over 2x**"
+			flag = fmt.Sprintf("**over %gx**", f.Budget)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.Function, f.Probe, f.ColdMedianMS,
 			r.HelloMedianMS, f.Ratio, flag, cell(f.CPUMedianMS, 2), cell(f.CPURatio, 2), count(f.FaultsMedian),
 			cell(f.GatewayP50MS, 3), cell(f.GatewayP99MS, 3), cell(f.DirectP50MS, 3), cell(f.DirectP99MS, 3))
 	}
-	b.WriteString("\nratio and flag judge the wall-clock medians (the 2x budget). cpu ms is the process's CPU time, all threads, from exec to the answer: a function overlaps its database's first connection with the runtime's start on the second core, so when other work takes that core its cold start approaches its CPU time, and the cpu ratio is what the wall ratio tends to on a busy machine.\n")
+	if len(r.Binaries) > 0 {
+		b.WriteString("\n| function | build | binary MB | package inits |\n| --- | --- | ---: | ---: |\n")
+		for _, x := range r.Binaries {
+			fmt.Fprintf(&b, "| %s | %s | %.1f | %d |\n", x.Function, x.Build, float64(x.Bytes)/(1<<20), x.Inits)
+		}
+		b.WriteString("\nlocal is `make build` (SQLite, no godror); oracle is the image's build (`-tags oracle`: godror, no SQLite). package inits counts the packages whose init ran at start (`GODEBUG=inittrace=1`).\n")
+	}
+	b.WriteString("\nratio and flag judge the wall-clock medians (the budget: 2x, 1.3x for the authorizer). cpu ms is the process's CPU time, all threads, from exec to the answer: a function overlaps its database's first connection with the runtime's start on the second core, so when other work takes that core its cold start approaches its CPU time, and the cpu ratio is what the wall ratio tends to on a busy machine.\n")
 	return b.String()
 }
 

@@ -133,3 +133,30 @@ func TestReportShowsCPUNextToWallTime(t *testing.T) {
 		}
 	}
 }
+
+// The authorizer, which links no database driver, has the tighter budget: 1.3x hello-world's.
+func TestAuthorizerBudgetIsTighter(t *testing.T) {
+	ms := time.Millisecond
+	subjects := []subject{{name: "fdk hello-world"}, {name: "authorizer", probe: probe{authorizer: true}},
+		{name: "catalog", probe: probe{method: "GET", path: "/api/products"}}}
+	cold := coldStarts{wall: [][]time.Duration{{10 * ms}, {14 * ms}, {14 * ms}}, usage: [][]usage{nil, nil, nil}}
+	rep := newReport(subjects, cold, nil, options{runs: 1, requests: 1})
+	if a := rep.Functions[0]; a.Budget != 1.3 || !a.Over2x {
+		t.Errorf("authorizer at 1.4x: %+v, want over its 1.3x budget", a)
+	}
+	if c := rep.Functions[1]; c.Budget != 2 || c.Over2x {
+		t.Errorf("catalog at 1.4x: %+v, want within its 2x budget", c)
+	}
+	if !strings.Contains(rep.markdown(), "**over 1.3x**") || !rep.OverBudget {
+		t.Errorf("the authorizer over budget is not flagged:\n%s", rep.markdown())
+	}
+}
+
+func TestCountInitsCountsInittraceLines(t *testing.T) {
+	trace := "init internal/bytealg @0.002 ms, 0 ms clock, 0 bytes, 0 allocs\n" +
+		"init runtime @0.015 ms, 0.02 ms clock, 0 bytes, 0 allocs\n" +
+		"catalog: OCTO_DB_DRIVER is required\n"
+	if n := countInits(strings.NewReader(trace)); n != 2 {
+		t.Errorf("countInits = %d, want 2", n)
+	}
+}

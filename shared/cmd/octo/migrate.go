@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"flag"
 	"fmt"
 
 	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
-	"github.com/octo-drone-shop/serverless/shared/oracle"
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // runMigrate applies the pending schema migrations to the configured database and prints the report.
@@ -34,22 +31,14 @@ func runMigrate(ctx context.Context, env commandEnv, args []string) error {
 	return err
 }
 
-// openDatabase reads the database settings (OCTO_DB_*) and opens the pool: the embedded file for
-// sqlite, ATP through the wallet for oracle.
+// openDatabase reads the database settings (OCTO_DB_*) and opens the pool with the driver this build
+// links (openPool: the embedded file in the local build, ATP through the wallet with -tags oracle).
 func openDatabase(ctx context.Context, env commandEnv) (config.Config, *sql.DB, error) {
 	cfg, err := config.Load(env.Getenv, "octo")
 	if err != nil {
 		return cfg, nil, err
 	}
-	var raw *sql.DB
-	switch cfg.DB.Driver {
-	case config.DriverSQLite:
-		raw, err = sqlite.Open(cfg.DB.Path)
-	case config.DriverOracle:
-		raw, err = oracle.Open(ctx, cfg.DB.Oracle)
-	default:
-		err = errors.New("OCTO_DB_DRIVER: want sqlite or oracle")
-	}
+	raw, err := openPool(ctx, cfg.DB)
 	if err != nil {
 		return cfg, nil, err
 	}

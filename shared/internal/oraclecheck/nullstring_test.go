@@ -21,7 +21,7 @@ var unsupported = map[string]string{
 
 // allowed are the files that name an unsupported type on purpose.
 var allowed = map[string]string{
-	"shared/db/rows.go": "the embedded database's scanner hands a sql.NullString back as godror does (always Valid)",
+	"shared/sqlite/scan.go": "the embedded database's scanner hands a sql.NullString back as godror does (always Valid)",
 }
 
 // TestNoTypesGodrorDoesNotSupport fails when non-test Go code in shared/ or functions/ uses

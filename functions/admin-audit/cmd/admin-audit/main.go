@@ -7,6 +7,9 @@ import (
 
 	adminaudit "github.com/octo-drone-shop/serverless/functions/admin-audit"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

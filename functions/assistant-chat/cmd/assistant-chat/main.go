@@ -9,6 +9,8 @@ import (
 	assistant "github.com/octo-drone-shop/serverless/functions/assistant-chat"
 	"github.com/octo-drone-shop/serverless/shared/boot"
 	"github.com/octo-drone-shop/serverless/shared/identity"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

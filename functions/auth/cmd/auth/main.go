@@ -8,6 +8,8 @@ import (
 
 	"github.com/octo-drone-shop/serverless/functions/auth"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

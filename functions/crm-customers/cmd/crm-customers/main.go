@@ -7,6 +7,8 @@ import (
 
 	crmcustomers "github.com/octo-drone-shop/serverless/functions/crm-customers"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

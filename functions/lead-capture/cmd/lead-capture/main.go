@@ -7,6 +7,8 @@ import (
 
 	leadcapture "github.com/octo-drone-shop/serverless/functions/lead-capture"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

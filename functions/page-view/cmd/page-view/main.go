@@ -7,6 +7,8 @@ import (
 
 	pageview "github.com/octo-drone-shop/serverless/functions/page-view"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

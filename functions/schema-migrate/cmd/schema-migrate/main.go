@@ -7,6 +7,8 @@ import (
 
 	schemamigrate "github.com/octo-drone-shop/serverless/functions/schema-migrate"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 func main() {

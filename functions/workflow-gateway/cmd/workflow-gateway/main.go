@@ -8,17 +8,20 @@ import (
 	"time"
 
 	workflowgateway "github.com/octo-drone-shop/serverless/functions/workflow-gateway"
+	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/boot"
-	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
+
+	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
+	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 )
 
 // platforms is the composition's one choice between ATP and the embedded database.
 var platforms = map[string]func(e *boot.Env) workflowgateway.Platform{
-	config.DriverOracle: func(e *boot.Env) workflowgateway.Platform {
+	dialects.Oracle: func(e *boot.Env) workflowgateway.Platform {
 		return workflowgateway.OraclePlatform{Q: workflowgateway.DBQuerier{DB: e.DB}, Modules: []string{moduleOf(e)}}
 	},
-	config.DriverSQLite: func(e *boot.Env) workflowgateway.Platform {
+	dialects.SQLite: func(e *boot.Env) workflowgateway.Platform {
 		return workflowgateway.EmbeddedPlatform{DB: e.DB, Started: time.Now()}
 	},
 }

@@ -1,4 +1,4 @@
-package db
+package sqltext_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/octo-drone-shop/serverless/schema"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/sqltext"
 )
 
 // FuzzTranslate checks properties of the Oracle-to-SQLite translator on arbitrary text: it is
@@ -37,8 +38,8 @@ func FuzzTranslate(f *testing.F) {
 	}
 	var prepare func(t *testing.T, text string) error
 	f.Fuzz(func(t *testing.T, in string) {
-		out, err := Translate(in)
-		out2, err2 := Translate(in)
+		out, err := sqltext.Translate(in)
+		out2, err2 := sqltext.Translate(in)
 		if out != out2 || (err == nil) != (err2 == nil) {
 			t.Fatalf("Translate(%q) twice: %q (%v), %q (%v)", in, out, err, out2, err2)
 		}
@@ -48,12 +49,11 @@ func FuzzTranslate(f *testing.F) {
 			}
 			return
 		}
-		inToks, outToks := lex(in), lex(out)
-		if a, b := expectedLiterals(inToks), literals(outToks); !slices.Equal(a, b) {
+		if a, b := sqltext.ExpectedLiterals(in), sqltext.Literals(out); !slices.Equal(a, b) {
 			t.Fatalf("string literals changed:\n in  %q\n out %q\n(%q -> %q)", a, b, in, out)
 		}
-		inNamed, inPos, into := binds(inToks)
-		outNamed, outPos, _ := binds(outToks)
+		inNamed, inPos, into := sqltext.Binds(in)
+		outNamed, outPos, _ := sqltext.Binds(out)
 		inNamed = slices.DeleteFunc(inNamed, func(n string) bool { return slices.Contains(into, n) })
 		if !slices.Equal(inNamed, outNamed) {
 			t.Fatalf("named binds changed: %q -> %q (%q -> %q)", inNamed, outNamed, in, out)
@@ -73,64 +73,6 @@ func FuzzTranslate(f *testing.F) {
 	})
 }
 
-// expectedLiterals is what literals should find in the translation of toks: its own, and those of
-// the SQLite expression each SYSTIMESTAMP becomes.
-func expectedLiterals(toks []token) []string {
-	out := literals(toks)
-	for _, t := range toks {
-		if t.is("SYSTIMESTAMP") {
-			out = append(out, literals(lex(sqlite.NowSQL))...)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// literals returns the string literals of toks, sorted (a MERGE's rewrite may reorder them).
-func literals(toks []token) []string {
-	var out []string
-	for _, t := range toks {
-		if t.kind == tokString {
-			out = append(out, t.text)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// binds returns the distinct named binds, the distinct positional bind numbers (":3" and "?3" are
-// both "3") and the binds after a RETURNING ... INTO (names and numbers), each sorted.
-func binds(toks []token) (named, positional, into []string) {
-	inInto := false
-	for i, t := range toks {
-		if t.is("RETURNING") {
-			inInto = false
-		}
-		if t.is("INTO") && slices.ContainsFunc(toks[:i], func(t token) bool { return t.is("RETURNING") }) {
-			inInto = true
-		}
-		if t.kind != tokBind || len(t.text) < 2 {
-			continue
-		}
-		name := t.text[1:]
-		if _, err := strconv.Atoi(name); err != nil {
-			named = append(named, name)
-			if inInto {
-				into = append(into, name)
-			}
-			continue
-		}
-		positional = append(positional, strings.TrimLeft(name, "0"))
-		if inInto {
-			into = append(into, strings.TrimLeft(name, "0"))
-		}
-	}
-	for _, s := range []*[]string{&named, &positional, &into} {
-		slices.Sort(*s)
-		*s = slices.Compact(*s)
-	}
-	return named, positional, into
-}
 
 func subset(a, b []string) bool {
 	for _, x := range a {

@@ -1,10 +1,8 @@
-package db
+package sqltext
 
 import (
 	"fmt"
 	"strings"
-
-	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // Translate returns the SQLite form of a statement written in Oracle syntax. The rules, applied to
@@ -63,7 +61,7 @@ func translate(toks []token) ([]token, error) {
 			out = append(out, token{kind: tokBind, text: "?" + t.text[1:]})
 			continue
 		case t.is("SYSTIMESTAMP"):
-			out = append(out, token{kind: tokWord, text: sqlite.NowSQL})
+			out = append(out, token{kind: tokWord, text: NowSQL})
 			continue
 		case t.is("FROM"):
 			if j := nextSig(toks, i+1); j < len(toks) && toks[j].is("DUAL") {

@@ -1,0 +1,21 @@
+//go:build oracle
+
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/octo-drone-shop/serverless/schema/dialects"
+	"github.com/octo-drone-shop/serverless/shared/config"
+	"github.com/octo-drone-shop/serverless/shared/oracle/oradb"
+)
+
+// openPool opens ATP through the wallet: the Oracle build links godror only (see package dbdriver).
+func openPool(ctx context.Context, cfg config.DB) (*sql.DB, error) {
+	if cfg.Driver != dialects.Oracle {
+		return nil, fmt.Errorf("OCTO_DB_DRIVER=%s: this octo is the Oracle build (-tags oracle), which links only oracle", cfg.Driver)
+	}
+	return oradb.Open(ctx, cfg.Oracle)
+}

@@ -1,0 +1,152 @@
+// Package linkcheck holds the test that each function's binary links only the database driver its
+// build runs (package dbdriver): the local build SQLite and no godror, the image's build (-tags
+// oracle) godror and no SQLite, and the authorizer, which opens no database, neither; and that no
+// function links what only the tools run (the local gateway, the YAML reader).
+package linkcheck
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The build tags of every binary (the Makefile's BUILD_TAGS) and the image's extra one.
+const (
+	buildTags  = "lambda.norpc,grpcnotrace"
+	oracleTags = buildTags + ",oracle"
+)
+
+const (
+	godror = "github.com/godror/godror"
+	sqlite = "modernc.org/sqlite"
+)
+
+func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lists the dependencies of every function twice")
+	}
+	root := repoRoot(t)
+	noDB, cmds := functionsWithoutDatabase(t, root)
+	for _, build := range []struct {
+		name, tags    string
+		want, mustNot string
+	}{
+		{"local", buildTags, sqlite, godror},
+		{"oracle", oracleTags, godror, sqlite},
+	} {
+		t.Run(build.name, func(t *testing.T) {
+			pkgs := listDeps(t, root, build.tags, cmds)
+			if len(pkgs) != len(cmds) {
+				t.Fatalf("go list found %d function commands, want %d", len(pkgs), len(cmds))
+			}
+			for fn, deps := range pkgs {
+				links := func(prefix string) bool {
+					for _, d := range deps {
+						if d == prefix || strings.HasPrefix(d, prefix+"/") {
+							return true
+						}
+					}
+					return false
+				}
+				if links(build.mustNot) {
+					t.Errorf("%s (%s build) links %s", fn, build.name, build.mustNot)
+				}
+				// What only the tools run: the local gateway, the declarations' YAML reader.
+				for _, tool := range []string{"github.com/octo-drone-shop/serverless/shared/gateway", "gopkg.in/yaml.v3", "golang.org/x/mod"} {
+					if links(tool) {
+						t.Errorf("%s (%s build) links %s, which only the tools run", fn, build.name, tool)
+					}
+				}
+				switch {
+				case noDB[fn] && (links(godror) || links(sqlite)):
+					t.Errorf("%s opens no database but links a driver (%s build)", fn, build.name)
+				case !noDB[fn] && !links(build.want):
+					t.Errorf("%s (%s build) does not link %s: its main must import shared/dbdriver", fn, build.name, build.want)
+				}
+			}
+		})
+	}
+}
+
+// listDeps returns the dependencies of every function's command, by function name.
+func listDeps(t *testing.T, root, tags string, cmds []string) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"list", "-tags=" + tags, "-json=ImportPath,Deps"}, cmds...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	pkgs := map[string][]string{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var p struct {
+			ImportPath string
+			Deps       []string
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		// .../functions/<name>/cmd/<name>
+		parts := strings.Split(p.ImportPath, "/")
+		if len(parts) >= 3 && parts[len(parts)-2] == "cmd" && parts[len(parts)-3] == parts[len(parts)-1] {
+			pkgs[parts[len(parts)-1]] = p.Deps
+		}
+	}
+	return pkgs
+}
+
+// functionsWithoutDatabase names the functions that use no database at all, the one declared
+// `authorizer: true` (the migrator starts without boot's database too, but opens its own), and
+// returns every function's command package, relative to root.
+func functionsWithoutDatabase(t *testing.T, root string) (map[string]bool, []string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(root, "functions", "*", "cmd", "*", "main.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no function commands under %s: %v", root, err)
+	}
+	out := map[string]bool{}
+	var cmds []string
+	for _, f := range files {
+		rel, err := filepath.Rel(root, filepath.Dir(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, "./"+filepath.ToSlash(rel))
+		name := filepath.Base(filepath.Dir(f))
+		decl, err := os.ReadFile(filepath.Join(root, "functions", name, "func.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(string(decl)) {
+			if strings.TrimSpace(line) == "authorizer: true" {
+				out[name] = true
+			}
+		}
+	}
+	if !out["authorizer"] {
+		t.Error("no function is declared authorizer: true under the name authorizer: update this test")
+	}
+	return out, cmds
+}
+
+// repoRoot is the directory of go.work.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOWORK").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.TrimSpace(string(out))
+	if w == "" || w == "off" {
+		t.Skip("needs the workspace (go.work)")
+	}
+	return filepath.Dir(w)
+}
