@@ -19,7 +19,6 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
 )
 
-
 // Config is the validated shared configuration of one function process.
 type Config struct {
 	Service  string     // OCTO_SERVICE_NAME: Oracle MODULE, OTel service.name

@@ -73,7 +73,6 @@ func FuzzTranslate(f *testing.F) {
 	})
 }
 
-
 func subset(a, b []string) bool {
 	for _, x := range a {
 		if !slices.Contains(b, x) {
