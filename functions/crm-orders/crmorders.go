@@ -43,6 +43,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/openapi"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -103,4 +104,14 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []openapi.Operation{
+	{Route: "GET /api/crm/orders", Response: ListPage{},
+		Query: []string{"status", "customer_id", "from", "to", "backlog", "suspicious", "cursor", "limit"}},
+	{Route: "GET /api/crm/orders/{id}", Response: Order{}, ETag: true},
+	{Route: "POST /api/crm/orders/{id}/transitions", Request: TransitionRequest{}, Response: Order{}, ETag: true, Errors: []int{409}},
+	{Route: "PATCH /api/crm/shipments/{id}", Request: ShipmentPatch{}, Response: Order{}, IfMatch: true, ETag: true, Errors: []int{409}},
 }
