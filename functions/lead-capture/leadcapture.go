@@ -278,5 +278,5 @@ func orNull(s string) any {
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
 var Contract = []openapi.Operation{
-	{Route: "POST /api/leads", Request: Request{}, Response: Answer{}, Status: []int{202}},
+	{Route: "POST /api/leads", Request: Request{}, Response: Answer{}, Status: []int{202}, Errors: []int{422}},
 }

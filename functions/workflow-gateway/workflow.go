@@ -140,7 +140,7 @@ func (s *Service) listQueries(w http.ResponseWriter, _ *http.Request, _ identity
 // route of the handler map above.
 var Contract = []openapi.Operation{
 	{Route: "GET /api/workflows/queries", Response: QueryList{}},
-	{Route: "POST /api/workflows/queries/{name}/run", Request: runRequest{}, BodyOptional: true, Response: Run{}, Errors: []int{409, 422}},
+	{Route: "POST /api/workflows/queries/{name}/run", Request: runRequest{}, BodyOptional: true, Response: Run{}},
 	{Route: "GET /api/workflows/runs", Response: RunPage{}, Query: []string{"cursor", "limit"}},
 	{Route: "GET /api/workflows/runs/{id}", Response: Run{}},
 	{Route: "GET /api/workflows/components", Response: ComponentList{}},
