@@ -22,7 +22,6 @@ type thing struct {
 	Next    *string     `json:"next"`
 	Note    string      `json:"note,omitempty"`
 	At      time.Time   `json:"at"`
-	private int
 }
 
 type part struct {
