@@ -15,13 +15,13 @@ import (
 
 // thing, part and newThing are a test function's body types.
 type thing struct {
-	ID      int64       `json:"id"`
-	Name    string      `json:"name"`
-	Price   money.Cents `json:"price"`
-	Parts   []part      `json:"parts"`
-	Next    *string     `json:"next"`
-	Note    string      `json:"note,omitempty"`
-	At      time.Time   `json:"at"`
+	ID    int64       `json:"id"`
+	Name  string      `json:"name"`
+	Price money.Cents `json:"price"`
+	Parts []part      `json:"parts"`
+	Next  *string     `json:"next"`
+	Note  string      `json:"note,omitempty"`
+	At    time.Time   `json:"at"`
 }
 
 type part struct {
