@@ -40,7 +40,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -107,7 +107,7 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millise
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "POST /api/assistant/chat", Request: ChatRequest{}, Response: ChatResponse{}, Errors: []int{404}},
 	{Route: "GET /api/assistant/sessions/{id}", Response: Session{}, Query: []string{"after", "limit"}},
 }

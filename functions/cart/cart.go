@@ -31,7 +31,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/shape"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -86,7 +86,7 @@ func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "POST /api/carts", Response: Cart{}, Status: []int{201}},
 	{Route: "GET /api/carts/{cart_id}", Response: Cart{}},
 	{Route: "POST /api/carts/{cart_id}/items", Request: AddItemRequest{}, Response: Cart{}, Errors: []int{409, 422}},

@@ -43,7 +43,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -108,7 +108,7 @@ func nullable(s string) any {
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "GET /api/crm/orders", Response: ListPage{},
 		Query: []string{"status", "customer_id", "from", "to", "backlog", "suspicious", "cursor", "limit"}},
 	{Route: "GET /api/crm/orders/{id}", Response: Order{}, ETag: true},

@@ -34,7 +34,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -84,7 +84,7 @@ func errNotFound(op string) error { return apperr.E(op, apperr.NotFound, "ticket
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "GET /api/crm/tickets", Response: Queue{},
 		Query: []string{"status", "priority", "assignee", "older_than_hours", "cursor", "limit"}},
 	{Route: "GET /api/crm/tickets/{id}", Response: Ticket{}, ETag: true},

@@ -40,7 +40,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -277,6 +277,6 @@ func orNull(s string) any {
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "POST /api/leads", Request: Request{}, Response: Answer{}, Status: []int{202}, Errors: []int{422}},
 }

@@ -25,7 +25,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -57,7 +57,7 @@ func New(store db.DBTX, log *slog.Logger) (http.Handler, error) {
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "GET /api/orders/{id}", Response: Order{}, Headers: []string{TokenHeader}},
 	{Route: "GET /api/orders", Response: Page{}, Query: []string{"cursor", "limit"}},
 	{Route: "GET /api/account/orders/{id}", Response: Order{}},

@@ -38,7 +38,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -95,7 +95,7 @@ func errNoProduct(op string) error { return apperr.E(op, apperr.NotFound, "produ
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "GET /api/products/{id}/reviews", Response: Page{}, Query: []string{"cursor", "limit"}},
 	{Route: "POST /api/products/{id}/reviews", Request: Request{}, Response: Review{}, Status: []int{201}},
 	{Route: "POST /api/account/products/{id}/reviews", Request: Request{}, Response: Review{}, Status: []int{201, 200},

@@ -37,7 +37,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -116,7 +116,7 @@ func errNoCustomer(op string) error {
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "POST /api/tickets", Request: CreateRequest{}, Response: Detail{}, Status: []int{201}},
 	{Route: "GET /api/tickets", Response: Page{}, Query: []string{"cursor", "limit"}},
 	{Route: "GET /api/tickets/{id}", Response: Detail{}, Query: []string{"after", "limit"}},

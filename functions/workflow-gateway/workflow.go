@@ -33,7 +33,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -138,7 +138,7 @@ func (s *Service) listQueries(w http.ResponseWriter, _ *http.Request, _ identity
 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
-var Contract = []openapi.Operation{
+var Contract = []contract.Operation{
 	{Route: "GET /api/workflows/queries", Response: QueryList{}},
 	{Route: "POST /api/workflows/queries/{name}/run", Request: runRequest{}, BodyOptional: true, Response: Run{}},
 	{Route: "GET /api/workflows/runs", Response: RunPage{}, Query: []string{"cursor", "limit"}},
