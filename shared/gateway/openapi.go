@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/openapi"
 	"github.com/octo-drone-shop/serverless/shared/openapi/spec"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -26,7 +25,7 @@ func (g *Gateway) serveOpenAPI(w http.ResponseWriter, r *http.Request) int {
 	if doc == nil {
 		doc = spec.JSON
 	}
-	out, err := spec.WithServers(doc, openapi.Server{URL: "http://" + r.Host, Description: "this local gateway (make run)"})
+	out, err := spec.WithServers(doc, spec.Server{URL: "http://" + r.Host, Description: "this local gateway (make run)"})
 	if err != nil {
 		return fail(w, r, apperr.Internal, "the OpenAPI document does not parse")
 	}

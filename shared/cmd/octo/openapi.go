@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/octo-drone-shop/serverless/shared/openapi"
 	"github.com/octo-drone-shop/serverless/shared/openapi/spec"
 )
 
 // servers collects repeated --server flags.
-type servers []openapi.Server
+type servers []spec.Server
 
 func (s *servers) String() string { return fmt.Sprint(*s) }
 
@@ -21,7 +20,7 @@ func (s *servers) Set(v string) error {
 	if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
 		return fmt.Errorf("server %q must be an http(s) URL", v)
 	}
-	*s = append(*s, openapi.Server{URL: strings.TrimSuffix(v, "/")})
+	*s = append(*s, spec.Server{URL: strings.TrimSuffix(v, "/")})
 	return nil
 }
 

@@ -8,9 +8,13 @@ package spec
 import (
 	_ "embed"
 	"encoding/json"
-
-	"github.com/octo-drone-shop/serverless/shared/openapi"
 )
+
+// Server is a base URL the document lists.
+type Server struct {
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+}
 
 // JSON is the document without servers.
 //
@@ -22,7 +26,7 @@ const FileName = "shared/openapi/spec/openapi.json"
 
 // WithServers returns doc (JSON) listing servers as its base URLs. An API Gateway deployment's URL
 // includes its path prefix (Terraform's api_path_prefix, /v1 by default).
-func WithServers(doc []byte, servers ...openapi.Server) ([]byte, error) {
+func WithServers(doc []byte, servers ...Server) ([]byte, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &m); err != nil {
 		return nil, err
