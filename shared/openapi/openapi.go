@@ -111,7 +111,6 @@ func Build(b *manifest.Bundle, contracts map[string][]Operation) (map[string]any
 			"summary": "The serverless bundle's HTTP API, built from the functions' declarations and Go types.",
 			"description": "Built from the function declarations (functions/*/func.yaml) and the Go types of their " +
 				"handlers (tools/openapi). Errors are " + `{"error":{"code","message","request_id"}}` + "; every answer echoes X-Request-Id.",
-			"license": map[string]any{"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
 		},
 		// Relative: the host that serves the document. The local gateway and `octo openapi --server`
 		// replace it with absolute URLs (spec.WithServers).
