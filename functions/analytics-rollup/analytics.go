@@ -43,6 +43,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -124,3 +125,14 @@ func (s *Service) invoke(w http.ResponseWriter, r *http.Request) error {
 	web.JSON(w, http.StatusOK, res)
 	return nil
 }
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi): every report
+// route, as the handler map above binds them, answers a Report.
+var Contract = func() []contract.Operation {
+	var ops []contract.Operation
+	for name := range reports {
+		ops = append(ops, contract.Operation{Route: "GET /api/analytics/" + name, Response: Report{},
+			Query: []string{"granularity", "from", "to"}})
+	}
+	return ops
+}()

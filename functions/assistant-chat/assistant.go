@@ -42,6 +42,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -114,3 +115,10 @@ func New(store *db.DB, log *slog.Logger, cfg Config, opts ...Option) (http.Handl
 
 // clock is the current time as the database stores it (UTC, milliseconds).
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "POST /api/assistant/chat", Request: ChatRequest{}, Response: ChatResponse{}, Errors: []int{404}},
+	{Route: "GET /api/assistant/sessions/{id}", Response: Session{}, Query: []string{"after", "limit"}},
+}

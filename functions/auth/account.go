@@ -149,7 +149,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.UserID == 0 {
-		web.JSON(w, http.StatusOK, map[string]any{"principal": p.ID, "scope": p.Scopes})
+		web.JSON(w, http.StatusOK, ExternalPrincipal{Principal: p.ID, Scope: p.Scopes})
 		return nil
 	}
 	a, err := s.account(r.Context(), s.db, p.UserID)

@@ -31,6 +31,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -125,4 +126,18 @@ func Build(ctx context.Context, store *db.DB, getenv func(string) string, log *s
 		return nil, err
 	}
 	return New(store, issuer, log, mail, notify.InProcess(drainer, kickTimeout), Options{})
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "POST /api/auth/register", Request: registerRequest{}, Response: RegisterResponse{}, Status: []int{202}},
+	{Route: "POST /api/auth/verify", Request: tokenRequest{}, Response: Account{}},
+	{Route: "POST /api/auth/verify/resend", Response: StatusAnswer{}, Status: []int{202}, Errors: []int{404, 409}},
+	{Route: "POST /api/auth/login", Request: loginRequest{}, Response: TokenResponse{}, Errors: []int{401, 429}},
+	{Route: "POST /api/auth/refresh", Request: refreshRequest{}, BodyOptional: true, Response: TokenResponse{}, Errors: []int{401}},
+	{Route: "POST /api/auth/logout", Request: refreshRequest{}, BodyOptional: true, Status: []int{204}},
+	{Route: "POST /api/auth/password/forgot", Request: forgotRequest{}, Response: StatusAnswer{}, Status: []int{202}},
+	{Route: "POST /api/auth/password/reset", Request: resetRequest{}, Response: StatusAnswer{}},
+	{Route: "GET /api/auth/me", Response: contract.OneOf{Account{}, ExternalPrincipal{}}, Errors: []int{404}},
 }

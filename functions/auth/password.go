@@ -70,8 +70,8 @@ func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.kick.Kick(queued...)
-	web.JSON(w, http.StatusAccepted, map[string]string{"status": "reset_sent",
-		"message": "if an account has this email, we sent it a link to reset the password"})
+	web.JSON(w, http.StatusAccepted, StatusAnswer{Status: "reset_sent",
+		Message: "if an account has this email, we sent it a link to reset the password"})
 	return nil
 }
 
@@ -125,6 +125,6 @@ func (s *Service) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	web.JSON(w, http.StatusOK, map[string]string{"status": "password_reset"})
+	web.JSON(w, http.StatusOK, StatusAnswer{Status: "password_reset"})
 	return nil
 }

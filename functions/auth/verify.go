@@ -127,6 +127,6 @@ func (s *Service) resendVerification(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	s.kick.Kick(queued)
-	web.JSON(w, http.StatusAccepted, map[string]string{"status": "verification_sent"})
+	web.JSON(w, http.StatusAccepted, StatusAnswer{Status: "verification_sent"})
 	return nil
 }

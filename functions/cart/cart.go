@@ -31,6 +31,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/shape"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -81,4 +82,14 @@ func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
 		"PATCH /api/carts/{cart_id}/items/{item_id}":  s.updateItem,
 		"DELETE /api/carts/{cart_id}/items/{item_id}": s.removeItem,
 	})
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "POST /api/carts", Response: Cart{}, Status: []int{201}},
+	{Route: "GET /api/carts/{cart_id}", Response: Cart{}},
+	{Route: "POST /api/carts/{cart_id}/items", Request: AddItemRequest{}, Response: Cart{}, Errors: []int{409, 422}},
+	{Route: "PATCH /api/carts/{cart_id}/items/{item_id}", Request: UpdateItemRequest{}, Response: Cart{}, Errors: []int{409, 422}},
+	{Route: "DELETE /api/carts/{cart_id}/items/{item_id}", Response: Cart{}},
 }

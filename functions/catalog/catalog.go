@@ -26,6 +26,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/commerce"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -59,4 +60,14 @@ func New(store db.DBTX, log *slog.Logger) (http.Handler, error) {
 		"GET /api/shops":         s.listShops,
 		"GET /api/services":      s.listServices,
 	})
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/products", Response: ProductPage{}, Query: []string{"q", "category", "sort", "cursor", "limit"}},
+	{Route: "GET /api/products/{id}", Response: Product{}},
+	{Route: "GET /api/categories", Response: List[Category]{}},
+	{Route: "GET /api/shops", Response: List[Shop]{}},
+	{Route: "GET /api/services", Response: List[ShopService]{}},
 }

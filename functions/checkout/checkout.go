@@ -65,6 +65,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -174,4 +175,12 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", "/api/orders/"+strconv.FormatInt(p.Order.ID, 10))
 	web.JSON(w, http.StatusCreated, Result{Order: p.Order, OrderToken: p.Token})
 	return nil
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "POST /api/checkout", Request: Request{}, Response: Result{}, Status: []int{201, 200}, Idempotent: true,
+		Errors: []int{404, 409, 422}, Summary: "Place an order from a cart (200: a retry of the same order)"},
+	{Route: "POST /api/coupons/validate", Request: CouponRequest{}, Response: CouponPreview{}, Errors: []int{404, 422}},
 }

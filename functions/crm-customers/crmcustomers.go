@@ -24,6 +24,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -61,3 +62,11 @@ func customerID(r *http.Request) (int64, error) {
 }
 
 func errNotFound(op string) error { return apperr.E(op, apperr.NotFound, "customer not found") }
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/crm/customers", Response: Page{}, Query: []string{"q", "industry", "cursor", "limit"}},
+	{Route: "GET /api/crm/customers/{id}", Response: View{}, ETag: true},
+	{Route: "PATCH /api/crm/customers/{id}", Request: Patch{}, Response: View{}, IfMatch: true, ETag: true, Errors: []int{409}},
+}

@@ -43,6 +43,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -95,4 +96,14 @@ func traceID(ctx context.Context) any {
 		return sc.TraceID().String()
 	}
 	return nil
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/crm/orders", Response: ListPage{},
+		Query: []string{"status", "customer_id", "from", "to", "backlog", "suspicious", "cursor", "limit"}},
+	{Route: "GET /api/crm/orders/{id}", Response: Order{}, ETag: true},
+	{Route: "POST /api/crm/orders/{id}/transitions", Request: TransitionRequest{}, Response: Order{}, ETag: true, Errors: []int{409}},
+	{Route: "PATCH /api/crm/shipments/{id}", Request: ShipmentPatch{}, Response: Order{}, IfMatch: true, ETag: true, Errors: []int{409}},
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -80,3 +81,14 @@ func ticketID(r *http.Request) (int64, error) {
 }
 
 func errNotFound(op string) error { return apperr.E(op, apperr.NotFound, "ticket not found") }
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/crm/tickets", Response: Queue{},
+		Query: []string{"status", "priority", "assignee", "older_than_hours", "cursor", "limit"}},
+	{Route: "GET /api/crm/tickets/{id}", Response: Ticket{}, ETag: true},
+	{Route: "PATCH /api/crm/tickets/{id}", Request: Patch{}, Response: Ticket{}, IfMatch: true, ETag: true, Errors: []int{409}},
+	{Route: "POST /api/crm/tickets/{id}/assign", Request: Assignment{}, Response: Ticket{}, ETag: true, Errors: []int{409}},
+	{Route: "POST /api/crm/tickets/{id}/messages", Request: Reply{}, Response: Ticket{}, ETag: true, Errors: []int{409}},
+}

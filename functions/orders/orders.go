@@ -25,6 +25,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -52,4 +53,12 @@ func New(store db.DBTX, log *slog.Logger) (http.Handler, error) {
 		"GET /api/account/orders/{id}": s.getOwn,
 		"GET /api/orders":              s.list,
 	})
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/orders/{id}", Response: Order{}, Headers: []string{TokenHeader}},
+	{Route: "GET /api/orders", Response: Page{}, Query: []string{"cursor", "limit"}},
+	{Route: "GET /api/account/orders/{id}", Response: Order{}},
 }

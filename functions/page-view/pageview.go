@@ -31,6 +31,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -124,4 +125,10 @@ func orNull(s string) any {
 		return nil
 	}
 	return s
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "POST /api/page-views", Request: Beacon{}, Status: []int{204}},
 }

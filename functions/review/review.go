@@ -38,6 +38,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -91,3 +92,12 @@ func productID(r *http.Request) (int64, error) {
 }
 
 func errNoProduct(op string) error { return apperr.E(op, apperr.NotFound, "product not found") }
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/products/{id}/reviews", Response: Page{}, Query: []string{"cursor", "limit"}},
+	{Route: "POST /api/products/{id}/reviews", Request: Request{}, Response: Review{}, Status: []int{201}},
+	{Route: "POST /api/account/products/{id}/reviews", Request: Request{}, Response: Review{}, Status: []int{201, 200},
+		Summary: "Post or replace the caller's review of a product (200: replaced)"},
+}

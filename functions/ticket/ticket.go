@@ -37,6 +37,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -111,4 +112,13 @@ func errNotFound(op string) error { return apperr.E(op, apperr.NotFound, "ticket
 
 func errNoCustomer(op string) error {
 	return apperr.E(op, apperr.Forbidden, "this account has no customer profile").WithCode("no_customer_profile")
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "POST /api/tickets", Request: CreateRequest{}, Response: Detail{}, Status: []int{201}},
+	{Route: "GET /api/tickets", Response: Page{}, Query: []string{"cursor", "limit"}},
+	{Route: "GET /api/tickets/{id}", Response: Detail{}, Query: []string{"after", "limit"}},
+	{Route: "POST /api/tickets/{id}/messages", Request: MessageRequest{}, Response: MessageAnswer{}, Status: []int{201}, Errors: []int{409}},
 }

@@ -155,7 +155,7 @@ func (s *Service) components(w http.ResponseWriter, r *http.Request, _ identity.
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": items})
+	web.JSON(w, http.StatusOK, ComponentList{Items: items})
 	return nil
 }
 

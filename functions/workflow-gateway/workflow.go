@@ -33,6 +33,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -112,6 +113,17 @@ func (s *Service) ops(h func(http.ResponseWriter, *http.Request, identity.Princi
 	}
 }
 
+// QueryList is GET /api/workflows/queries's answer: the catalog and the row cap of any run.
+type QueryList struct {
+	Items   []Query `json:"items"`
+	MaxRows int     `json:"max_rows"`
+}
+
+// ComponentList is GET /api/workflows/components's answer: each component's latest probe.
+type ComponentList struct {
+	Items []Snapshot `json:"items"`
+}
+
 func (s *Service) listQueries(w http.ResponseWriter, _ *http.Request, _ identity.Principal) error {
 	items := make([]Query, len(s.opts.Catalog))
 	for i, q := range s.opts.Catalog {
@@ -120,6 +132,18 @@ func (s *Service) listQueries(w http.ResponseWriter, _ *http.Request, _ identity
 		}
 		items[i] = q
 	}
-	web.JSON(w, http.StatusOK, map[string]any{"items": items, "max_rows": MaxRows})
+	web.JSON(w, http.StatusOK, QueryList{Items: items, MaxRows: MaxRows})
 	return nil
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/workflows/queries", Response: QueryList{}},
+	{Route: "POST /api/workflows/queries/{name}/run", Request: runRequest{}, BodyOptional: true, Response: Run{}},
+	{Route: "GET /api/workflows/runs", Response: RunPage{}, Query: []string{"cursor", "limit"}},
+	{Route: "GET /api/workflows/runs/{id}", Response: Run{}},
+	{Route: "GET /api/workflows/components", Response: ComponentList{}},
+	{Route: "POST /api/workflows/select-ai", Request: selectAIRequest{}, Response: Run{}, Errors: []int{501}},
+	{Route: "GET /api/workflows/sql", Response: TopSQL{}, Query: []string{"limit"}},
 }

@@ -40,6 +40,8 @@ type Config struct {
 	FunctionOutput io.Writer
 	// Now is the clock of the rate limiter and the scheduler (default time.Now).
 	Now func() time.Time
+	// OpenAPI is the document served at OpenAPIPath (default spec.JSON, generated from the bundle).
+	OpenAPI []byte
 }
 
 // ConfigFromEnv reads PORT, OCTO_ROOT, OCTO_BIN_DIR, OCTO_DATA_DIR, OCTO_MAX_INSTANCES,

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
+	"github.com/octo-drone-shop/serverless/shared/openapi"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -355,10 +357,25 @@ func TestDeadlineExceededIsGatewayTimeoutAndReplacesTheProcess(t *testing.T) {
 	})
 }
 
-// The gateway serves the OpenAPI document of the declarations it routes by, naming itself as the
-// server; other methods on that path are 405.
+// The gateway serves the OpenAPI document it is configured with (by default the bundle's, package
+// spec), naming itself as the server; other methods on that path are 405.
 func TestServesTheOpenAPIDocumentOfItsRoutes(t *testing.T) {
 	env := newTestEnv(t, map[string]string{"hello": helloYAML})
+	b, err := funcyaml.Load(env.cfg.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracts := map[string][]openapi.Operation{}
+	for _, r := range b.Routes() {
+		contracts[r.Function] = append(contracts[r.Function], openapi.Operation{Route: r.Pattern()})
+	}
+	built, err := openapi.Build(b, contracts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.cfg.OpenAPI, err = json.Marshal(built); err != nil {
+		t.Fatal(err)
+	}
 	g, base := env.start(t)
 
 	resp, body := do(t, "GET", base+OpenAPIPath, nil, "")
@@ -396,4 +413,15 @@ func TestServesTheOpenAPIDocumentOfItsRoutes(t *testing.T) {
 
 	resp, body = do(t, "POST", base+OpenAPIPath, nil, "")
 	assertError(t, resp, body, http.StatusMethodNotAllowed, "method_not_allowed")
+
+	// Unconfigured, it serves the bundle's generated document.
+	env.cfg.OpenAPI = nil
+	_, base = env.start(t)
+	resp, body = do(t, "GET", base+OpenAPIPath, nil, "")
+	var served struct {
+		Paths map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &served); err != nil || resp.StatusCode != http.StatusOK || served.Paths["/api/products"] == nil {
+		t.Errorf("default document: %d %v, paths %d", resp.StatusCode, err, len(served.Paths))
+	}
 }

@@ -3,6 +3,10 @@
 // database, with the development signing key that the auth function and the authorizer share (no key
 // is configured, as locally), so a test can issue tokens the authorizer accepts.
 //
+// Every answer the gateway gives is checked against the bundle's OpenAPI document (package spec) by
+// package conform: an answer that does not conform (undocumented status, body off its schema,
+// required header missing) fails the test that started the stack, whichever client received it.
+//
 // The gateway's rate-limiter clock jumps an hour at every reading: end-to-end tests send many
 // requests from one address, and the declared rates are tested by package gateway itself.
 package stacktest
@@ -26,6 +30,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/migrate"
+	"github.com/octo-drone-shop/serverless/shared/openapi/conform"
+	"github.com/octo-drone-shop/serverless/shared/openapi/spec"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
@@ -118,7 +124,11 @@ func Start(t testing.TB, root, binDir string, opts Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(g)
+	checker, err := conform.New(ctx, spec.JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(checker.Handler(g, func(err error) { t.Errorf("openapi: %v", err) }))
 	t.Cleanup(func() {
 		srv.Close()
 		g.Close()

@@ -5,7 +5,7 @@
 //	octo seed [--if-empty]  load the demo data set
 //	octo seed --activity DAYS [--orders N] [--rng-seed S]  add generated activity over DAYS days
 //	octo routes             print every route of the bundle with its function and scope
-//	octo openapi            print the bundle's OpenAPI 3.0 document (--server URL, repeatable)
+//	octo openapi            print the bundle's OpenAPI 3.1 document (--server URL, repeatable)
 //	octo generate [--check] compile each functions/<name>/func.yaml into its declaration_gen.go
 //	octo sqlid 'SQL'        print the SQL_ID Oracle will give the statement (-f FILE, or - for stdin)
 //	octo json PATH          print one value of the JSON document on stdin (order.id, items.0.id)
@@ -41,7 +41,7 @@ func commands() map[string]command {
 		"migrate":  {runMigrate, "apply pending schema migrations"},
 		"seed":     {runSeed, "load the demo data set into an empty database"},
 		"routes":   {runRoutes, "print the route table from the function declarations"},
-		"openapi":  {runOpenAPI, "print the OpenAPI document built from the function declarations"},
+		"openapi":  {runOpenAPI, "print the OpenAPI document generated from the declarations and the functions' types"},
 		"generate": {runGenerate, "compile each function's func.yaml into its declaration_gen.go"},
 		"sqlid":    {runSQLID, "print the Oracle SQL_ID of a statement"},
 		"json":     {runJSON, "print one value of the JSON on stdin (octo json order.id)"},

@@ -11,7 +11,7 @@ import (
 func TestOpenAPICommand(t *testing.T) {
 	openapi := func(args ...string) (map[string]any, error) {
 		var out, errOut bytes.Buffer
-		err := run(context.Background(), commandEnv{Stdout: &out, Stderr: &errOut}, append([]string{"openapi", "-root", "../../.."}, args...))
+		err := run(context.Background(), commandEnv{Stdout: &out, Stderr: &errOut}, append([]string{"openapi"}, args...))
 		if err != nil {
 			return nil, err
 		}
