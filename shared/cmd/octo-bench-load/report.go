@@ -17,6 +17,8 @@ import (
 // levelResult is one client count's timed window.
 type levelResult struct {
 	Clients         int                `json:"clients"`
+	Think           string             `json:"think"`
+	Stress          bool               `json:"stress"` // the fast clients' row: reported, never the verdict's
 	Requests        int                `json:"requests"`
 	P50             float64            `json:"p50_ms"`
 	P95             float64            `json:"p95_ms"`
@@ -37,8 +39,6 @@ type report struct {
 	GoVersion string        `json:"go_version"`
 	CPUs      int           `json:"cpus"`
 	Load      string        `json:"load_average"` // /proc/loadavg when the run ended
-	ThinkMin  string        `json:"think_min"`
-	ThinkMax  string        `json:"think_max"`
 	Warmup    string        `json:"warmup"`
 	Duration  string        `json:"duration"`
 	Instances int           `json:"max_instances_per_function"` // 0: the gateway's default
@@ -103,7 +103,11 @@ func (r report) verdict() string {
 	if len(r.Levels) == 0 {
 		return "no client count ran"
 	}
-	last := slices.MaxFunc(r.Levels, func(a, b levelResult) int { return cmp.Compare(a.Clients, b.Clients) })
+	gated := slices.DeleteFunc(slices.Clone(r.Levels), func(lv levelResult) bool { return lv.Stress })
+	if len(gated) == 0 {
+		return "no client count ran"
+	}
+	last := slices.MaxFunc(gated, func(a, b levelResult) int { return cmp.Compare(a.Clients, b.Clients) })
 	var miss []string
 	if last.P95 >= r.GoalP95 {
 		miss = append(miss, fmt.Sprintf("p95 %.1f ms >= %.0f ms", last.P95, r.GoalP95))
@@ -137,17 +141,21 @@ func (r report) markdown() string {
 		inst = fmt.Sprintf("at most %d processes per function", r.Instances)
 	}
 	fmt.Fprintf(&b, "# Load benchmark: the browser journeys\n\n%s, %s, %d CPUs, load average %s; bin/octo-gateway "+
-		"(%s) on a fresh embedded database; each client its own source address, think time %s-%s between pages; "+
-		"%s warm-up, then %s timed per row. Goal at the largest client count: p95 < %.0f ms, no errors.\n\n",
-		r.At.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Load, inst, r.ThinkMin, r.ThinkMax, r.Warmup, r.Duration, r.GoalP95)
+		"(%s) on a fresh embedded database; each client its own source address and a think time between pages; "+
+		"%s warm-up, then %s timed per row. Goal at the largest client count (the stress row aside): p95 < %.0f ms, no errors.\n\n",
+		r.At.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Load, inst, r.Warmup, r.Duration, r.GoalP95)
 	cols := r.columns()
-	b.WriteString("| clients | requests | p50 ms | p95 ms | p99 ms | errors | orders/s |")
+	b.WriteString("| clients | think | requests | p50 ms | p95 ms | p99 ms | errors | orders/s |")
 	for _, c := range cols {
 		fmt.Fprintf(&b, " %s |", c)
 	}
-	b.WriteString("\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + strings.Repeat(" ---: |", len(cols)) + "\n")
+	b.WriteString("\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |" + strings.Repeat(" ---: |", len(cols)) + "\n")
 	for _, lv := range r.Levels {
-		fmt.Fprintf(&b, "| %d | %d | %.1f | %.1f | %.1f | %d | %.2f |", lv.Clients, lv.Requests, lv.P50, lv.P95, lv.P99,
+		think := lv.Think
+		if lv.Stress {
+			think += " (stress)"
+		}
+		fmt.Fprintf(&b, "| %d | %s | %d | %.1f | %.1f | %.1f | %d | %.2f |", lv.Clients, think, lv.Requests, lv.P50, lv.P95, lv.P99,
 			lv.Errors, lv.OrdersPerSecond)
 		for _, c := range cols {
 			if v, ok := lv.CPUPerRequestMS[c]; ok && (c == "gateway" || lv.Routed[c] > 0) {
@@ -161,12 +169,13 @@ func (r report) markdown() string {
 	b.WriteString("\nThe function columns are CPU milliseconds per request routed to the function (user+system, " +
 		"all its processes, /proc/<pid>/stat); gateway is per request; authorizer per request it authorized.\n")
 	if len(r.Levels) > 0 {
-		last := r.Levels[len(r.Levels)-1]
-		fmt.Fprintf(&b, "\nAt %d clients, p95 ms by function (requests):", last.Clients)
-		for _, fn := range slices.Sorted(maps.Keys(last.FunctionP95)) {
-			fmt.Fprintf(&b, " %s %.1f (%d);", fn, last.FunctionP95[fn], last.Routed[fn])
+		for _, lv := range r.Levels[max(0, len(r.Levels)-2):] {
+			fmt.Fprintf(&b, "\nAt %d clients, think %s: p95 ms by function (requests):", lv.Clients, lv.Think)
+			for _, fn := range slices.Sorted(maps.Keys(lv.FunctionP95)) {
+				fmt.Fprintf(&b, " %s %.1f (%d);", fn, lv.FunctionP95[fn], lv.Routed[fn])
+			}
+			fmt.Fprintf(&b, " the load generator used %.0f ms of CPU.\n", lv.LoadGenCPUms)
 		}
-		fmt.Fprintf(&b, " the load generator used %.0f ms of CPU.\n", last.LoadGenCPUms)
 	}
 	for _, lv := range r.Levels {
 		for _, e := range lv.ErrorSamples {

@@ -23,7 +23,8 @@ type options struct {
 	root, binDir, dataDir, out string
 	clients                    []int
 	warmup, duration           time.Duration
-	think                      [2]time.Duration
+	think, stressThink         [2]time.Duration
+	stressClients              int
 	instances                  int
 	goalP95                    float64
 	strict                     bool
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "untimed load before each timed window")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "timed window per client count")
 	think := fs.String("think", "500ms-1s", "think time between a client's pages, min-max")
+	stressThink := fs.String("stress-think", "100ms-200ms", "think time of the stress row (fast clients, still within every rate limit)")
+	fs.IntVar(&o.stressClients, "stress-clients", 64, "clients of the stress row after the others (0: no stress row)")
 	fs.IntVar(&o.instances, "instances", 0, "the gateway's processes per function (0: its default, as make run)")
 	fs.Float64Var(&o.goalP95, "goal-p95", 100, "p95 goal in ms at the largest client count")
 	fs.BoolVar(&o.strict, "strict", true, "exit non-zero when the goal is missed or a request failed")
@@ -58,13 +61,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.think, err = parseThink(*think); err != nil {
 		return err
 	}
+	if o.stressThink, err = parseThink(*stressThink); err != nil {
+		return err
+	}
 	if o.duration < time.Second || o.warmup < 0 {
 		return errors.New("-duration must be at least 1s and -warmup not negative")
 	}
 	o.root, _ = filepath.Abs(o.root)
 	o.dataDir, _ = filepath.Abs(o.dataDir)
 
-	b := &bench{thinkMin: o.think[0], thinkMax: o.think[1], rec: &recorder{}}
+	b := &bench{rec: &recorder{}}
 	if err := prepare(ctx, o, b); err != nil {
 		return err
 	}
@@ -80,14 +86,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer st.close()
 	b.base = st.url
 
-	rep := report{ThinkMin: o.think[0].String(), ThinkMax: o.think[1].String(), Warmup: o.warmup.String(),
-		Duration: o.duration.String(), Instances: o.instances, GoalP95: o.goalP95}
-	for i, c := range o.clients {
-		fmt.Fprintf(stderr, "%d clients: warm-up %s, timed %s ...\n", c, o.warmup, o.duration)
-		lv, err := level(ctx, b, st, i, c, o)
+	rep := report{Warmup: o.warmup.String(), Duration: o.duration.String(), Instances: o.instances, GoalP95: o.goalP95}
+	type row struct {
+		clients int
+		think   [2]time.Duration
+		stress  bool
+	}
+	var rows []row
+	for _, c := range o.clients {
+		rows = append(rows, row{c, o.think, false})
+	}
+	if o.stressClients > 0 {
+		rows = append(rows, row{o.stressClients, o.stressThink, true})
+	}
+	for i, r := range rows {
+		fmt.Fprintf(stderr, "%d clients, think %s-%s: warm-up %s, timed %s ...\n", r.clients, r.think[0], r.think[1], o.warmup, o.duration)
+		b.thinkMin, b.thinkMax = r.think[0], r.think[1]
+		lv, err := level(ctx, b, st, i, r.clients, o)
 		if err != nil {
-			return fmt.Errorf("%d clients: %w", c, err)
+			return fmt.Errorf("%d clients: %w", r.clients, err)
 		}
+		lv.Think, lv.Stress = fmt.Sprintf("%s-%s", r.think[0], r.think[1]), r.stress
 		rep.Levels = append(rep.Levels, lv)
 	}
 	if err := rep.write(filepath.Clean(o.out), stdout); err != nil {
