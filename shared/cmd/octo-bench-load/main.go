@@ -20,9 +20,10 @@
 // the run) paging the CRM orders, backlog, tickets and customers. Rate limits are left as declared.
 //
 // Each client count gets -warmup untimed (the gateway scales out, as it would for a real crowd) and
-// then -duration timed. CPU time per request comes from /proc/<pid>/stat (utime+stime) of the
-// gateway and of every function process, sampled when the timed window opens and closes, divided by
-// the requests routed to the function in it (the authorizer: the requests it authorized).
+// then -duration timed. CPU time per request comes from /proc/<pid>/task/*/schedstat (time on a CPU,
+// all threads) of the gateway and of every function process, sampled when the timed window opens and
+// closes, divided by the requests routed to the function in it (the authorizer: the requests it
+// authorized).
 package main
 
 import (

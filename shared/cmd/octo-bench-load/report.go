@@ -166,8 +166,8 @@ func (r report) markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nThe function columns are CPU milliseconds per request routed to the function (user+system, " +
-		"all its processes, /proc/<pid>/stat); gateway is per request; authorizer per request it authorized.\n")
+	b.WriteString("\nThe function columns are CPU milliseconds per request routed to the function (time on a " +
+		"CPU of all its processes' threads, /proc/<pid>/task/*/schedstat); gateway is per request; authorizer per request it authorized.\n")
 	if len(r.Levels) > 0 {
 		for _, lv := range r.Levels[max(0, len(r.Levels)-2):] {
 			fmt.Fprintf(&b, "\nAt %d clients, think %s: p95 ms by function (requests):", lv.Clients, lv.Think)

@@ -91,7 +91,7 @@ func (s *stack) close() {
 	_ = s.log.Close()
 }
 
-// cpuSample is the CPU time (user+system, all threads) of the gateway and of each function process,
+// cpuSample is the CPU time (all threads) of the gateway and of each function process,
 // by function name and pid.
 type cpuSample struct {
 	gateway time.Duration
@@ -102,10 +102,6 @@ type procCPU struct {
 	function string
 	cpu      time.Duration
 }
-
-// clockTick is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux architecture Go
-// supports.
-const clockTick = 10 * time.Millisecond
 
 // sample reads the CPU time of the gateway and of its children (the function processes: the binaries
 // in binDir it started).
@@ -139,28 +135,46 @@ func (s *stack) sample() (cpuSample, error) {
 	return out, nil
 }
 
-// procStat returns a process's parent pid and utime+stime from /proc/<pid>/stat.
+// procStat returns a process's parent pid (from /proc/<pid>/stat) and its CPU time: the sum over its
+// threads of the time on a CPU in /proc/<pid>/task/<tid>/schedstat, in nanoseconds (utime and stime in
+// /proc/<pid>/stat count 10 ms ticks, too coarse for the few requests of a one-client row).
 func procStat(pid int) (int, time.Duration, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	dir := "/proc/" + strconv.Itoa(pid)
+	b, err := os.ReadFile(dir + "/stat")
 	if err != nil {
 		return 0, 0, err
 	}
 	// The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
 	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return 0, 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
-	}
 	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 { // state ppid ... utime(12) stime(13), counted from state as field 1
-		return 0, 0, fmt.Errorf("/proc/%d/stat: too few fields", pid)
+	if i < 0 || len(f) < 2 {
+		return 0, 0, fmt.Errorf("%s/stat: unexpected format", dir)
 	}
-	ppid, err1 := strconv.Atoi(f[1])
-	utime, err2 := strconv.ParseInt(f[11], 10, 64)
-	stime, err3 := strconv.ParseInt(f[12], 10, 64)
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return 0, 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	ppid, err := strconv.Atoi(f[1])
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s/stat: %w", dir, err)
 	}
-	return ppid, time.Duration(utime+stime) * clockTick, nil
+	tasks, err := os.ReadDir(dir + "/task")
+	if err != nil {
+		return 0, 0, err
+	}
+	var cpu time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + "/task/" + t.Name() + "/schedstat")
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			continue
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s/task/%s/schedstat: %w", dir, t.Name(), err)
+		}
+		cpu += time.Duration(ns)
+	}
+	return ppid, cpu, nil
 }
 
 // cpuDelta is the CPU time spent between two samples, by function ("gateway" for the gateway). A
