@@ -58,7 +58,7 @@ func (c *client) do(ctx context.Context, k call) bool {
 	}
 	req, err := http.NewRequestWithContext(ctx, k.method, c.b.base+k.path, body)
 	if err != nil {
-		c.b.rec.add(sample{route: k.method + " " + k.path, err: err.Error()})
+		c.b.rec.add(sample{route: k.method + " " + k.path, start: time.Now(), err: err.Error()})
 		return false
 	}
 	if k.contentType != "" {
