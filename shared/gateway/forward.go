@@ -36,7 +36,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		slog.String("trace_id", ex.traceID), slog.String("request_id", web.RequestID(r.Context())),
 	}
 	if ex.pid != 0 {
-		attrs = append(attrs, slog.Int("pid", ex.pid))
+		attrs = append(attrs, slog.Int("pid", ex.pid), slog.Float64("wait_ms", ms(ex.wait)))
 	}
 	g.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
@@ -49,6 +49,7 @@ type exchange struct {
 	function string
 	traceID  string
 	pid      int
+	wait     time.Duration // how long the call waited for an idle instance (queued or a cold start)
 }
 
 // route runs the request through matching, rate limiting, authorization and the function, and
@@ -114,10 +115,10 @@ func (g *Gateway) route(ex *exchange) int {
 	}
 	call := Call{ContentType: r.Header.Get("Content-Type"), Body: body,
 		HTTP: &HTTPRequest{Method: r.Method, URL: r.URL.RequestURI(), Header: header}}
-	res, pid, err := g.call(r.Context(), route.Function, call)
-	ex.pid = pid
+	res, in, err := g.call(r.Context(), route.Function, call)
+	ex.pid, ex.wait = in.pid, in.wait
 	if err != nil {
-		g.log.Error("function call failed", "function", route.Function, "pid", pid, "error", err.Error(),
+		g.log.Error("function call failed", "function", route.Function, "pid", in.pid, "error", err.Error(),
 			"request_id", web.RequestID(r.Context()))
 		return g.upstreamError(w, r, err)
 	}
@@ -155,15 +156,24 @@ func (g *Gateway) preflightRoute(r *http.Request) (manifest.BoundRoute, bool) {
 	return route, kind == matchRoute
 }
 
-// call runs one invocation on an instance of fn, returning the instance's pid for the log.
+// instance is which process ran a call and how long the call waited for it, for the log.
+type instance struct {
+	pid  int
+	wait time.Duration
+}
+
+// call runs one invocation on an instance of fn, returning the instance's pid and the wait for it.
 // A failed call (the process died, the answer was malformed, the deadline passed) stops the process:
 // its state is unknown, and the pool replaces it.
-func (g *Gateway) call(ctx context.Context, fn string, call Call) (*Result, int, error) {
+func (g *Gateway) call(ctx context.Context, fn string, call Call) (*Result, instance, error) {
 	pl := g.pools[fn]
+	start := time.Now()
 	p, err := pl.acquire(ctx)
+	in := instance{wait: time.Since(start)}
 	if err != nil {
-		return nil, 0, err
+		return nil, in, err
 	}
+	in.pid = p.PID
 	call.ID = web.NewID()
 	call.Deadline = time.Now().Add(g.timeouts[fn])
 	// The call is not cancelled when the client leaves: like the Fn agent, the process finishes it.
@@ -176,10 +186,10 @@ func (g *Gateway) call(ctx context.Context, fn string, call Call) (*Result, int,
 			why, err = "deadline exceeded", fmt.Errorf("%w: %w", errDeadline, err)
 		}
 		go pl.discard(p, why)
-		return nil, p.PID, err
+		return nil, in, err
 	}
 	pl.release(p)
-	return res, p.PID, nil
+	return res, in, nil
 }
 
 // errDeadline marks a call that outlived its Fn-Deadline (answered 504).

@@ -117,6 +117,36 @@ func TestQueueBeyondMaxTimesOutWith503(t *testing.T) {
 	}
 }
 
+func TestRequestLogSaysHowLongACallWaitedForAnInstance(t *testing.T) {
+	env := newTestEnv(t, map[string]string{"hello": helloYAML})
+	env.cfg.MaxInstances = 1
+	_, base := env.start(t)
+
+	first := sendBlocking(t, base, 1)
+	waitFor(t, 10*time.Second, "the only instance to be busy", func() bool { return startedBlocks(t, env.dir) == 1 })
+	second := make(chan int, 1)
+	go func() {
+		resp, _ := do(t, "GET", base+"/api/echo", nil, "")
+		second <- resp.StatusCode
+	}()
+	time.Sleep(300 * time.Millisecond)
+	release(t, env.dir)
+	if r, s := <-first, <-second; r.status != 200 || s != 200 {
+		t.Fatalf("answers %d and %d, want 200 and 200", r.status, s)
+	}
+	waits := map[string]float64{}
+	for _, l := range env.logLines(t, "request") {
+		w, ok := l["wait_ms"].(float64)
+		if !ok {
+			t.Fatalf("request log line without wait_ms: %v", l)
+		}
+		waits[l["path"].(string)] = w
+	}
+	if waits["/api/block"] >= 250 || waits["/api/echo"] < 250 {
+		t.Errorf("wait_ms = %v: want the queued /api/echo to have waited about 300 ms and /api/block not", waits)
+	}
+}
+
 func TestDeadProcessIsRestartedAndItsCallFails(t *testing.T) {
 	env := newTestEnv(t, map[string]string{"hello": helloYAML})
 	g, base := env.start(t)
