@@ -57,8 +57,8 @@ func (s *Service) createCampaign(w http.ResponseWriter, r *http.Request) error {
 	var out CampaignDetail
 	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
 		now := s.clock()
-		id, err := tx.InsertReturningID(ctx, insertCampaignSQL, st.Code, st.Name, nullable(st.Description), st.Type, st.Budget,
-			nullable(st.TargetAudience), timeOrNil(st.StartsAt), timeOrNil(st.EndsAt), now, now)
+		id, err := tx.InsertReturningID(ctx, insertCampaignSQL, st.Code, st.Name, db.NullIfEmpty(st.Description), st.Type, st.Budget,
+			db.NullIfEmpty(st.TargetAudience), timeOrNil(st.StartsAt), timeOrNil(st.EndsAt), now, now)
 		if errors.Is(err, db.ErrUniqueViolation) {
 			return errTaken(ctx, op, tx, st.Code, 0)
 		}
@@ -138,8 +138,8 @@ func (s *Service) patchCampaign(w http.ResponseWriter, r *http.Request) error {
 				WithDetails(map[string]any{"spent": l.spent.String()})
 		}
 		if next != l.state {
-			if _, err := tx.ExecContext(ctx, updateCampaignSQL, next.Code, next.Name, nullable(next.Description), next.Type, next.Status,
-				next.Budget, nullable(next.TargetAudience), timeOrNil(next.StartsAt), timeOrNil(next.EndsAt), now, id); err != nil {
+			if _, err := tx.ExecContext(ctx, updateCampaignSQL, next.Code, next.Name, db.NullIfEmpty(next.Description), next.Type, next.Status,
+				next.Budget, db.NullIfEmpty(next.TargetAudience), timeOrNil(next.StartsAt), timeOrNil(next.EndsAt), now, id); err != nil {
 				if errors.Is(err, db.ErrUniqueViolation) {
 					return errTaken(ctx, op, tx, next.Code, id)
 				}

@@ -102,14 +102,6 @@ func errTransition(op, what, from, to string, allowed []string) error {
 		WithDetails(map[string]any{"from": from, "to": to, "allowed": allowed})
 }
 
-// nullable binds "" as NULL (Oracle stores ” as NULL anyway; SQLite would not).
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // idCursor is the keyset of the id-ordered lists.
 type idCursor struct {
 	I int64 `json:"i"`

@@ -146,7 +146,7 @@ func (s *Service) patchLead(w http.ResponseWriter, r *http.Request) error {
 			if next.CustomerID != 0 {
 				customerArg = next.CustomerID
 			}
-			if _, err := tx.ExecContext(ctx, updateLeadSQL, next.Status, nullable(next.Notes), ownerArg, customerArg, convertedAt, now, id); err != nil {
+			if _, err := tx.ExecContext(ctx, updateLeadSQL, next.Status, db.NullIfEmpty(next.Notes), ownerArg, customerArg, convertedAt, now, id); err != nil {
 				return apperr.Wrap(op, apperr.Internal, err)
 			}
 			details := security.Changes(l.audit(), next.audit())
@@ -208,7 +208,7 @@ func (s *Service) customerFor(ctx context.Context, tx *db.Tx, l lockedLead, now 
 	if strings.TrimSpace(name) == "" {
 		name, _, _ = strings.Cut(l.email, "@")
 	}
-	id, err = tx.InsertReturningID(ctx, insertCustomerSQL, name, l.email, nullable(l.phone), nullable(l.company), now, now)
+	id, err = tx.InsertReturningID(ctx, insertCustomerSQL, name, l.email, db.NullIfEmpty(l.phone), db.NullIfEmpty(l.company), now, now)
 	if errors.Is(err, db.ErrUniqueViolation) {
 		if id, err = find(); err == nil && id == 0 {
 			err = errors.New("customer email taken but not found")

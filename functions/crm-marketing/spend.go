@@ -78,7 +78,7 @@ func (s *Service) spend(w http.ResponseWriter, r *http.Request) error {
 				WithCode("over_budget").WithDetails(map[string]any{"budget": l.Budget.String(), "spent": l.spent.String(),
 				"remaining": (l.Budget - l.spent).String(), "amount": amount.String()})
 		}
-		entryID, err := tx.InsertReturningID(ctx, insertSpendSQL, id, amount, nullable(req.Note), p.ID, traceID(ctx), now)
+		entryID, err := tx.InsertReturningID(ctx, insertSpendSQL, id, amount, db.NullIfEmpty(req.Note), p.ID, traceID(ctx), now)
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
