@@ -17,20 +17,6 @@
 // captured from the function processes' output and matched by X-Request-Id.
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-)
+import "github.com/octo-drone-shop/serverless/shared/internal/benchout"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "octo-bench-commerce:", err)
-		os.Exit(1)
-	}
-}
+func main() { benchout.Main("octo-bench-commerce", run) }

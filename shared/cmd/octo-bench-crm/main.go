@@ -9,20 +9,6 @@
 // the functions' own access log (db_statements), matched by X-Request-Id.
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-)
+import "github.com/octo-drone-shop/serverless/shared/internal/benchout"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "octo-bench-crm:", err)
-		os.Exit(1)
-	}
-}
+func main() { benchout.Main("octo-bench-crm", run) }

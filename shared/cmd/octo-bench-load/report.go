@@ -2,16 +2,16 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/benchout"
 )
 
 // levelResult is one client count's timed window.
@@ -197,20 +197,5 @@ func (r report) write(dir string, stdout io.Writer) error {
 			r.Load = strings.Join(f[:3], " ")
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	js, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	md := r.markdown()
-	if err := os.WriteFile(filepath.Join(dir, "load.json"), append(js, '\n'), 0o644); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "load.md"), []byte(md), 0o644); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	_, err = io.WriteString(stdout, md)
-	return err
+	return benchout.Write(dir, "load", r, r.markdown(), stdout)
 }

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/internal/benchout"
 	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 )
 
@@ -44,20 +42,5 @@ func (r report) markdown() string {
 
 func (r report) write(dir string, stdout io.Writer) error {
 	r.At, r.GoVersion, r.CPUs = time.Now().UTC().Truncate(time.Second), runtime.Version(), runtime.NumCPU()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	js, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	md := r.markdown()
-	if err := os.WriteFile(filepath.Join(dir, "writes.json"), append(js, '\n'), 0o644); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "writes.md"), []byte(md), 0o644); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	_, err = io.WriteString(stdout, md)
-	return err
+	return benchout.Write(dir, "writes", r, r.markdown(), stdout)
 }
