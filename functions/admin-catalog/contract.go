@@ -30,8 +30,20 @@ type Product struct {
 	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
-// ProductInput is a product's create or PATCH body: create needs name, sku, price and category.
-type ProductInput struct {
+// ProductCreate is a product's create body: name, sku, price, category required, the others optional.
+type ProductCreate struct {
+	Name        string      `json:"name"`
+	SKU         string      `json:"sku"`
+	Description *string     `json:"description"`
+	Price       money.Cents `json:"price"`
+	Stock       *int64      `json:"stock"`
+	Category    string      `json:"category"`
+	ImageURL    *string     `json:"image_url"`
+	IsActive    *bool       `json:"is_active"`
+}
+
+// ProductPatch is a product's PATCH body: any of its fields.
+type ProductPatch struct {
 	Name        *string      `json:"name"`
 	SKU         *string      `json:"sku"`
 	Description *string      `json:"description"`
@@ -63,8 +75,23 @@ type Coupon struct {
 	UpdatedAt        time.Time   `json:"updated_at"`
 }
 
-// CouponInput is a coupon's create or PATCH body: create needs code.
-type CouponInput struct {
+// CouponCreate is a coupon's create body: code required, the others optional.
+type CouponCreate struct {
+	Code             string       `json:"code"`
+	Description      *string      `json:"description"`
+	DiscountPercent  *money.Cents `json:"discount_percent"`
+	DiscountAmount   *money.Cents `json:"discount_amount"`
+	MaxUses          *int64       `json:"max_uses"`
+	IsActive         *bool        `json:"is_active"`
+	ValidFrom        *time.Time   `json:"valid_from"`
+	ValidUntil       *time.Time   `json:"valid_until"`
+	MinSubtotal      *money.Cents `json:"min_subtotal"`
+	FirstOrderOnly   *bool        `json:"first_order_only"`
+	PerCustomerLimit *int64       `json:"per_customer_limit"`
+}
+
+// CouponPatch is a coupon's PATCH body: any of its fields.
+type CouponPatch struct {
 	Code             *string      `json:"code"`
 	Description      *string      `json:"description"`
 	DiscountPercent  *money.Cents `json:"discount_percent"`
@@ -96,8 +123,22 @@ type Shop struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// ShopInput is a shop's create or PATCH body: create needs name.
-type ShopInput struct {
+// ShopCreate is a shop's create body: name required, the others optional.
+type ShopCreate struct {
+	Name         string  `json:"name"`
+	Address      *string `json:"address"`
+	City         *string `json:"city"`
+	Region       *string `json:"region"`
+	Phone        *string `json:"phone"`
+	Email        *string `json:"email"`
+	OpeningHours *string `json:"opening_hours"`
+	Latitude     *string `json:"latitude"`
+	Longitude    *string `json:"longitude"`
+	IsActive     *bool   `json:"is_active"`
+}
+
+// ShopPatch is a shop's PATCH body: any of its fields.
+type ShopPatch struct {
 	Name         *string `json:"name"`
 	Address      *string `json:"address"`
 	City         *string `json:"city"`
@@ -124,9 +165,18 @@ type ShopService struct {
 	UpdatedAt       time.Time   `json:"updated_at"`
 }
 
-// ShopServiceInput is a service's create or PATCH body: create needs name, category, price and
-// duration_minutes.
-type ShopServiceInput struct {
+// ShopServiceCreate is a service's create body: name, category, price, duration_minutes required, the others optional.
+type ShopServiceCreate struct {
+	Name            string      `json:"name"`
+	Description     *string     `json:"description"`
+	Category        string      `json:"category"`
+	Price           money.Cents `json:"price"`
+	DurationMinutes int64       `json:"duration_minutes"`
+	IsActive        *bool       `json:"is_active"`
+}
+
+// ShopServicePatch is a service's PATCH body: any of its fields.
+type ShopServicePatch struct {
 	Name            *string      `json:"name"`
 	Description     *string      `json:"description"`
 	Category        *string      `json:"category"`
@@ -149,9 +199,19 @@ type Warehouse struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// WarehouseInput is a warehouse's create or PATCH body: create needs code, name, region and
-// capacity.
-type WarehouseInput struct {
+// WarehouseCreate is a warehouse's create body: code, name, region, capacity required, the others optional.
+type WarehouseCreate struct {
+	Code     string  `json:"code"`
+	Name     string  `json:"name"`
+	Address  *string `json:"address"`
+	City     *string `json:"city"`
+	Region   string  `json:"region"`
+	Capacity int64   `json:"capacity"`
+	IsActive *bool   `json:"is_active"`
+}
+
+// WarehousePatch is a warehouse's PATCH body: any of its fields.
+type WarehousePatch struct {
 	Code     *string `json:"code"`
 	Name     *string `json:"name"`
 	Address  *string `json:"address"`
@@ -174,21 +234,21 @@ var Contract = append([]contract.Operation{
 	{Route: "DELETE /api/admin/products/{id}", Status: []int{204}, Errors: []int{409}},
 },
 	slices.Concat(
-		crud("products", ListPage[Product]{}, Product{}, ProductInput{}, 409),
-		crud("coupons", ListPage[Coupon]{}, Coupon{}, CouponInput{}, 409),
-		crud("shops", ListPage[Shop]{}, Shop{}, ShopInput{}, 409),
-		crud("services", ListPage[ShopService]{}, ShopService{}, ShopServiceInput{}, 409),
-		crud("warehouses", ListPage[Warehouse]{}, Warehouse{}, WarehouseInput{}, 409),
+		crud("products", ListPage[Product]{}, Product{}, ProductCreate{}, ProductPatch{}),
+		crud("coupons", ListPage[Coupon]{}, Coupon{}, CouponCreate{}, CouponPatch{}),
+		crud("shops", ListPage[Shop]{}, Shop{}, ShopCreate{}, ShopPatch{}),
+		crud("services", ListPage[ShopService]{}, ShopService{}, ShopServiceCreate{}, ShopServicePatch{}),
+		crud("warehouses", ListPage[Warehouse]{}, Warehouse{}, WarehouseCreate{}, WarehousePatch{}),
 	)...)
 
 // crud is the four routes of one resource (resource.go): list, create, detail and PATCH. A
-// duplicate unique key is 409 on create and PATCH.
-func crud(path string, page, item, input any, conflict int) []contract.Operation {
+// duplicate unique key (and a rule across fields, e.g. a coupon's max_uses below its uses) is 409.
+func crud(path string, page, item, create, patch any) []contract.Operation {
 	base := "/api/admin/" + path
 	return []contract.Operation{
 		{Route: "GET " + base, Response: page, Query: []string{"q", "cursor", "limit"}},
-		{Route: "POST " + base, Request: input, Response: item, Status: []int{201}, ETag: true, Errors: []int{conflict}},
+		{Route: "POST " + base, Request: create, Response: item, Status: []int{201}, ETag: true, Errors: []int{409}},
 		{Route: "GET " + base + "/{id}", Response: item, ETag: true},
-		{Route: "PATCH " + base + "/{id}", Request: input, Response: item, IfMatch: true, ETag: true, Errors: []int{conflict}},
+		{Route: "PATCH " + base + "/{id}", Request: patch, Response: item, IfMatch: true, ETag: true, Errors: []int{409}},
 	}
 }

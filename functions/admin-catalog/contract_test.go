@@ -11,35 +11,40 @@ import (
 
 // TestContractTypesMatchTheFieldTables: each contract type (contract.go) has exactly the fields its
 // resource's records carry (id, fields, stored, computed, created_at, updated_at), each with the Go
-// type the record holds, and each input type exactly the writable fields; so the OpenAPI document
-// names the JSON the handlers answer.
+// type the record holds; each create type the writable fields, the required ones as values and the
+// others as pointers (optional), and each patch type all of them as pointers. So the OpenAPI
+// document names the JSON the handlers answer and read.
 func TestContractTypesMatchTheFieldTables(t *testing.T) {
 	goType := map[kind]reflect.Type{
 		textKind: reflect.TypeFor[string](), moneyKind: reflect.TypeFor[money.Cents](), intKind: reflect.TypeFor[int64](),
 		flagKind: reflect.TypeFor[bool](), timeKind: reflect.TypeFor[*time.Time](), degreesKind: reflect.TypeFor[string](),
 	}
 	for _, c := range []struct {
-		rs            *resource
-		answer, input any
+		rs                    *resource
+		answer, create, patch any
 	}{
-		{products, Product{}, ProductInput{}},
-		{coupons, Coupon{}, CouponInput{}},
-		{shops, Shop{}, ShopInput{}},
-		{services, ShopService{}, ShopServiceInput{}},
-		{warehouses, Warehouse{}, WarehouseInput{}},
+		{products, Product{}, ProductCreate{}, ProductPatch{}},
+		{coupons, Coupon{}, CouponCreate{}, CouponPatch{}},
+		{shops, Shop{}, ShopCreate{}, ShopPatch{}},
+		{services, ShopService{}, ShopServiceCreate{}, ShopServicePatch{}},
+		{warehouses, Warehouse{}, WarehouseCreate{}, WarehousePatch{}},
 	} {
 		want := map[string]reflect.Type{"id": reflect.TypeFor[int64](), "created_at": reflect.TypeFor[time.Time](),
 			"updated_at": reflect.TypeFor[time.Time]()}
-		in := map[string]reflect.Type{}
+		create, patch := map[string]reflect.Type{}, map[string]reflect.Type{}
 		for _, g := range [][]field{c.rs.fields, c.rs.stored, c.rs.computed} {
 			for _, f := range g {
 				want[f.name] = goType[f.kind]
 			}
 		}
 		for _, f := range c.rs.fields {
-			in[f.name] = goType[f.kind]
+			optional := goType[f.kind]
 			if f.kind != timeKind {
-				in[f.name] = reflect.PointerTo(goType[f.kind])
+				optional = reflect.PointerTo(optional)
+			}
+			create[f.name], patch[f.name] = optional, optional
+			if f.required {
+				create[f.name] = goType[f.kind]
 			}
 		}
 		check := func(v any, want map[string]reflect.Type) {
@@ -55,6 +60,7 @@ func TestContractTypesMatchTheFieldTables(t *testing.T) {
 			}
 		}
 		check(c.answer, want)
-		check(c.input, in)
+		check(c.create, create)
+		check(c.patch, patch)
 	}
 }
