@@ -25,6 +25,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -47,6 +48,16 @@ func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
 		"GET /api/admin/audit-logs":      adminOnly(s.auditLogs),
 		"GET /api/admin/security-events": adminOnly(s.securityEvents),
 	})
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above. With Accept: text/csv either list streams a CSV export instead
+// (stream.go), which reads before_id rather than cursor and limit.
+var Contract = []contract.Operation{
+	{Route: "GET /api/admin/audit-logs", Response: AuditPage{}, Produces: []string{"text/csv"},
+		Query: []string{"actor", "entity_type", "entity_id", "action", "source", "from", "until", "cursor", "limit", "before_id"}},
+	{Route: "GET /api/admin/security-events", Response: EventPage{}, Produces: []string{"text/csv"},
+		Query: []string{"type", "severity", "source", "from", "until", "cursor", "limit", "before_id"}},
 }
 
 // adminOnly refuses a caller without the admin permission: the gateway checks it as well, and the

@@ -46,6 +46,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -82,6 +83,24 @@ func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
 		"GET /api/crm/leads/{id}":            s.getLead,
 		"PATCH /api/crm/leads/{id}":          s.patchLead,
 	})
+}
+
+// Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
+// route of the handler map above.
+var Contract = []contract.Operation{
+	{Route: "GET /api/crm/campaigns", Response: CampaignPage{}, Query: []string{"status", "type", "cursor", "limit"}},
+	{Route: "POST /api/crm/campaigns", Request: CampaignInput{}, Response: CampaignDetail{}, Status: []int{201}, ETag: true,
+		Errors: []int{409}},
+	{Route: "GET /api/crm/campaigns/{id}", Response: CampaignDetail{}, ETag: true},
+	{Route: "PATCH /api/crm/campaigns/{id}", Request: CampaignInput{}, Response: CampaignDetail{}, IfMatch: true, ETag: true,
+		Errors: []int{409}},
+	{Route: "POST /api/crm/campaigns/{id}/spend", Request: SpendRequest{}, Response: SpendAnswer{}, Status: []int{201}, ETag: true,
+		Errors: []int{409}},
+	{Route: "GET /api/crm/campaigns/{id}/funnel", Response: Funnel{}},
+	{Route: "GET /api/crm/leads", Response: LeadPage{},
+		Query: []string{"campaign_id", "status", "min_score", "max_score", "owner_id", "cursor", "limit"}},
+	{Route: "GET /api/crm/leads/{id}", Response: Lead{}, ETag: true},
+	{Route: "PATCH /api/crm/leads/{id}", Request: LeadPatch{}, Response: Lead{}, IfMatch: true, ETag: true, Errors: []int{409}},
 }
 
 // clock is the current time as the database stores it (UTC, milliseconds).

@@ -1,6 +1,7 @@
 package crmmarketing
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
@@ -10,12 +11,33 @@ import (
 
 // Funnel is a campaign's leads counted per status.
 type Funnel struct {
-	CampaignID     int64            `json:"campaign_id"`
-	Code           string           `json:"code"`
-	Leads          int64            `json:"leads"`
-	ByStatus       map[string]int64 `json:"by_status"` // every status, zero included
-	Converted      int64            `json:"converted"`
-	ConversionRate float64          `json:"conversion_rate"` // converted / leads
+	CampaignID     int64      `json:"campaign_id"`
+	Code           string     `json:"code"`
+	Leads          int64      `json:"leads"`
+	ByStatus       LeadCounts `json:"by_status"` // every status, zero included
+	Converted      int64      `json:"converted"`
+	ConversionRate float64    `json:"conversion_rate"` // converted / leads
+}
+
+// LeadCounts is a campaign's leads per status, every status present (zero included). Its fields
+// are in the order of their JSON names, so it encodes as the map of statuses it replaced did.
+type LeadCounts struct {
+	Contacted int64 `json:"contacted"`
+	Converted int64 `json:"converted"`
+	Lost      int64 `json:"lost"`
+	New       int64 `json:"new"`
+	Qualified int64 `json:"qualified"`
+}
+
+// add counts n leads of status; false for a status that is not a lead's.
+func (c *LeadCounts) add(status string, n int64) bool {
+	dst := map[string]*int64{LeadNew: &c.New, LeadContacted: &c.Contacted, LeadQualified: &c.Qualified, LeadConverted: &c.Converted,
+		LeadLost: &c.Lost}[status]
+	if dst == nil {
+		return false
+	}
+	*dst += n
+	return true
 }
 
 // funnelSQL counts a campaign's leads per status in one statement; a campaign without leads is one
@@ -32,10 +54,7 @@ func (s *Service) funnel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := Funnel{CampaignID: id, ByStatus: map[string]int64{}}
-	for _, st := range leadStatuses {
-		f.ByStatus[st] = 0
-	}
+	f := Funnel{CampaignID: id}
 	found := false
 	err = db.Each(r.Context(), s.db, funnelSQL, []any{id}, func(scan func(...any) error) error {
 		var status string
@@ -45,7 +64,9 @@ func (s *Service) funnel(w http.ResponseWriter, r *http.Request) error {
 		}
 		found = true
 		if status != "" {
-			f.ByStatus[status] += n
+			if !f.ByStatus.add(status, n) {
+				return fmt.Errorf("lead status %q", status)
+			}
 			f.Leads += n
 		}
 		return nil
@@ -56,7 +77,7 @@ func (s *Service) funnel(w http.ResponseWriter, r *http.Request) error {
 	if !found {
 		return errCampaignNotFound(op)
 	}
-	f.Converted = f.ByStatus[LeadConverted]
+	f.Converted = f.ByStatus.Converted
 	f.ConversionRate = rate(f.Converted, f.Leads)
 	w.Header().Set("Cache-Control", "no-store")
 	web.JSON(w, http.StatusOK, f)

@@ -73,7 +73,7 @@ func TestConvertingLinksOrCreatesTheCustomer(t *testing.T) {
 		t.Fatalf("%d audits of the creating convert", got)
 	}
 	fn := decode[Funnel](t, f.do(t, "GET", campaignPath(c.ID, "/funnel"), ""))
-	if fn.Leads != 2 || fn.Converted != 2 || fn.ByStatus["converted"] != 2 || fn.ByStatus["new"] != 0 || fn.ConversionRate != 1 || fn.Code != "CONVERT-1" {
+	if fn.Leads != 2 || fn.Converted != 2 || fn.ByStatus.Converted != 2 || fn.ByStatus.New != 0 || fn.ConversionRate != 1 || fn.Code != "CONVERT-1" {
 		t.Fatalf("funnel %+v", fn)
 	}
 	if r := f.move(t, fresh, `{"status":"lost"}`); r.status != 409 {

@@ -47,7 +47,7 @@ func testBundle() *manifest.Bundle {
 
 var testContracts = map[string][]Operation{"things": {
 	{Route: "POST /api/things", Request: newThing{}, Response: thing{}, Status: []int{201}, Idempotent: true},
-	{Route: "GET /api/things/{thing_id}/parts/{part_id}", Response: part{}, Query: []string{"expand"}},
+	{Route: "GET /api/things/{thing_id}/parts/{part_id}", Response: part{}, Query: []string{"expand"}, Produces: []string{"text/csv"}},
 	{Route: "PATCH /api/things/{thing_id}", Request: newThing{}, Response: thing{}, IfMatch: true, ETag: true},
 }}
 
@@ -175,6 +175,13 @@ func TestOperationDetails(t *testing.T) {
 		if get.Responses.Value(status) == nil {
 			t.Errorf("GET lacks the %s answer", status)
 		}
+	}
+	if ok := get.Responses.Value("200").Value.Content; ok.Get("application/json") == nil || ok.Get("text/csv") == nil ||
+		!ok.Get("text/csv").Schema.Value.Type.Is("string") {
+		t.Errorf("GET's answer media types = %v, want application/json and text/csv (a string)", ok)
+	}
+	if post.Responses.Value("201").Value.Content.Get("text/csv") != nil {
+		t.Error("POST documents text/csv without Produces")
 	}
 	if h := get.Responses.Value("401").Value.Headers["WWW-Authenticate"]; h == nil || !h.Value.Required {
 		t.Error("401 without a required WWW-Authenticate")

@@ -103,6 +103,11 @@ func operation(s, in *schemas, r manifest.BoundRoute, c Operation) (map[string]a
 	if strings.Contains(r.Path, "{") {
 		errs = append(errs, 404)
 	}
+	if len(c.Produces) > 0 {
+		desc, _ := op["description"].(string)
+		op["description"] = strings.TrimSpace(desc + " Answers " + strings.Join(c.Produces, " or ") +
+			" instead of JSON when the Accept header asks for it.")
+	}
 	var params []any
 	for _, q := range c.Query {
 		params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": map[string]any{"type": "string"}})
@@ -157,12 +162,19 @@ func operation(s, in *schemas, r manifest.BoundRoute, c Operation) (map[string]a
 	}
 	for _, st := range statuses {
 		resp := map[string]any{"description": successText(st), "headers": headers}
+		content := map[string]any{}
 		if c.Response != nil {
 			schema, err := s.body(c.Response)
 			if err != nil {
 				return nil, err
 			}
-			resp["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
+			content["application/json"] = map[string]any{"schema": schema}
+		}
+		for _, mt := range c.Produces {
+			content[mt] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		if len(content) > 0 {
+			resp["content"] = content
 		}
 		responses[strconv.Itoa(st)] = resp
 	}

@@ -3,6 +3,8 @@ module github.com/octo-drone-shop/serverless/tools/openapi
 go 1.26.0
 
 require (
+	github.com/octo-drone-shop/serverless/functions/admin-audit v0.0.0
+	github.com/octo-drone-shop/serverless/functions/admin-catalog v0.0.0
 	github.com/octo-drone-shop/serverless/functions/analytics-rollup v0.0.0
 	github.com/octo-drone-shop/serverless/functions/assistant-chat v0.0.0
 	github.com/octo-drone-shop/serverless/functions/auth v0.0.0
@@ -10,6 +12,7 @@ require (
 	github.com/octo-drone-shop/serverless/functions/catalog v0.0.0
 	github.com/octo-drone-shop/serverless/functions/checkout v0.0.0
 	github.com/octo-drone-shop/serverless/functions/crm-customers v0.0.0
+	github.com/octo-drone-shop/serverless/functions/crm-marketing v0.0.0
 	github.com/octo-drone-shop/serverless/functions/crm-orders v0.0.0
 	github.com/octo-drone-shop/serverless/functions/crm-support v0.0.0
 	github.com/octo-drone-shop/serverless/functions/lead-capture v0.0.0
@@ -85,6 +88,10 @@ replace github.com/octo-drone-shop/serverless/shared => ../../shared
 
 replace github.com/octo-drone-shop/serverless/schema => ../../schema
 
+replace github.com/octo-drone-shop/serverless/functions/admin-audit => ../../functions/admin-audit
+
+replace github.com/octo-drone-shop/serverless/functions/admin-catalog => ../../functions/admin-catalog
+
 replace github.com/octo-drone-shop/serverless/functions/analytics-rollup => ../../functions/analytics-rollup
 
 replace github.com/octo-drone-shop/serverless/functions/assistant-chat => ../../functions/assistant-chat
@@ -98,6 +105,8 @@ replace github.com/octo-drone-shop/serverless/functions/catalog => ../../functio
 replace github.com/octo-drone-shop/serverless/functions/checkout => ../../functions/checkout
 
 replace github.com/octo-drone-shop/serverless/functions/crm-customers => ../../functions/crm-customers
+
+replace github.com/octo-drone-shop/serverless/functions/crm-marketing => ../../functions/crm-marketing
 
 replace github.com/octo-drone-shop/serverless/functions/crm-orders => ../../functions/crm-orders
 

@@ -26,7 +26,7 @@ func checker(t *testing.T) *Checker {
 			{Method: "PATCH", Path: "/api/widgets/{id}", Scope: manifest.Staff},
 		}}}}
 	doc, err := openapi.Build(b, map[string][]openapi.Operation{"widgets": {
-		{Route: "GET /api/widgets/{id}", Response: widget{}},
+		{Route: "GET /api/widgets/{id}", Response: widget{}, Produces: []string{"text/csv"}},
 		{Route: "PATCH /api/widgets/{id}", Request: widget{}, Response: widget{}, IfMatch: true, ETag: true},
 	}})
 	if err != nil {
@@ -71,6 +71,9 @@ func TestCheck(t *testing.T) {
 		{"with ETag", "PATCH", "/api/widgets/1", 200, h("ETag", `"v1"`), ok, ""},
 		{"401 without its challenge", "PATCH", "/api/widgets/1", 401, h(), errBody, "WWW-Authenticate"},
 		{"429 undocumented here", "PATCH", "/api/widgets/1", 429, h("Retry-After", "1"), errBody, "status is not supported"},
+		{"CSV where the operation produces it", "GET", "/api/widgets/1", 200, h("Content-Type", "text/csv; charset=utf-8"), "id,name\n1,w\n", ""},
+		{"CSV that is not CSV", "GET", "/api/widgets/1", 200, h("Content-Type", "text/csv"), "id,\"name\n", "quote"},
+		{"CSV where the operation does not produce it", "PATCH", "/api/widgets/1", 200, h("Content-Type", "text/csv", "ETag", `"v1"`), "id\n1\n", "text/csv"},
 		{"no route: error shape", "GET", "/api/nothing", 404, h(), errBody, ""},
 		{"no route: not an error", "GET", "/api/nothing", 200, h(), ok, "no such operation"},
 		{"wrong method: error shape", "DELETE", "/api/widgets/1", 405, h(), errBody, ""},

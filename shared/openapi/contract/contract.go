@@ -21,6 +21,10 @@ type Operation struct {
 	// Response is a value of the success answer's JSON body type (or a OneOf of them); nil when it has
 	// none.
 	Response any
+	// Produces lists success media types the handler answers besides application/json when the
+	// request's Accept header asks for one (e.g. text/csv for an export); each is documented as a
+	// string body beside the JSON one.
+	Produces []string
 	// Status lists the success statuses (default 200).
 	Status []int
 	// Query names the query parameters the handler reads (all optional strings).
