@@ -94,7 +94,7 @@ func operation(s, in *schemas, r manifest.BoundRoute, c Operation) (map[string]a
 		// OpenAPI's optional security: no requirement, or the bearer scheme.
 		op["security"] = []map[string][]string{{}, {"bearer": {}}}
 		op["description"] = "Anonymous without a token; with a bearer token (any scope) the caller is signed in, " +
-			"and a token the authorizer refuses is 401."
+			"and a token the function refuses (it verifies the token itself) is 401."
 		op["x-octo-auth"] = string(r.Auth)
 		errs = append(errs, 401)
 	default:
