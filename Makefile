@@ -92,7 +92,7 @@ test: tools vet
 	OCTO_TEST_ORACLE_DSN= OCTO_SQL_TRACE_FILE=$(SQL_TRACE) OCTO_TOFU=$$([ -x "$(TOFU)" ] && echo "$(TOFU)" || true) \
 		$(GO) test -count=1 -timeout 9m $(PKGS)
 	$(GO) run ./shared/internal/sqlcover -trace $(SQL_TRACE) $(SQL_DIRS)
-	@if [ -n "$$OCTO_TEST_ORACLE_DSN" ]; then \
+	@if [ -n "$${OCTO_TEST_ORACLE_DSN:-}" ]; then \
 		echo "again on Oracle (OCTO_TEST_ORACLE_DSN): $(DBTEST_PKGS)"; \
 		$(GO) test -count=1 -timeout 30m $(DBTEST_PKGS); \
 	fi
