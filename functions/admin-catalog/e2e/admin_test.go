@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -34,31 +33,8 @@ type answer struct {
 
 func (s stack) do(method, path, bearer string, body any, header ...string) answer {
 	s.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
-	}
-	req, err := http.NewRequestWithContext(s.t.Context(), method, s.URL+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return answer{status: res.StatusCode, raw: string(raw), etag: res.Header.Get("ETag")}
+	a := s.Do(s.t, method, path, bearer, body, header...)
+	return answer{status: a.Status, raw: a.Body, etag: a.Header.Get("ETag")}
 }
 
 // field reads a top-level JSON field of the answer as text.
@@ -82,12 +58,7 @@ func (a answer) field(t *testing.T, name string) string {
 
 func (s stack) login(email, password string) string {
 	s.t.Helper()
-	a := s.do("POST", "/api/auth/login", "", map[string]string{"email": email, "password": password})
-	tok := a.field(s.t, "access_token")
-	if a.status != http.StatusOK || tok == "" {
-		s.t.Fatalf("login %s: %d %s", email, a.status, a.raw)
-	}
-	return tok
+	return s.Login(s.t, email, password)
 }
 
 func (s stack) want(a answer, status int, what string) answer {

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -37,31 +36,8 @@ type answer struct {
 
 func (s stack) do(method, path, bearer string, body any, header ...string) answer {
 	s.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
-	}
-	req, err := http.NewRequestWithContext(s.t.Context(), method, s.URL+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return answer{status: res.StatusCode, header: res.Header, raw: string(raw)}
+	a := s.Do(s.t, method, path, bearer, body, header...)
+	return answer{status: a.Status, header: a.Header, raw: a.Body}
 }
 
 func (a answer) decode(t *testing.T, v any) {
@@ -74,15 +50,7 @@ func (a answer) decode(t *testing.T, v any) {
 // login signs in through the auth function and returns the access token.
 func (s stack) login(email, password string) string {
 	s.t.Helper()
-	a := s.do("POST", "/api/auth/login", "", map[string]string{"email": email, "password": password})
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	a.decode(s.t, &tok)
-	if a.status != http.StatusOK || tok.AccessToken == "" {
-		s.t.Fatalf("login %s: %d %s", email, a.status, a.raw)
-	}
-	return tok.AccessToken
+	return s.Login(s.t, email, password)
 }
 
 // mail waits for a message to addr whose text contains every part, and returns it.
