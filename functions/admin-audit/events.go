@@ -111,13 +111,9 @@ func (s *Service) securityEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	page := EventPage{Items: items}
-	if len(items) > q.limit {
-		next, err := web.EncodeCursor(idCursor{I: items[q.limit-1].ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		page.Items, page.NextCursor = items[:q.limit], &next
+	page := EventPage{}
+	if page.Items, page.NextCursor, err = web.NextPage(items, q.limit, func(i int) any { return idCursor{I: items[i].ID} }); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	web.NoStore(w)
 	web.JSON(w, http.StatusOK, page)

@@ -148,12 +148,8 @@ func (rs *resource) list(s *Service) func(http.ResponseWriter, *http.Request) er
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
 		page := Page{Items: items}
-		if len(items) > limit {
-			next, err := web.EncodeCursor(idCursor{I: items[limit-1]["id"].(int64)})
-			if err != nil {
-				return apperr.Wrap(op, apperr.Internal, err)
-			}
-			page.Items, page.NextCursor = items[:limit], &next
+		if page.Items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any { return idCursor{I: items[i]["id"].(int64)} }); err != nil {
+			return apperr.Wrap(op, apperr.Internal, err)
 		}
 		web.NoStore(w)
 		web.JSON(w, http.StatusOK, page)

@@ -205,14 +205,11 @@ func (s *Service) listProducts(w http.ResponseWriter, r *http.Request) error {
 	if err := rows.Err(); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	if len(page.Items) > lq.limit {
-		page.Items = page.Items[:lq.limit]
-		last := &page.Items[lq.limit-1]
-		next, err := web.EncodeCursor(cursor{Sort: lq.sort, Key: sorts[lq.sort].key(last), ID: last.ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		page.NextCursor = &next
+	if page.Items, page.NextCursor, err = web.NextPage(page.Items, lq.limit, func(i int) any {
+		last := &page.Items[i]
+		return cursor{Sort: lq.sort, Key: sorts[lq.sort].key(last), ID: last.ID}
+	}); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	web.JSON(w, http.StatusOK, page)
 	return nil

@@ -107,12 +107,8 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	page := Page{Items: []Summary{}}
-	if len(items) > limit {
-		next, err := web.EncodeCursor(idCursor{I: items[limit-1].ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		items, page.NextCursor = items[:limit], &next
+	if items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any { return idCursor{I: items[i].ID} }); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	if items != nil {
 		page.Items = items

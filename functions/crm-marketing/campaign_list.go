@@ -63,13 +63,13 @@ func (s *Service) listCampaigns(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	page := CampaignPage{Items: []Campaign{}}
-	if page.NextCursor, err = nextCursor(len(items), limit, func(i int) int64 { return items[i].ID }); err != nil {
+	if items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any { return idCursor{I: items[i].ID} }); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	if len(items) > 0 {
-		page.Items = items[:min(len(items), limit)]
+		page.Items = items
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, page)
 	return nil
 }
@@ -85,16 +85,4 @@ func cursor(op string, q url.Values) (first int, after int64, err error) {
 		return 0, 0, err
 	}
 	return 0, c.I, nil
-}
-
-// nextCursor is the cursor after a page read with limit+1 rows, or nil when there is no next page.
-func nextCursor(n, limit int, id func(int) int64) (*string, error) {
-	if n <= limit {
-		return nil, nil
-	}
-	next, err := web.EncodeCursor(idCursor{I: id(limit - 1)})
-	if err != nil {
-		return nil, err
-	}
-	return &next, nil
 }

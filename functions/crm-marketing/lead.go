@@ -142,13 +142,13 @@ func (s *Service) listLeads(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	page := LeadPage{Items: []Lead{}}
-	if page.NextCursor, err = nextCursor(len(items), limit, func(i int) int64 { return items[i].ID }); err != nil {
+	if items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any { return idCursor{I: items[i].ID} }); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	if len(items) > 0 {
-		page.Items = items[:min(len(items), limit)]
+		page.Items = items
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	web.NoStore(w)
 	web.JSON(w, http.StatusOK, page)
 	return nil
 }

@@ -157,13 +157,10 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	page := Queue{Items: []QueueItem{}}
-	if len(items) > limit {
-		last := items[limit-1]
-		next, err := web.EncodeCursor(queueCursor{A: assigned[limit-1], T: last.CreatedAt, I: last.ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		items, page.NextCursor = items[:limit], &next
+	if items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any {
+		return queueCursor{A: assigned[i], T: items[i].CreatedAt, I: items[i].ID}
+	}); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	if items != nil {
 		page.Items = items

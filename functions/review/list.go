@@ -121,14 +121,10 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err := rows.Err(); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		next, err := web.EncodeCursor(cursor{At: last.CreatedAt, ID: last.ID})
-		if err != nil {
-			return apperr.Wrap(op, apperr.Internal, err)
-		}
-		page.NextCursor = &next
+	if page.Items, page.NextCursor, err = web.NextPage(page.Items, limit, func(i int) any {
+		return cursor{At: page.Items[i].CreatedAt, ID: page.Items[i].ID}
+	}); err != nil {
+		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	web.JSON(w, http.StatusOK, page)
 	return nil

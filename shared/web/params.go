@@ -34,6 +34,20 @@ func EncodeCursor(v any) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
+// NextPage ends a keyset page read with limit+1 rows: it returns the first limit items and the
+// cursor of the next page, EncodeCursor(after(limit-1)) (after names the position after the item at
+// that index), or items as they are and nil when there is no next page.
+func NextPage[T any](items []T, limit int, after func(last int) any) ([]T, *string, error) {
+	if len(items) <= limit {
+		return items, nil, nil
+	}
+	next, err := EncodeCursor(after(limit - 1))
+	if err != nil {
+		return nil, nil, err
+	}
+	return items[:limit], &next, nil
+}
+
 // DecodeCursor reads a cursor made by EncodeCursor into v. valid reports whether the decoded
 // position is complete; any failure is an invalid_request naming the cursor, never a 500.
 func DecodeCursor(op, s string, v any, valid func() bool) error {

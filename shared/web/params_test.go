@@ -140,3 +140,23 @@ func TestNewestFirstPaging(t *testing.T) {
 		}
 	}
 }
+
+// NextPage keeps limit items and names the position after the last kept one, or returns a short
+// page as it is with no cursor.
+func TestNextPage(t *testing.T) {
+	type at struct{ I int }
+	after := func(items []int) func(int) any { return func(i int) any { return at{I: items[i]} } }
+	full := []int{10, 20, 30}
+	got, next, err := NextPage(full, 2, after(full))
+	if err != nil || len(got) != 2 || got[1] != 20 || next == nil {
+		t.Fatalf("NextPage(3 items, 2) = %v, %v, %v", got, next, err)
+	}
+	var c at
+	if err := DecodeCursor("test", *next, &c, nil); err != nil || c.I != 20 {
+		t.Fatalf("cursor %q decodes to %+v, %v; want the last kept item", *next, c, err)
+	}
+	short := []int{10, 20}
+	if got, next, err := NextPage(short, 2, after(short)); err != nil || len(got) != 2 || next != nil {
+		t.Fatalf("NextPage(2 items, 2) = %v, %v, %v; want both and no cursor", got, next, err)
+	}
+}
