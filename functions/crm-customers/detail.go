@@ -154,10 +154,10 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (View, error) {
 		return View{}, apperr.Wrap(op, apperr.Internal, err)
 	}
 	v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
-	v.Orders.LastOrderAt = utc(lastOrder)
+	v.Orders.LastOrderAt = db.UTC(lastOrder)
 	for _, t := range []*time.Time{lastOrder, lastTicket, lastLead} {
 		if t != nil && (v.LastActivity == nil || t.After(*v.LastActivity)) {
-			v.LastActivity = utc(t)
+			v.LastActivity = db.UTC(t)
 		}
 	}
 	v.Orders.Recent, v.OpenTickets, v.Leads = []OrderBrief{}, []Ticket{}, []Lead{}
@@ -196,12 +196,4 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (View, error) {
 		return View{}, apperr.Wrap(op, apperr.Internal, err)
 	}
 	return v, nil
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

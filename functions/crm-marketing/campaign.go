@@ -76,7 +76,7 @@ func scanCampaign(scan func(...any) error) (Campaign, error) {
 	if err != nil {
 		return c, err
 	}
-	c.StartsAt, c.EndsAt = utc(c.StartsAt), utc(c.EndsAt)
+	c.StartsAt, c.EndsAt = db.UTC(c.StartsAt), db.UTC(c.EndsAt)
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	c.Allowed = allowedCampaign(c.Status)
 	c.Remaining = max(c.Budget-c.Spent, 0)

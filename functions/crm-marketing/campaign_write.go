@@ -97,7 +97,7 @@ func lockCampaign(ctx context.Context, op string, tx *db.Tx, id int64) (lockedCa
 	if err != nil {
 		return l, apperr.Wrap(op, apperr.Internal, err)
 	}
-	l.StartsAt, l.EndsAt = stampOrEmpty(utc(starts)), stampOrEmpty(utc(ends))
+	l.StartsAt, l.EndsAt = stampOrEmpty(db.UTC(starts)), stampOrEmpty(db.UTC(ends))
 	return l, nil
 }
 

@@ -128,12 +128,3 @@ type idCursor struct {
 
 // stamp is a time as the ETag versions and audit details carry it.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// utc returns t in UTC, or nil.
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}

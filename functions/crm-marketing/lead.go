@@ -70,7 +70,7 @@ func scanLead(scan func(...any) error) (Lead, error) {
 	var l Lead
 	err := scan(&l.ID, &l.Email, &l.Name, &l.Company, &l.Phone, &l.CampaignID, &l.CampaignCode, &l.CustomerID, &l.Source, &l.Status,
 		&l.Score, &l.Message, &l.OwnerID, &l.Notes, &l.ConvertedAt, &l.CreatedAt, &l.UpdatedAt)
-	l.ConvertedAt = utc(l.ConvertedAt)
+	l.ConvertedAt = db.UTC(l.ConvertedAt)
 	l.CreatedAt, l.UpdatedAt = l.CreatedAt.UTC(), l.UpdatedAt.UTC()
 	l.Allowed = allowedLead(l.Status)
 	return l, err

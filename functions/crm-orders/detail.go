@@ -200,7 +200,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Order, error) 
 	o.Items, o.History = []Item{}, []StatusEntry{}
 	if shipID != 0 {
 		o.Shipment = &Shipment{ID: shipID, TrackingNumber: tracking, Carrier: carrier, Status: shipSt,
-			AllowedNext: allowedShipment(shipSt), ShippedAt: utc(shipped), DeliveredAt: utc(delivered), Events: []Event{}}
+			AllowedNext: allowedShipment(shipSt), ShippedAt: db.UTC(shipped), DeliveredAt: db.UTC(delivered), Events: []Event{}}
 		if weight != nil {
 			o.Shipment.WeightKg = *weight
 		}
@@ -242,12 +242,4 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Order, error) 
 		return Order{}, apperr.Wrap(op, apperr.Internal, err)
 	}
 	return o, nil
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

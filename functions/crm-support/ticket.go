@@ -124,7 +124,7 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Ticket, error)
 	if aid != 0 {
 		t.AssigneeID, t.Assignee = &aid, &username
 	}
-	t.CreatedAt, t.UpdatedAt, t.ResolvedAt, t.ClosedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC(), utc(t.ResolvedAt), utc(t.ClosedAt)
+	t.CreatedAt, t.UpdatedAt, t.ResolvedAt, t.ClosedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC(), db.UTC(t.ResolvedAt), db.UTC(t.ClosedAt)
 	t.Allowed = support.NextStatuses(t.Status)
 	t.SLADueAt = t.CreatedAt.Add(support.ResponseTime(t.Priority))
 	t.SLABreached = support.Breached(t.Status, t.Priority, t.CreatedAt, s.clock())
@@ -143,12 +143,4 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id int64) (Ticket, error)
 		return Ticket{}, apperr.Wrap(op, apperr.Internal, err)
 	}
 	return t, nil
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

@@ -1,6 +1,9 @@
 package db
 
-import "unicode/utf8"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // NullIfEmpty binds "" as NULL. Oracle stores the empty string as NULL whatever is bound; SQLite would not,
 // so code that binds optional text through NullIfEmpty reads back the same on both.
@@ -22,4 +25,14 @@ func CutBytes(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// UTC returns a nullable timestamp as read in UTC, or nil: the answer's form of a TIMESTAMP WITH
+// TIME ZONE column that may be NULL.
+func UTC(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -34,5 +35,16 @@ func TestNullIfEmpty(t *testing.T) {
 	}
 	if v := NullIfEmpty("x"); v != "x" {
 		t.Errorf(`NullIfEmpty("x") = %v, want "x"`, v)
+	}
+}
+
+func TestUTC(t *testing.T) {
+	if UTC(nil) != nil {
+		t.Error("UTC(nil) is not nil")
+	}
+	at := time.Date(2026, 12, 5, 3, 0, 0, 0, time.FixedZone("CET", 3600))
+	got := UTC(&at)
+	if got == nil || got.Location() != time.UTC || !got.Equal(at) || got == &at {
+		t.Errorf("UTC(%v) = %v, want the same instant in UTC, a new value", at, got)
 	}
 }
