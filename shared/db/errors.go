@@ -46,7 +46,7 @@ var kindOf = map[error]apperr.Kind{
 // mapErr classifies err under op. A recognised failure becomes an *apperr.Error of its kind wrapping
 // the sentinel and the driver error; anything else (sql.ErrNoRows, context cancellation, syntax
 // errors, which are defects) is only wrapped with op, so the caller can still classify it.
-func (d *DB) mapErr(op string, err error) error {
+func (d *connector) mapErr(op string, err error) error {
 	sentinel := d.dialect.Classify(err)
 	if sentinel == nil && (errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone)) {
 		sentinel = ErrUnavailable

@@ -41,13 +41,14 @@ func actionOf(ctx context.Context) string {
 
 // call is one statement execution in flight.
 type call struct {
-	d      *DB
+	c      *connector
+	inst   *instruments
 	st     *stmt
 	ctx    context.Context // carries the statement's span and, on Oracle, its trace tags
 	span   trace.Span
 	start  time.Time
 	action string
-	ident  string // CLIENT_IDENTIFIER of the session, when a Scope set one
+	ident  string // the session's CLIENT_IDENTIFIER when the statement ran
 	stats  *statsCollector
 	done   bool
 }
@@ -59,26 +60,17 @@ type call struct {
 // once into a slice of the right size, where attributes given at start and more added at the end
 // cost three copies and a regrowth. Samplers therefore see no attributes; statement spans are meant
 // to follow their parent's decision (ParentBased), which needs none.
-func (d *DB) begin(ctx context.Context, st *stmt) call {
+func (c *connector) begin(cl *call, ctx context.Context, st *stmt) {
 	action := actionOf(ctx)
-	sctx, span := d.tracer.Start(ctx, st.name, d.spanStart...)
-	sctx = d.dialect.Tag(sctx, dialect.Tags{Module: d.module, Action: action, ClientInfo: d.clientInfo})
-	return call{d: d, st: st, ctx: sctx, span: span, start: time.Now(), action: action, stats: statsFrom(ctx)}
+	inst := c.inst.Load()
+	sctx, span := inst.tracer.Start(ctx, st.name, c.spanStart...)
+	*cl = call{c: c, inst: inst, st: st, ctx: c.dialect.Tag(sctx, dialect.Tags{Module: c.module, Action: action, ClientInfo: c.clientInfo}),
+		span: span, start: time.Now(), action: action, stats: statsFrom(ctx)}
 }
 
-// target returns where the statement runs: the transaction, else the Scope's pinned connection, else
-// the pool.
-func (c *call) target(t *Tx) (querier, error) {
-	if t != nil {
-		c.ident = t.ident
-		return t.tx, nil
-	}
-	if s := scopeFrom(c.ctx, c.d); s != nil {
-		conn, ident, err := s.acquire(c.ctx)
-		c.ident = ident
-		return conn, err
-	}
-	return c.d.sql, nil
+// tag returns ctx carrying the session tags for a statement that is not traced (BEGIN).
+func (c *connector) tag(ctx context.Context, action string) context.Context {
+	return c.dialect.Tag(ctx, dialect.Tags{Module: c.module, Action: action, ClientInfo: c.clientInfo})
 }
 
 // end finishes the span and the measurement and returns err mapped to an application error. n is the
@@ -91,10 +83,10 @@ func (c *call) end(n int64, key attribute.Key, batch int, err error) error {
 	elapsed := time.Since(c.start)
 	var code string
 	if err != nil {
-		code = c.d.dialect.StatusCode(err)
+		code = c.c.dialect.StatusCode(err)
 	}
 	if c.span.IsRecording() {
-		buf := c.d.attrBufs.Get().(*[]attribute.KeyValue)
+		buf := c.c.attrBufs.Get().(*[]attribute.KeyValue)
 		attrs := append((*buf)[:0], c.st.spanAttrs...)
 		attrs = append(attrs, keyAction.String(c.action))
 		if c.ident != "" {
@@ -115,21 +107,21 @@ func (c *call) end(n int64, key attribute.Key, batch int, err error) error {
 		}
 		c.span.SetAttributes(attrs...) // the span copies them: the buffer can be reused
 		*buf = attrs
-		c.d.attrBufs.Put(buf)
+		c.c.attrBufs.Put(buf)
 	}
 	c.span.End()
 	if err == nil {
-		c.d.duration.Record(c.ctx, elapsed.Seconds(), c.st.metricOpt)
+		c.inst.duration.Record(c.ctx, elapsed.Seconds(), c.st.metricOpt)
 	} else {
 		set := append(c.st.metricAttrs[:len(c.st.metricAttrs):len(c.st.metricAttrs)], errorType(code))
-		c.d.duration.Record(c.ctx, elapsed.Seconds(), metric.WithAttributes(set...))
+		c.inst.duration.Record(c.ctx, elapsed.Seconds(), metric.WithAttributes(set...))
 	}
 	if c.stats != nil {
 		c.stats.add(elapsed)
 	}
 	c.st.counts.add(elapsed, n, err)
 	if err != nil {
-		return c.d.mapErr("db: "+c.st.name, err)
+		return c.c.mapErr("db: "+c.st.name, err)
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ type stmtCache struct {
 }
 
 // stmt returns the cached analysis of query.
-func (d *DB) stmt(query string) *stmt {
+func (d *connector) stmt(query string) *stmt {
 	if v, ok := d.stmts.m.Load(query); ok {
 		return v.(*stmt)
 	}
@@ -57,7 +57,7 @@ func (d *DB) stmt(query string) *stmt {
 
 // logStatement appends query to the statement log, if there is one. Failing to log never fails the
 // statement: the log only serves the test suite's coverage check.
-func (d *DB) logStatement(query string) {
+func (d *connector) logStatement(query string) {
 	if d.stmtLog == nil {
 		return
 	}
@@ -80,12 +80,9 @@ const (
 	keyAction           = attribute.Key("oracle.action")
 	keyClientIdentifier = attribute.Key("oracle.client_identifier")
 	keyClientInfo       = attribute.Key("oracle.client_info")
-	// keyAffectedRows carries the rows a DML statement changed; db.response.returned_rows is kept for
-	// rows a statement returns, as the conventions define it.
-	keyAffectedRows = attribute.Key("db.response.affected_rows")
 )
 
-func (d *DB) analyse(query string) *stmt {
+func (d *connector) analyse(query string) *stmt {
 	sum := sqltext.Summarize(query)
 	st := &stmt{oracle: query, sqlID: sqlid.Of(query), op: sum.Op, table: sum.Table, intoBinds: sum.IntoBinds}
 	st.name = st.op

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"database/sql"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -35,12 +36,16 @@ type StatementStat struct {
 	Rows       int64         // rows returned or changed
 }
 
-// Statements returns the totals of every statement this DB has cached (at most
+// Statements returns the totals of every statement the pool d (made by Open) has cached (at most
 // Options.StatementCacheSize distinct texts; past that, new texts are not counted), most elapsed time
-// first. Statements never executed are left out.
-func (d *DB) Statements() []StatementStat {
+// first. Statements never executed are left out; nil for a pool Open did not make.
+func Statements(d *sql.DB) []StatementStat {
+	c, err := connectorOf(d)
+	if err != nil {
+		return nil
+	}
 	var out []StatementStat
-	d.stmts.m.Range(func(_, v any) bool {
+	c.stmts.m.Range(func(_, v any) bool {
 		st := v.(*stmt)
 		n := st.counts.execs.Load()
 		if n == 0 {

@@ -3,7 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -27,8 +30,8 @@ type sqliteDialect struct{}
 func (sqliteDialect) Name() string               { return dialects.SQLite }
 func (sqliteDialect) System() attribute.KeyValue { return semconv.DBSystemNameSQLite }
 
-// Open opens the database file at path (see Open).
-func (sqliteDialect) Open(_ context.Context, path string) (*sql.DB, error) { return Open(path) }
+// Connector returns the driver's connector for the database file at path, with DSN's settings.
+func (sqliteDialect) Connector(path string) (driver.Connector, error) { return Connector(path) }
 
 // Prepare translates query; its multi-row insert shape rides along for ExecBatch.
 func (sqliteDialect) Prepare(query string) (dialect.Prepared, error) {
@@ -67,74 +70,100 @@ func (sqliteDialect) Bind(a any) (any, bool) {
 	return a, false
 }
 
+// CheckValue leaves values to database/sql's default conversion, as modernc does.
+func (sqliteDialect) CheckValue(*driver.NamedValue) error { return driver.ErrSkip }
+
 // Tag sends nothing: SQLite has no session tags (the spans still record what ATP would receive).
 func (sqliteDialect) Tag(ctx context.Context, _ dialect.Tags) context.Context { return ctx }
 
 // SetIdentifier does nothing: SQLite has no CLIENT_IDENTIFIER.
-func (sqliteDialect) SetIdentifier(context.Context, *sql.Conn, string) error { return nil }
+func (sqliteDialect) SetIdentifier(context.Context, dialect.Conn, string) (bool, error) {
+	return false, nil
+}
 
-// ClearIdentifier does nothing.
-func (sqliteDialect) ClearIdentifier(context.Context, *sql.Conn) error { return nil }
-
-// InsertReturningID reads the id as the row RETURNING yields (the translation dropped INTO).
-func (sqliteDialect) InsertReturningID(ctx context.Context, q dialect.Querier, p dialect.Prepared, args []any) (int64, error) {
-	var id int64
-	if err := q.QueryRowContext(ctx, p.Text, args...).Scan(&id); err != nil {
-		return 0, err
+// InsertReturningID reads the id as the row RETURNING yields (the translation dropped INTO) and
+// stores it in the sql.Out bind, which the translated statement does not take.
+func (sqliteDialect) InsertReturningID(ctx context.Context, conn dialect.Conn, p dialect.Prepared, args []driver.NamedValue) error {
+	out, ok := args[len(args)-1].Value.(sql.Out)
+	if !ok {
+		return errors.New("db.InsertReturningID: the last bind must be the sql.Out receiving the id")
 	}
-	return id, nil
+	dest, ok := out.Dest.(*int64)
+	if !ok {
+		return fmt.Errorf("db.InsertReturningID: the id is received into *int64, not %T", out.Dest)
+	}
+	rows, err := dialect.Query(ctx, conn, p.Text, args[:len(args)-1])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	row := make([]driver.Value, len(rows.Columns()))
+	if err := rows.Next(row); err != nil {
+		if err == io.EOF {
+			return errors.New("db.InsertReturningID: the insert returned no row")
+		}
+		return err
+	}
+	id, ok := row[0].(int64)
+	if !ok {
+		return fmt.Errorf("db.InsertReturningID: the id came back as %T", row[0])
+	}
+	*dest = id
+	return rows.Close()
 }
 
 // maxBinds is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32).
 const maxBinds = 32766
 
-// ExecBatch turns an INSERT ... VALUES (tuple) into one multi-row INSERT (split when it would exceed
-// SQLite's bind limit); any other statement is prepared once and executed per row. More than one
-// statement outside a transaction runs in its own, so a batch is all rows or none.
-func (d sqliteDialect) ExecBatch(ctx context.Context, q dialect.Querier, p dialect.Prepared, rows [][]any, inTx bool) (int64, error) {
+// ExecBatch turns an INSERT ... VALUES (tuple) into one multi-row INSERT ... VALUES (tuple), (tuple),
+// ... (split where it would exceed SQLite's bind limit); any other statement is prepared once and
+// executed per row. More than one statement outside a transaction runs in its own, so a batch is all
+// rows or none.
+func (d sqliteDialect) ExecBatch(ctx context.Context, conn dialect.Conn, p dialect.Prepared, rows [][]any, inTx bool) (int64, error) {
 	b, _ := p.Data.(*sqltext.BatchInsert)
 	var chunk int
 	if b != nil && b.Binds > 0 {
 		chunk = max(1, maxBinds/b.Binds)
 	}
-	if chunk >= len(rows) {
-		return d.execMultiRow(ctx, q, b, rows)
+	if chunk >= len(rows) { // one statement: atomic by itself
+		return d.execMultiRow(ctx, conn, b, rows)
 	}
-	run := func(q dialect.Querier) (int64, error) {
-		if b != nil && b.Binds > 0 {
-			var total int64
-			for start := 0; start < len(rows); start += chunk {
-				n, err := d.execMultiRow(ctx, q, b, rows[start:min(start+chunk, len(rows))])
-				if err != nil {
-					return 0, err
-				}
-				total += n
-			}
-			return total, nil
+	run := func() (int64, error) {
+		if chunk == 0 {
+			return d.execPerRow(ctx, conn, p.Text, rows)
 		}
-		return d.execPerRow(ctx, q, p.Text, rows)
+		var total int64
+		for start := 0; start < len(rows); start += chunk {
+			n, err := d.execMultiRow(ctx, conn, b, rows[start:min(start+chunk, len(rows))])
+			if err != nil {
+				return 0, err
+			}
+			total += n
+		}
+		return total, nil
 	}
 	if inTx {
-		return run(q)
+		return run()
 	}
-	return dialect.Atomically(ctx, q, run)
+	return dialect.Atomically(ctx, conn, run)
 }
 
 // execMultiRow runs one INSERT with a VALUES tuple per row, binds renumbered row by row.
-func (d sqliteDialect) execMultiRow(ctx context.Context, q dialect.Querier, b *sqltext.BatchInsert, rows [][]any) (int64, error) {
-	args := make([]any, 0, len(rows)*b.Binds)
+func (d sqliteDialect) execMultiRow(ctx context.Context, conn dialect.Conn, b *sqltext.BatchInsert, rows [][]any) (int64, error) {
+	args := make([]driver.NamedValue, 0, len(rows)*b.Binds)
 	for r, row := range rows {
 		if len(row) != b.Binds {
 			return 0, fmt.Errorf("db.ExecBatch: row %d has %d values, the statement binds %d", r, len(row), b.Binds)
 		}
-		for _, a := range row {
-			if v, ok := d.Bind(a); ok {
-				a = v
+		for c, a := range row {
+			v, err := dialect.Value(d, a)
+			if err != nil {
+				return 0, fmt.Errorf("db.ExecBatch: row %d column %d: %w", r, c, err)
 			}
-			args = append(args, a)
+			args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: v})
 		}
 	}
-	res, err := q.ExecContext(ctx, b.Text(len(rows)), args...)
+	res, err := dialect.Exec(ctx, conn, b.Text(len(rows)), args)
 	if err != nil {
 		return 0, err
 	}
@@ -142,23 +171,27 @@ func (d sqliteDialect) execMultiRow(ctx context.Context, q dialect.Querier, b *s
 }
 
 // execPerRow prepares text once and executes it for every row.
-func (d sqliteDialect) execPerRow(ctx context.Context, q dialect.Querier, text string, rows [][]any) (int64, error) {
-	ps, err := q.PrepareContext(ctx, text)
+func (d sqliteDialect) execPerRow(ctx context.Context, conn dialect.Conn, text string, rows [][]any) (int64, error) {
+	ps, err := conn.PrepareContext(ctx, text)
 	if err != nil {
 		return 0, err
 	}
 	defer ps.Close()
+	exec, ok := ps.(driver.StmtExecContext)
+	if !ok {
+		return 0, fmt.Errorf("db.ExecBatch: %T cannot execute with a context", ps)
+	}
 	var total int64
-	args := make([]any, 0, len(rows[0]))
+	args := make([]driver.NamedValue, len(rows[0]))
 	for i, row := range rows {
-		args = args[:0]
-		for _, a := range row {
-			if v, ok := d.Bind(a); ok {
-				a = v
+		for c, a := range row {
+			v, err := dialect.Value(d, a)
+			if err != nil {
+				return 0, fmt.Errorf("db.ExecBatch: row %d column %d: %w", i, c, err)
 			}
-			args = append(args, a)
+			args[c] = driver.NamedValue{Ordinal: c + 1, Value: v}
 		}
-		res, err := ps.ExecContext(ctx, args...)
+		res, err := exec.ExecContext(ctx, args[:len(row)])
 		if err != nil {
 			return 0, fmt.Errorf("row %d: %w", i, err)
 		}

@@ -1,140 +1,71 @@
 package sqlite
 
 import (
-	"database/sql"
-	"errors"
-	"fmt"
-	"time"
+	"database/sql/driver"
+	"reflect"
+	"strings"
 )
 
-// scanState is the substitutes of one result's destinations, reused across its rows.
-type scanState struct {
-	times []timeDest
-	dest  []any
+// Rows hands values back as godror does on Oracle: a NULL in a column declared as text is "" (Oracle
+// makes no difference between NULL and the empty string, and godror returns "" for a NULL VARCHAR2,
+// CHAR or CLOB), so code that scans one into a *string works on both, a sql.NullString comes back
+// Valid with "" on both (which is why the codebase never uses it), and a *string pointer destination
+// is never nil for such a column on either. Other NULLs (numbers, timestamps, and expressions without
+// a declared type, which SQLite cannot type) stay NULL.
+//
+// Timestamps need nothing here: the driver scans the canonical text (TimeFormat) into time.Time for
+// columns declared TIMESTAMP and, with _texttotime, for expressions without a declared type.
+func (sqliteDialect) Rows(r driver.Rows) driver.Rows {
+	typed, ok := r.(driver.RowsColumnTypeDatabaseTypeName)
+	if !ok {
+		return r
+	}
+	var text []int
+	for i := range r.Columns() {
+		if isText(typed.ColumnTypeDatabaseTypeName(i)) {
+			text = append(text, i)
+		}
+	}
+	if len(text) == 0 {
+		return r
+	}
+	return &textRows{Rows: r, typed: typed, text: text}
 }
 
-// Dest substitutes *time.Time, **time.Time and *sql.NullTime destinations with scanners that also
-// accept the canonical timestamp text (TimeFormat), whatever the column's declared type, and *string
-// and *sql.NullString with scanners that read NULL as "", as godror hands it back from Oracle (where
-// NULL and the empty string are the same value; a sql.NullString is always Valid there). The caller's
-// slice is copied (into a buffer reused across rows) only when it holds such a destination.
-func (sqliteDialect) Dest(dest []any, state *any) []any {
-	found := false
-	for _, d := range dest {
-		switch d.(type) {
-		case *time.Time, **time.Time, *sql.NullTime, *string, *sql.NullString:
-			found = true
-		}
-	}
-	if !found {
-		return dest
-	}
-	s, _ := (*state).(*scanState)
-	if s == nil {
-		s = &scanState{}
-		*state = s
-	}
-	if cap(s.times) < len(dest) {
-		s.times = make([]timeDest, len(dest))
-		s.dest = make([]any, len(dest))
-	}
-	s.times, s.dest = s.times[:len(dest)], s.dest[:len(dest)]
-	for i, d := range dest {
-		switch d.(type) {
-		case *time.Time, **time.Time, *sql.NullTime:
-			s.times[i] = timeDest{dst: d}
-			s.dest[i] = &s.times[i]
-		case *string, *sql.NullString:
-			s.times[i] = timeDest{dst: d}
-			s.dest[i] = (*stringDest)(&s.times[i])
-		default:
-			s.dest[i] = d
-		}
-	}
-	return s.dest
+// isText reports whether a declared column type has text affinity in SQLite (it contains CHAR, CLOB
+// or TEXT: the twin declares TEXT for Oracle's VARCHAR2 and CLOB).
+func isText(decl string) bool {
+	decl = strings.ToUpper(decl)
+	return strings.Contains(decl, "CHAR") || strings.Contains(decl, "CLOB") || strings.Contains(decl, "TEXT")
 }
 
-// timeDest scans a time value, or its canonical text, into *time.Time, **time.Time or *sql.NullTime.
-type timeDest struct{ dst any }
+// textRows turns NULL into "" in the text columns of a result.
+type textRows struct {
+	driver.Rows
+	typed driver.RowsColumnTypeDatabaseTypeName
+	text  []int // indexes of the text columns
+}
 
-// Scan implements sql.Scanner.
-func (t *timeDest) Scan(src any) error {
-	var (
-		v     time.Time
-		valid = true
-	)
-	switch s := src.(type) {
-	case nil:
-		valid = false
-	case time.Time:
-		v = s
-	case string:
-		p, err := parseTime(s)
-		if err != nil {
-			return err
-		}
-		v = p
-	case []byte:
-		p, err := parseTime(string(s))
-		if err != nil {
-			return err
-		}
-		v = p
-	default:
-		return fmt.Errorf("cannot scan %T into a time", src)
+// Next implements driver.Rows.
+func (r *textRows) Next(dest []driver.Value) error {
+	if err := r.Rows.Next(dest); err != nil {
+		return err
 	}
-	switch d := t.dst.(type) {
-	case *time.Time:
-		if !valid {
-			return errors.New("cannot scan NULL into *time.Time")
+	for _, i := range r.text {
+		if dest[i] == nil {
+			dest[i] = ""
 		}
-		*d = v
-	case **time.Time:
-		if !valid {
-			*d = nil
-			return nil
-		}
-		*d = &v
-	case *sql.NullTime:
-		*d = sql.NullTime{Time: v, Valid: valid}
 	}
 	return nil
 }
 
-// stringDest scans a string the way godror does: NULL is "" (and a sql.NullString is always Valid).
-type stringDest timeDest
+// ColumnTypeDatabaseTypeName implements driver.RowsColumnTypeDatabaseTypeName.
+func (r *textRows) ColumnTypeDatabaseTypeName(i int) string { return r.typed.ColumnTypeDatabaseTypeName(i) }
 
-// Scan implements sql.Scanner.
-func (s *stringDest) Scan(src any) error {
-	var v string
-	switch x := src.(type) {
-	case nil:
-	case string:
-		v = x
-	case []byte:
-		v = string(x)
-	default:
-		var ns sql.NullString
-		if err := ns.Scan(src); err != nil {
-			return err
-		}
-		v = ns.String
+// ColumnTypeScanType implements driver.RowsColumnTypeScanType.
+func (r *textRows) ColumnTypeScanType(i int) reflect.Type {
+	if s, ok := r.Rows.(driver.RowsColumnTypeScanType); ok {
+		return s.ColumnTypeScanType(i)
 	}
-	switch d := s.dst.(type) {
-	case *string:
-		*d = v
-	case *sql.NullString:
-		*d = sql.NullString{String: v, Valid: true}
-	}
-	return nil
-}
-
-// parseTime reads the canonical format, RFC 3339, or SQLite's own "YYYY-MM-DD HH:MM:SS" (UTC).
-func parseTime(s string) (time.Time, error) {
-	for _, layout := range [...]string{TimeFormat, time.RFC3339Nano, time.DateTime} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("cannot parse %q as a timestamp", s)
+	return reflect.TypeFor[any]()
 }

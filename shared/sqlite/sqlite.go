@@ -29,14 +29,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	// The driver registers itself as "sqlite".
-	_ "modernc.org/sqlite"
+	// The driver registers itself as "sqlite" too.
+	msqlite "modernc.org/sqlite"
 
 	"github.com/octo-drone-shop/serverless/shared/sqltext"
 )
@@ -87,10 +88,21 @@ func Open(path string) (*sql.DB, error) {
 	return db, nil
 }
 
-// OpenPool validates path and returns the pool without connecting (sql.Open does no I/O). Check the
-// pool before relying on it; a function's cold start does so concurrently with the rest of its start
-// (package boot), since the first connection reads and parses the whole schema.
+// OpenPool validates path and returns the driver's own pool without connecting (sql.Open does no
+// I/O): for what runs below the data layer (migrations, checks). Functions use package db's pool,
+// which wraps Connector. Check a pool before relying on it; a function's cold start does so
+// concurrently with the rest of its start (package boot), since the first connection reads and
+// parses the whole schema.
 func OpenPool(path string) (*sql.DB, error) {
+	c, err := Connector(path)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
+// Connector validates path and returns the driver's connector for it, with DSN's settings.
+func Connector(path string) (driver.Connector, error) {
 	switch {
 	case path == "":
 		return nil, errors.New("sqlite.Open: empty database path")
@@ -99,12 +111,21 @@ func OpenPool(path string) (*sql.DB, error) {
 	case strings.ContainsRune(path, '?'):
 		return nil, fmt.Errorf("sqlite.Open: %q: a path must not contain '?'", path)
 	}
-	db, err := sql.Open("sqlite", DSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite.Open %s: %w", path, err)
-	}
-	return db, nil
+	return dsnConnector{dsn: DSN(path)}, nil
 }
+
+// DSNConnector returns the driver's connector for a full DSN (DSN, DeferredDSN), unvalidated.
+func DSNConnector(dsn string) driver.Connector { return dsnConnector{dsn: dsn} }
+
+// dsnConnector is database/sql's own connector for a driver without one (modernc's Driver has only
+// Open), so the data layer can wrap it.
+type dsnConnector struct{ dsn string }
+
+func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return drv.Open(c.dsn) }
+func (c dsnConnector) Driver() driver.Driver                         { return drv }
+
+// drv is modernc's driver, the one it registers as "sqlite".
+var drv = &msqlite.Driver{}
 
 // Check opens a first connection (applying the pragmas) and verifies WAL and foreign keys took
 // effect: journal_mode silently stays "delete" on file systems without shared memory.

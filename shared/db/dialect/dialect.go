@@ -9,7 +9,7 @@ package dialect
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sort"
@@ -21,12 +21,14 @@ import (
 	"github.com/octo-drone-shop/serverless/schema/dialects"
 )
 
-// Querier is what *sql.DB, *sql.Conn and *sql.Tx have in common: where a statement runs.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+// Conn is the driver connection a dialect runs its statements on: the database driver's own
+// connection, below database/sql and below package db's instrumentation. Run statements on it with
+// Exec and Query, which use the driver's ExecerContext/QueryerContext when it has them (modernc) and
+// a prepared statement otherwise (godror).
+type Conn interface {
+	driver.Conn
+	driver.ConnPrepareContext
+	driver.ConnBeginTx
 }
 
 // Tags are the session tags of a statement: Oracle's MODULE, ACTION and CLIENT_INFO.
@@ -38,42 +40,65 @@ type Prepared struct {
 	Data any    // the dialect's own analysis (SQLite: the multi-row insert shape), passed back to ExecBatch
 }
 
-// Dialect is one database's differences. Implementations are safe for concurrent use.
+// Dialect is one database's differences, at the driver level: package db's connector calls it with
+// the driver's own connections. Implementations are safe for concurrent use.
 type Dialect interface {
 	// Name is dialects.Oracle or dialects.SQLite: the one set of dialect names, which the configuration
 	// (OCTO_DB_DRIVER), the migrations (schema.FS) and this registry share.
 	Name() string
-	// Open opens a pool of the dialect's driver from a data source name (a file path for SQLite, a
-	// godror connect string for Oracle) and checks it is usable.
-	Open(ctx context.Context, dsn string) (*sql.DB, error)
+	// Connector returns the driver's connector for a data source name (a file path for SQLite, a
+	// godror connect string for Oracle). It connects nothing.
+	Connector(dsn string) (driver.Connector, error)
 	// System is the span and metric attribute db.system.name.
 	System() attribute.KeyValue
 	// Prepare returns the statement to run for query (Oracle syntax); an error fails every execution.
 	Prepare(query string) (Prepared, error)
 	// Bind converts one bind value for the database; false when v is bound as it is.
 	Bind(v any) (any, bool)
-	// Dest returns the scan destinations to give database/sql for dest: dest itself, or substitutes
-	// kept in *state (reused across rows of one result) that write into dest's values.
-	Dest(dest []any, state *any) []any
+	// CheckValue is the driver.NamedValueChecker of the dialect's connections, after Bind: nil to send
+	// the value as it is (godror's statements take Go values as they are), driver.ErrSkip for
+	// database/sql's default conversion (modernc).
+	CheckValue(nv *driver.NamedValue) error
+	// Rows returns the rows the caller scans: r itself, or a wrapper that hands values back as the
+	// production driver would (SQLite: NULL in a text column is "", as godror returns it).
+	Rows(r driver.Rows) driver.Rows
 	// Tag returns ctx carrying t for the driver to send with the statement (no round trip); ctx when
 	// the database has no session tags.
 	Tag(ctx context.Context, t Tags) context.Context
-	// SetIdentifier sets the session's CLIENT_IDENTIFIER on conn; ClearIdentifier removes it. Both do
-	// nothing on a database without one.
-	SetIdentifier(ctx context.Context, conn *sql.Conn, ident string) error
-	ClearIdentifier(ctx context.Context, conn *sql.Conn) error
-	// InsertReturningID runs p (an INSERT ending in RETURNING <id> INTO :N) with args, already bound,
-	// and returns the new id.
-	InsertReturningID(ctx context.Context, q Querier, p Prepared, args []any) (int64, error)
-	// ExecBatch runs p once per row (rows not yet bound) as one statement where the database can, all
-	// rows or none: outside a transaction (inTx false) it makes its own when it needs more than one
-	// statement or when a failed array DML would leave rows applied.
-	ExecBatch(ctx context.Context, q Querier, p Prepared, rows [][]any, inTx bool) (int64, error)
+	// SetIdentifier sets the session's CLIENT_IDENTIFIER on conn to ident, or clears it when ident is
+	// "". It returns false, doing nothing, on a database without one (package db then never calls it
+	// again for that connection's statements).
+	SetIdentifier(ctx context.Context, conn Conn, ident string) (bool, error)
+	// InsertReturningID runs p (an INSERT ending in RETURNING <id> INTO :N) with args, the last being
+	// the sql.Out that receives the id, all already checked (CheckNamedValue), and stores the id.
+	InsertReturningID(ctx context.Context, conn Conn, p Prepared, args []driver.NamedValue) error
+	// ExecBatch runs p once per row (rows not yet bound: see Value) as one statement where the
+	// database can, all rows or none: outside a transaction (inTx false) it makes its own (Atomically)
+	// when it needs more than one statement or when a failed array DML would leave rows applied.
+	ExecBatch(ctx context.Context, conn Conn, p Prepared, rows [][]any, inTx bool) (int64, error)
 	// Classify returns the sentinel of this package err stands for, or nil.
 	Classify(err error) error
 	// StatusCode returns db.response.status_code for err (ORA-00001, DPI-1047, SQLite's extended
 	// result code), "" when err did not come from the database.
 	StatusCode(err error) string
+}
+
+// Value converts a bind value the way a statement's binds are: the dialect's Bind, then database/sql's
+// default conversion (driver.Valuer, integer kinds to int64, ...) unless the dialect's CheckValue takes
+// it as it is. ExecBatch implementations call it for values database/sql never sees.
+func Value(d Dialect, v any) (driver.Value, error) {
+	if b, ok := d.Bind(v); ok {
+		v = b
+	}
+	nv := driver.NamedValue{Value: v}
+	switch err := d.CheckValue(&nv); err {
+	case nil:
+		return nv.Value, nil
+	case driver.ErrSkip:
+		return driver.DefaultParameterConverter.ConvertValue(nv.Value)
+	default:
+		return nil, err
+	}
 }
 
 // Sentinel errors for the database failures callers tell apart; package db re-exports them.
@@ -140,30 +165,4 @@ func Linked() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// Atomically runs fn in a transaction begun on q, a pool or a connection (a batch that needs one
-// outside the caller's transaction).
-func Atomically(ctx context.Context, q Querier, fn func(Querier) (int64, error)) (int64, error) {
-	var (
-		tx  *sql.Tx
-		err error
-	)
-	switch b := q.(type) {
-	case *sql.DB:
-		tx, err = b.BeginTx(ctx, nil)
-	case *sql.Conn:
-		tx, err = b.BeginTx(ctx, nil)
-	default:
-		return 0, fmt.Errorf("db.ExecBatch: cannot begin a transaction on %T", q)
-	}
-	if err != nil {
-		return 0, err
-	}
-	n, err := fn(tx)
-	if err != nil {
-		_ = tx.Rollback()
-		return 0, err
-	}
-	return n, tx.Commit()
 }

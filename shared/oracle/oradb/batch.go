@@ -12,25 +12,29 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 )
 
-// ExecBatch binds the rows as one typed slice per column (array DML) to a single ExecContext: one
+// ExecBatch binds the rows as one typed slice per column (array DML) to a single execution: one
 // round trip. godror does not use batch errors, so a failure at row k stops the execution with rows
 // 0..k-1 applied; outside a transaction, where they would be committed, it runs in its own.
-func (oracleDialect) ExecBatch(ctx context.Context, q dialect.Querier, p dialect.Prepared, rows [][]any, inTx bool) (int64, error) {
+func (oracleDialect) ExecBatch(ctx context.Context, conn dialect.Conn, p dialect.Prepared, rows [][]any, inTx bool) (int64, error) {
 	cols, err := arrayBinds(rows)
 	if err != nil {
 		return 0, err
 	}
-	run := func(q dialect.Querier) (int64, error) {
-		res, err := q.ExecContext(ctx, p.Text, cols...)
+	args := make([]driver.NamedValue, len(cols))
+	for i, c := range cols {
+		args[i] = driver.NamedValue{Ordinal: i + 1, Value: c}
+	}
+	run := func() (int64, error) {
+		res, err := dialect.Exec(ctx, conn, p.Text, args)
 		if err != nil {
 			return 0, err
 		}
 		return res.RowsAffected()
 	}
 	if inTx {
-		return run(q)
+		return run()
 	}
-	return dialect.Atomically(ctx, q, run)
+	return dialect.Atomically(ctx, conn, run)
 }
 
 // arrayBinds turns rows of values into one slice per column of a type godror binds as an array:

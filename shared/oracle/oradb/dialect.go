@@ -3,6 +3,7 @@ package oradb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"strconv"
 	"strings"
 	"time"
@@ -27,17 +28,14 @@ type oracleDialect struct{}
 func (oracleDialect) Name() string               { return dialects.Oracle }
 func (oracleDialect) System() attribute.KeyValue { return semconv.DBSystemNameOracleDB }
 
-// Open opens a godror pool from a connect string and pings it.
-func (oracleDialect) Open(ctx context.Context, dsn string) (*sql.DB, error) {
-	db, err := sql.Open("godror", dsn)
+// Connector parses a godror connect string (user="..." password="..." connectString="...") into
+// godror's connector.
+func (oracleDialect) Connector(dsn string) (driver.Connector, error) {
+	p, err := godror.ParseDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.PingContext(ctx); err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return db, nil
+	return godror.NewConnector(p), nil
 }
 
 // Prepare runs the statement as written.
@@ -68,8 +66,12 @@ func (oracleDialect) Bind(a any) (any, bool) {
 	return a, false
 }
 
-// Dest scans as godror does.
-func (oracleDialect) Dest(dest []any, _ *any) []any { return dest }
+// CheckValue sends every value as it is: godror's statements take Go values (slices for array DML,
+// sql.Out, godror.Number, time.Time) and convert them themselves.
+func (oracleDialect) CheckValue(*driver.NamedValue) error { return nil }
+
+// Rows hands godror's values back as they are: it already returns "" for a NULL VARCHAR2.
+func (oracleDialect) Rows(r driver.Rows) driver.Rows { return r }
 
 // Tag attaches MODULE, ACTION and CLIENT_INFO for godror to send with the statement (no extra round
 // trip).
@@ -84,25 +86,20 @@ const (
 	clearIdentifierSQL = "BEGIN DBMS_SESSION.CLEAR_IDENTIFIER; END;"
 )
 
-// SetIdentifier sets CLIENT_IDENTIFIER on conn's session.
-func (oracleDialect) SetIdentifier(ctx context.Context, conn *sql.Conn, ident string) error {
-	_, err := conn.ExecContext(ctx, setIdentifierSQL, ident)
-	return err
-}
-
-// ClearIdentifier clears CLIENT_IDENTIFIER on conn's session.
-func (oracleDialect) ClearIdentifier(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, clearIdentifierSQL)
-	return err
-}
-
-// InsertReturningID receives the id through a sql.Out bind after args.
-func (oracleDialect) InsertReturningID(ctx context.Context, q dialect.Querier, p dialect.Prepared, args []any) (int64, error) {
-	var id int64
-	if _, err := q.ExecContext(ctx, p.Text, ReturningArgs(args, &id)...); err != nil {
-		return 0, err
+// SetIdentifier sets CLIENT_IDENTIFIER on conn's session, or clears it when ident is "".
+func (oracleDialect) SetIdentifier(ctx context.Context, conn dialect.Conn, ident string) (bool, error) {
+	if ident == "" {
+		_, err := dialect.Exec(ctx, conn, clearIdentifierSQL, nil)
+		return true, err
 	}
-	return id, nil
+	_, err := dialect.Exec(ctx, conn, setIdentifierSQL, []driver.NamedValue{{Ordinal: 1, Value: ident}})
+	return true, err
+}
+
+// InsertReturningID runs the statement as written: godror stores the id in the sql.Out bind.
+func (oracleDialect) InsertReturningID(ctx context.Context, conn dialect.Conn, p dialect.Prepared, args []driver.NamedValue) error {
+	_, err := dialect.Exec(ctx, conn, p.Text, args)
+	return err
 }
 
 // ReturningArgs are the binds of an INSERT ... RETURNING id INTO :N: args (already bound), then the
