@@ -18,11 +18,11 @@
 package adminaudit
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
@@ -37,12 +37,12 @@ func Declaration() manifest.Function { return declared }
 
 // Service serves the admin-audit routes.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	log *slog.Logger
 }
 
 // New returns the admin-audit function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 	s := &Service{db: store, log: log}
 	return web.NewRouter(Declaration(), log, map[string]web.HandlerFunc{
 		"GET /api/admin/audit-logs":      adminOnly(s.auditLogs),

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,7 +57,7 @@ func addAuditRows(t testing.TB, f fixture, n int, base time.Time) {
 		rows[i] = []any{fmt.Sprintf("user:%d", 1+i%2), "product.update", "product", fmt.Sprint(i % 10), fmt.Sprintf(`{"i":%d}`, i), ip,
 			base.Add(time.Duration(i) * time.Second)}
 	}
-	if _, err := f.db.ExecBatch(t.Context(), `INSERT INTO audit_logs (actor, action, entity_type, entity_id, details, ip_address, created_at)
+	if _, err := db.ExecBatch(t.Context(), f.db, `INSERT INTO audit_logs (actor, action, entity_type, entity_id, details, ip_address, created_at)
 VALUES (:1, :2, :3, :4, :5, :6, :7)`, rows); err != nil {
 		t.Fatal(err)
 	}

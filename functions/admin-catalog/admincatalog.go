@@ -22,12 +22,12 @@
 package admincatalog
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -41,13 +41,13 @@ func Declaration() manifest.Function { return declared }
 
 // Service serves the admin-catalog routes.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	log *slog.Logger
 	now func() time.Time
 }
 
 // New returns the admin-catalog function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 	s := &Service{db: store, log: log, now: time.Now}
 	routes := map[string]web.HandlerFunc{
 		"POST /api/admin/products/{id}/archive": s.archive,

@@ -2,6 +2,7 @@ package admincatalog
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"strconv"
@@ -50,7 +51,7 @@ func (s *Service) archive(w http.ResponseWriter, r *http.Request) error {
 		return apperr.E(op, apperr.Invalid, "archiving takes no body")
 	}
 	var out record
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		cur, _, err := products.lock(ctx, tx, op, id)
 		if err != nil {
 			return err
@@ -98,7 +99,7 @@ func (s *Service) remove(w http.ResponseWriter, r *http.Request) error {
 	ordered := func() error {
 		return apperr.E(op, apperr.Conflict, "orders reference this product: archive it instead").WithCode("product_ordered")
 	}
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		cur, _, err := products.lock(ctx, tx, op, id)
 		if err != nil {
 			return err

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // soldProduct writes a delivered order with a line of a new product and puts the product in two open
@@ -15,7 +17,7 @@ func soldProduct(t *testing.T, f fixture) (product, order int64) {
 	product, _ = f.create(t, "/api/admin/products", valid("/api/admin/products", 77))
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	var err error
-	order, err = f.db.InsertReturningID(t.Context(), `INSERT INTO orders (customer_id, subtotal, total, status, payment_status, created_at, updated_at)
+	order, err = db.InsertReturningID(t.Context(), f.db, `INSERT INTO orders (customer_id, subtotal, total, status, payment_status, created_at, updated_at)
 VALUES ((SELECT MIN(id) FROM customers), 1299.99, 1299.99, 'delivered', 'paid', :1, :2) RETURNING id INTO :3`, now, now)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package admincatalog
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"net/url"
@@ -184,7 +185,7 @@ func (rs *resource) load(ctx context.Context, q db.DBTX, op string, id int64) (r
 }
 
 // lock reads the row FOR UPDATE (without computed columns) and its ETag.
-func (rs *resource) lock(ctx context.Context, tx *db.Tx, op string, id int64) (record, string, error) {
+func (rs *resource) lock(ctx context.Context, tx *sql.Tx, op string, id int64) (record, string, error) {
 	var rec record
 	err := db.Each(ctx, tx, rs.lockSQL, []any{id}, func(scan func(...any) error) error {
 		var err error
@@ -312,9 +313,9 @@ func (rs *resource) create(s *Service) func(http.ResponseWriter, *http.Request) 
 			return err
 		}
 		var out record
-		err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+		err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 			now := s.clock()
-			id, err := tx.InsertReturningID(ctx, rs.insertSQL, append(rs.binds(rec), now, now)...)
+			id, err := db.InsertReturningID(ctx, tx, rs.insertSQL, append(rs.binds(rec), now, now)...)
 			if err != nil {
 				return rs.writeErr(op, err)
 			}
@@ -348,7 +349,7 @@ func (rs *resource) update(s *Service, guard func(op string, cur, next record) e
 			return err
 		}
 		var out record
-		err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+		err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 			cur, tag, err := rs.lock(ctx, tx, op, id)
 			if err != nil {
 				return err

@@ -36,12 +36,12 @@
 package analyticsrollup
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -58,7 +58,7 @@ const reserve = 30 * time.Second
 
 // Build is the function's composition: under OCI Functions (a resource principal is present) the
 // KPIs also go to OCI Monitoring, unless OCTO_ANALYTICS_METRICS=off.
-func Build(store *db.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
+func Build(store *sql.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
 	cfg := Config{}
 	if getenv("OCI_RESOURCE_PRINCIPAL_VERSION") != "" && getenv("OCTO_ANALYTICS_METRICS") != "off" {
 		pub, err := NewOCIMetrics(getenv("OCTO_ANALYTICS_METRICS_ENDPOINT"))
@@ -75,7 +75,7 @@ const defaultBudget = 4 * time.Minute
 
 // Service serves the function's routes and runs the rollup.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	log *slog.Logger
 	now func() time.Time
 	pub Publisher
@@ -90,7 +90,7 @@ type Config struct {
 }
 
 // New returns the function's handler.
-func New(store *db.DB, log *slog.Logger, cfg Config) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, cfg Config) (http.Handler, error) {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now

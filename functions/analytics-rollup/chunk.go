@@ -2,6 +2,7 @@ package analyticsrollup
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -97,7 +98,7 @@ func (r *run) write(ctx context.Context, p prepared, advance string) error {
 		return fmt.Errorf("roll up %s: %w", p.day.Format(time.DateOnly), p.err)
 	}
 	day, end, full, wanted := p.day, p.end, p.full, p.wanted
-	err := r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(ctx, r.d, func(ctx context.Context, tx *sql.Tx) error {
 		now := r.clock()
 		if err := renew(ctx, tx, r.owner, now, now.Add(r.lease)); err != nil {
 			return err
@@ -109,7 +110,7 @@ func (r *run) write(ctx context.Context, p prepared, advance string) error {
 			grans = append(grans, "day")
 		}
 		for _, g := range grans {
-			if err := each(ctx, tx, existingRollupsSQL, []any{g, day, end}, func(rows *db.Rows) error {
+			if err := each(ctx, tx, existingRollupsSQL, []any{g, day, end}, func(rows *sql.Rows) error {
 				var id int64
 				var gran, metric, dim string
 				var start time.Time
@@ -143,7 +144,7 @@ func (r *run) write(ctx context.Context, p prepared, advance string) error {
 		}{{insertRollupSQL, fresh}, {mergeRollupSQL, changed}, {deleteRollupSQL, gone}} {
 			for rows := step.rows; len(rows) > 0; {
 				n := min(len(rows), 400/len(rows[0]))
-				if _, err := tx.ExecBatch(ctx, step.query, rows[:n]); err != nil {
+				if _, err := db.ExecBatch(ctx, tx, step.query, rows[:n]); err != nil {
 					return fmt.Errorf("write rollups: %w", err)
 				}
 				rows = rows[n:]

@@ -2,6 +2,7 @@ package analyticsrollup
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -74,40 +75,40 @@ func loadFacts(ctx context.Context, q db.DBTX, from, to time.Time) (*facts, erro
 	f := &facts{}
 	type read struct {
 		name, sql string
-		scan      func(*db.Rows) error
+		scan      func(*sql.Rows) error
 	}
 	reads := []read{
-		{"orders", ordersSQL, func(r *db.Rows) error {
+		{"orders", ordersSQL, func(r *sql.Rows) error {
 			var o orderFact
 			err := r.Scan(&o.id, &o.status, &o.region, &o.total, &o.at)
 			f.orders = append(f.orders, o)
 			return err
 		}},
-		{"order items", orderItemsSQL, func(r *db.Rows) error {
+		{"order items", orderItemsSQL, func(r *sql.Rows) error {
 			var i itemFact
 			err := r.Scan(&i.order, &i.product, &i.category, &i.qty, &i.total, &i.at)
 			f.items = append(f.items, i)
 			return err
 		}},
-		{"page views", pageViewsSQL, func(r *db.Rows) error {
+		{"page views", pageViewsSQL, func(r *sql.Rows) error {
 			var v viewFact
 			err := r.Scan(&v.session, &v.region, &v.page, &v.loadMS, &v.at)
 			f.views = append(f.views, v)
 			return err
 		}},
-		{"carts", cartsSQL, func(r *db.Rows) error {
+		{"carts", cartsSQL, func(r *sql.Rows) error {
 			var at time.Time
 			err := r.Scan(&at)
 			f.carts = append(f.carts, at)
 			return err
 		}},
-		{"leads", leadsSQL, func(r *db.Rows) error {
+		{"leads", leadsSQL, func(r *sql.Rows) error {
 			var l leadFact
 			err := r.Scan(&l.campaign, &l.status, &l.at)
 			f.leads = append(f.leads, l)
 			return err
 		}},
-		{"security events", securityEventsSQL, func(r *db.Rows) error {
+		{"security events", securityEventsSQL, func(r *sql.Rows) error {
 			var e incidentFact
 			err := r.Scan(&e.kind, &e.severity, &e.count, &e.at)
 			f.incidents = append(f.incidents, e)
@@ -123,7 +124,7 @@ func loadFacts(ctx context.Context, q db.DBTX, from, to time.Time) (*facts, erro
 }
 
 // each runs a query and calls scan on every row.
-func each(ctx context.Context, q db.DBTX, query string, args []any, scan func(*db.Rows) error) error {
+func each(ctx context.Context, q db.DBTX, query string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

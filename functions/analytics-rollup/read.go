@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -185,7 +184,7 @@ func (s *Service) read(ctx context.Context, name, family string, p query) (Repor
 		if family == "" {
 			q, args = readOverviewSQL, args[:3]
 		}
-		if err := each(ctx, s.db, q, args, func(rows *db.Rows) error {
+		if err := each(ctx, s.db, q, args, func(rows *sql.Rows) error {
 			var start time.Time
 			var m metric
 			var v float64

@@ -2,6 +2,7 @@ package analyticsrollup
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -56,7 +57,7 @@ type Result struct {
 // Rollup brings the rollups up to date: it re-rolls the days holding rows changed since the last
 // run, then rolls up every complete hour (and complete day) not rolled up yet, a day per
 // transaction, until caught up or out of budget. Only one run works at a time (the lock row).
-func Rollup(ctx context.Context, d *db.DB, opts Options) (Result, error) {
+func Rollup(ctx context.Context, d *sql.DB, opts Options) (Result, error) {
 	clock := opts.Now
 	if clock == nil {
 		clock = time.Now
@@ -82,7 +83,7 @@ func Rollup(ctx context.Context, d *db.DB, opts Options) (Result, error) {
 }
 
 type run struct {
-	d        *db.DB
+	d        *sql.DB
 	owner    string
 	clock    func() time.Time
 	lease    time.Duration
@@ -108,7 +109,7 @@ func (r *run) run(ctx context.Context) error {
 			start = dayOf(*earliest)
 		}
 		// Every bucket rolled from now on reflects the changes made before this run.
-		if err := r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		if err := db.InTx(ctx, r.d, func(ctx context.Context, tx *sql.Tx) error {
 			return setState(ctx, tx, startSQL, r.owner, start, settled)
 		}); err != nil {
 			return fmt.Errorf("start state: %w", err)
@@ -149,7 +150,7 @@ func (r *run) run(ctx context.Context) error {
 	}
 	r.res.CaughtUp = true
 	if rerolledAll {
-		return r.d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		return db.InTx(ctx, r.d, func(ctx context.Context, tx *sql.Tx) error {
 			return setState(ctx, tx, changesSQL, r.owner, settled)
 		})
 	}
@@ -161,7 +162,7 @@ func (r *run) run(ctx context.Context) error {
 func (r *run) reroll(ctx context.Context, from, to, complete time.Time) (bool, error) {
 	days := map[time.Time]bool{}
 	for _, q := range changedSQL {
-		if err := each(ctx, r.d, q, []any{from, to, complete}, func(rows *db.Rows) error {
+		if err := each(ctx, r.d, q, []any{from, to, complete}, func(rows *sql.Rows) error {
 			var at time.Time
 			if err := rows.Scan(&at); err != nil {
 				return err

@@ -2,16 +2,16 @@ package analyticsrollup
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
-type rowsT = db.Rows
+type rowsT = sql.Rows
 
 // genNow is when the generated activity ends; the rollup runs an hour later.
 var genNow = time.Date(2026, 3, 10, 14, 20, 0, 0, time.UTC)

@@ -2,6 +2,7 @@ package analyticsrollup
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -43,7 +44,7 @@ type state struct {
 }
 
 // lock takes the singleton lock for owner until expires; false when another run holds it.
-func lock(ctx context.Context, d *db.DB, owner string, now, expires time.Time) (bool, error) {
+func lock(ctx context.Context, d *sql.DB, owner string, now, expires time.Time) (bool, error) {
 	if _, err := d.ExecContext(ctx, ensureStateSQL, job, job); err != nil && !errors.Is(err, db.ErrUniqueViolation) {
 		return false, fmt.Errorf("create state row: %w", err)
 	}
@@ -56,13 +57,13 @@ func lock(ctx context.Context, d *db.DB, owner string, now, expires time.Time) (
 }
 
 // unlock releases the lock if owner still holds it.
-func unlock(ctx context.Context, d *db.DB, owner string) error {
+func unlock(ctx context.Context, d *sql.DB, owner string) error {
 	_, err := d.ExecContext(ctx, releaseSQL, job, owner)
 	return err
 }
 
 // renew extends owner's lock as the first statement of a chunk's transaction.
-func renew(ctx context.Context, tx *db.Tx, owner string, now, expires time.Time) error {
+func renew(ctx context.Context, tx *sql.Tx, owner string, now, expires time.Time) error {
 	res, err := tx.ExecContext(ctx, renewLockSQL, expires, now, job, owner)
 	if err != nil {
 		return fmt.Errorf("renew lock: %w", err)
@@ -80,7 +81,7 @@ func readState(ctx context.Context, q db.DBTX) (state, error) {
 }
 
 // setState records a step under owner's lock, in the chunk's transaction.
-func setState(ctx context.Context, tx *db.Tx, query string, owner string, times ...time.Time) error {
+func setState(ctx context.Context, tx *sql.Tx, query string, owner string, times ...time.Time) error {
 	args := make([]any, 0, len(times)+2)
 	for _, t := range times {
 		args = append(args, t)

@@ -32,6 +32,7 @@
 package assistantchat
 
 import (
+	"database/sql"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -40,7 +41,6 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/security"
@@ -64,7 +64,7 @@ const (
 
 // Service serves the assistant routes.
 type Service struct {
-	db      *db.DB
+	db      *sql.DB
 	log     *slog.Logger
 	cfg     Config
 	model   Model // nil: local answers only
@@ -97,7 +97,7 @@ func WithVerifier(v security.TokenVerifier) Option { return func(s *Service) { s
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
 
 // New returns the assistant function's HTTP handler.
-func New(store *db.DB, log *slog.Logger, cfg Config, opts ...Option) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, cfg Config, opts ...Option) (http.Handler, error) {
 	s := &Service{db: store, log: log, cfg: cfg, now: time.Now}
 	WithTelemetry(noopTracerProvider(), noopMeterProvider())(s)
 	for _, o := range opts {

@@ -2,11 +2,10 @@ package assistantchat
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // maxCatalog bounds the products one load reads: the catalog is small (42 seeded); a larger one
@@ -24,7 +23,7 @@ FETCH FIRST :1 ROWS ONLY`
 // product withdrawn or repriced is seen within ttl by every container. It is per Service (no
 // package-level state); a failed load is returned, never cached.
 type catalog struct {
-	db  *db.DB
+	db  *sql.DB
 	ttl time.Duration
 	now func() time.Time
 
@@ -49,7 +48,7 @@ func (c *catalog) get(ctx context.Context) (*Index, error) {
 }
 
 // loadCatalog reads the active products (one statement).
-func loadCatalog(ctx context.Context, store *db.DB) ([]Product, error) {
+func loadCatalog(ctx context.Context, store *sql.DB) ([]Product, error) {
 	rows, err := store.QueryContext(ctx, catalogSQL, maxCatalog)
 	if err != nil {
 		return nil, fmt.Errorf("assistant.LoadCatalog: %w", err)

@@ -3,6 +3,7 @@ package assistantchat
 import (
 	"context"
 	"encoding/json"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"io"
 	"log/slog"
 	"net/http"
@@ -82,7 +83,7 @@ func (f fixture) user(t *testing.T, username string) map[string]string {
 // otherCustomer signs up an account for a customer other than the shopper's and returns its headers.
 func (f fixture) otherCustomer(t *testing.T) map[string]string {
 	t.Helper()
-	id, err := f.db.InsertReturningID(context.Background(), `INSERT INTO users (username, email, password_hash, role, customer_id)
+	id, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO users (username, email, password_hash, role, customer_id)
 VALUES ('other', 'other@example.com', 'x', 'customer',
     (SELECT MIN(id) FROM customers WHERE id <> (SELECT customer_id FROM users WHERE username = :1)))
 RETURNING id INTO :2`, seed.ShopperUser)

@@ -2,6 +2,7 @@ package assistantchat
 
 import (
 	"context"
+	"database/sql"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/trace"
@@ -70,7 +71,7 @@ func (s *Service) store(ctx context.Context, op, sessionID string, isNew bool, c
 	if customer != 0 {
 		owner = customer
 	}
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
 		if isNew {
 			if _, err := tx.ExecContext(ctx, insertSessionSQL, sessionID, owner, title(message), now, now); err != nil {
 				return err

@@ -82,7 +82,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	key := strings.ToLower(email)
 	now := s.now()
 	var queued []int64
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var existing int64
 		var stored string
 		switch err := tx.QueryRowContext(ctx, userByEmailSQL, key).Scan(&existing, &stored); {
@@ -93,7 +93,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 		case !errors.Is(err, sql.ErrNoRows):
 			return apperr.Wrap(op, apperr.Internal, err)
 		}
-		id, err := tx.InsertReturningID(ctx, insertUserSQL, key, email, hash, name)
+		id, err := db.InsertReturningID(ctx, tx, insertUserSQL, key, email, hash, name)
 		if errors.Is(err, db.ErrUniqueViolation) {
 			return nil // a concurrent registration of the same email won and mailed the address
 		}
@@ -123,7 +123,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 
 // mailAccountExists tells the owner of an existing account that someone registered with the address,
 // with a password reset link (which also verifies the email when the account was not yet).
-func (s *Service) mailAccountExists(ctx context.Context, tx *db.Tx, userID int64, email string) (int64, error) {
+func (s *Service) mailAccountExists(ctx context.Context, tx *sql.Tx, userID int64, email string) (int64, error) {
 	const op = "auth.MailAccountExists"
 	token, err := issueAccountToken(ctx, tx, userID, purposeReset, s.now().Add(ResetTokenTTL))
 	if err != nil {
@@ -162,7 +162,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 
 // querier is what account reads through: the pool or a transaction.
 type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *db.Row
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // account reads an active account.

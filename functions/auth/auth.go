@@ -23,11 +23,11 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
@@ -46,7 +46,7 @@ const DefaultRefreshTTL = 14 * 24 * time.Hour
 
 // Service answers the auth routes.
 type Service struct {
-	db         *db.DB
+	db         *sql.DB
 	issuer     *identity.Issuer
 	log        *slog.Logger
 	now        func() time.Time
@@ -68,7 +68,7 @@ type Options struct {
 
 // New returns the auth function's HTTP handler. mail says where links point and which domain
 // Message-IDs use; kick starts delivering committed messages (nil: the notifier's schedule only).
-func New(store *db.DB, issuer *identity.Issuer, log *slog.Logger, mail notify.Config, kick notify.Kicker, opts Options) (http.Handler, error) {
+func New(store *sql.DB, issuer *identity.Issuer, log *slog.Logger, mail notify.Config, kick notify.Kicker, opts Options) (http.Handler, error) {
 	fn := Declaration()
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -100,7 +100,7 @@ const kickTimeout = 20 * time.Second
 // Build is the auth function's composition: token settings from getenv, the signing key (from the
 // environment or, read once here, from OCI Vault), the issuer, the mail configuration and sender, and
 // the handler.
-func Build(ctx context.Context, store *db.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
+func Build(ctx context.Context, store *sql.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
 	settings, err := identity.TokenSettingsFromEnv(getenv)
 	if err != nil {
 		return nil, err

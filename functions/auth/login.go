@@ -156,7 +156,7 @@ func (s *Service) succeeded(ctx context.Context, u loginUser, account, ip, passw
 	}
 	now := s.now()
 	var refresh string
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
 		if err := forgive(ctx, tx, account, ip); err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}

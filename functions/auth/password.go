@@ -45,7 +45,7 @@ func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var queued []int64
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var userID int64
 		var stored string
 		switch err := tx.QueryRowContext(ctx, activeUserByEmailSQL, strings.ToLower(email)).Scan(&userID, &stored); {
@@ -95,7 +95,7 @@ func (s *Service) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	now := s.now()
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		userID, err := consumeAccountToken(ctx, tx, op, req.Token, purposeReset, now)
 		if err != nil {
 			return err

@@ -38,7 +38,7 @@ FROM refresh_tokens WHERE token_hash = :1 FOR UPDATE`
 )
 
 // newRefreshToken stores a new refresh token of family (a new family when empty) and returns it.
-func (s *Service) newRefreshToken(ctx context.Context, tx *db.Tx, userID int64, family string) (string, error) {
+func (s *Service) newRefreshToken(ctx context.Context, tx *sql.Tx, userID int64, family string) (string, error) {
 	const op = "auth.NewRefreshToken"
 	if family == "" {
 		b := make([]byte, 16)
@@ -106,7 +106,7 @@ func (s *Service) refresh(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.now()
 	var out refreshed
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var id int64
 		var family string
 		var expires time.Time
@@ -166,7 +166,7 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if token != "" && len(token) <= maxTokenBytes {
-		err := s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+		err := db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 			var id, userID int64
 			var family string
 			var expires time.Time

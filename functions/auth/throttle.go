@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -123,7 +124,7 @@ func (s *Service) admit(ctx context.Context, account, ip string) (admission, err
 	now := s.now()
 	t := s.throttle
 	var ad admission
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
 		names := []string{"address", "pair", "account"}
 		keys := []string{addressKey(ip), pairKey(ip, account), accountKey(account)}
 		cs := make([]counter, len(keys))
@@ -172,7 +173,7 @@ func (s *Service) admit(ctx context.Context, account, ip string) (admission, err
 }
 
 // lockCounter creates the key's row when missing and locks it.
-func lockCounter(ctx context.Context, tx *db.Tx, key string, now time.Time) (counter, error) {
+func lockCounter(ctx context.Context, tx *sql.Tx, key string, now time.Time) (counter, error) {
 	if _, err := tx.ExecContext(ctx, ensureThrottleSQL, key, now, key); err != nil && !errors.Is(err, db.ErrUniqueViolation) {
 		return counter{}, err
 	}
@@ -184,7 +185,7 @@ func lockCounter(ctx context.Context, tx *db.Tx, key string, now time.Time) (cou
 }
 
 // forgive applies a successful login to the counters (see Throttle).
-func forgive(ctx context.Context, tx *db.Tx, account, ip string) error {
+func forgive(ctx context.Context, tx *sql.Tx, account, ip string) error {
 	if _, err := tx.ExecContext(ctx, forgiveThrottleSQL, pairKey(ip, account), accountKey(account)); err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // Purposes of account tokens, and how long each lives.
@@ -54,7 +53,7 @@ const (
 
 // issueAccountToken replaces the account's tokens of purpose by a new one (a new request invalidates
 // the old link) and returns it; only its hash is stored.
-func issueAccountToken(ctx context.Context, tx *db.Tx, userID int64, purpose string, expires time.Time) (string, error) {
+func issueAccountToken(ctx context.Context, tx *sql.Tx, userID int64, purpose string, expires time.Time) (string, error) {
 	token, hash, err := newToken()
 	if err != nil {
 		return "", err
@@ -75,7 +74,7 @@ func errInvalidToken(op string) error {
 
 // consumeAccountToken uses a token of purpose: it returns the account it was issued to and deletes it,
 // or answers invalid_token when it is unknown, used or expired.
-func consumeAccountToken(ctx context.Context, tx *db.Tx, op, token, purpose string, now time.Time) (int64, error) {
+func consumeAccountToken(ctx context.Context, tx *sql.Tx, op, token, purpose string, now time.Time) (int64, error) {
 	if token == "" || len(token) > maxTokenBytes {
 		return 0, errInvalidToken(op)
 	}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 
@@ -46,7 +47,7 @@ func (s *Service) verify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var acct Account
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		userID, err := consumeAccountToken(ctx, tx, op, req.Token, purposeVerify, s.now())
 		if err != nil {
 			return err
@@ -71,7 +72,7 @@ func (s *Service) verify(w http.ResponseWriter, r *http.Request) error {
 // linkCustomer links a shopper account whose email was just proven to the customer with that email
 // (staff accounts and linked ones are left as they are). It locks the account row first, so a
 // verification and a reset of the same account serialize.
-func (s *Service) linkCustomer(ctx context.Context, tx *db.Tx, op string, userID int64) error {
+func (s *Service) linkCustomer(ctx context.Context, tx *sql.Tx, op string, userID int64) error {
 	var email, name, role string
 	var customer int64
 	if err := tx.QueryRowContext(ctx, verifyUserSQL, userID).Scan(&email, &name, &role, &customer); err != nil {
@@ -104,7 +105,7 @@ func (s *Service) resendVerification(w http.ResponseWriter, r *http.Request) err
 		return apperr.E(op, apperr.Conflict, "this account's email is verified by its identity provider").WithCode("already_verified")
 	}
 	var queued int64
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		a, err := s.account(ctx, tx, p.UserID)
 		if err != nil {
 			return err

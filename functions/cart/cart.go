@@ -23,13 +23,13 @@ package cart
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/shape"
@@ -51,7 +51,7 @@ func ValidID(id string) bool { return shape.LowerHex(id, 32) }
 
 // Service serves the cart routes.
 type Service struct {
-	db      *db.DB
+	db      *sql.DB
 	log     *slog.Logger
 	now     func() time.Time
 	metrics Metrics
@@ -69,7 +69,7 @@ type Option func(*Service)
 func WithMetrics(m Metrics) Option { return func(s *Service) { s.metrics = m } }
 
 // New returns the cart function's HTTP handler.
-func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
 	fn := Declaration()
 	s := &Service{db: store, log: log, now: time.Now}
 	for _, o := range opts {

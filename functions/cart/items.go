@@ -10,7 +10,6 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/commerce"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -94,7 +93,7 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 	if err := checkQuantity(op, req.Quantity); err != nil {
 		return err
 	}
-	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *db.Tx, now time.Time) error {
+	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		var stock, active, inCart int64
 		err := tx.QueryRowContext(ctx, productForLineSQL, id, req.ProductID).Scan(&stock, &active, &inCart)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && active != 1) {
@@ -137,7 +136,7 @@ func (s *Service) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if err := checkQuantity(op, req.Quantity); err != nil {
 		return err
 	}
-	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *db.Tx, now time.Time) error {
+	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		var stock, active int64
 		err := tx.QueryRowContext(ctx, lineSQL, itemID, id).Scan(&stock, &active)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -172,7 +171,7 @@ func (s *Service) removeItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *db.Tx, _ time.Time) error {
+	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *sql.Tx, _ time.Time) error {
 		res, err := tx.ExecContext(ctx, deleteLineSQL, itemID, id)
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)

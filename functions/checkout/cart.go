@@ -105,7 +105,7 @@ func decrementStock(ctx context.Context, tx db.DBTX, lines []line, now time.Time
 	for i, l := range lines {
 		rows[i] = []any{l.quantity, now, l.productID, l.quantity}
 	}
-	n, err := tx.ExecBatch(ctx, decrementStockSQL, rows)
+	n, err := db.ExecBatch(ctx, tx, decrementStockSQL, rows)
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}

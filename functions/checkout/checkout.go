@@ -54,6 +54,8 @@
 package checkout
 
 import (
+	"database/sql"
+
 	"go.opentelemetry.io/otel/attribute"
 
 	"context"
@@ -89,7 +91,7 @@ const (
 
 // Service places orders (PlaceOrder) and previews coupons; Handler serves both over HTTP.
 type Service struct {
-	db      *db.DB
+	db      *sql.DB
 	log     *slog.Logger
 	now     func() time.Time
 	metrics Metrics
@@ -129,7 +131,7 @@ func WithNotifications(mail notify.Config, kick notify.Kicker) Option {
 }
 
 // NewService returns the checkout service over store.
-func NewService(store *db.DB, log *slog.Logger, opts ...Option) *Service {
+func NewService(store *sql.DB, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{db: store, log: log, now: time.Now}
 	for _, o := range opts {
 		o(s)
@@ -138,7 +140,7 @@ func NewService(store *db.DB, log *slog.Logger, opts ...Option) *Service {
 }
 
 // New returns the checkout function's HTTP handler.
-func New(store *db.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
 	return NewService(store, log, opts...).Handler()
 }
 

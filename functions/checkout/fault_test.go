@@ -58,7 +58,7 @@ type faultyDB struct {
 	f *faults
 }
 
-func (q faultyDB) QueryContext(ctx context.Context, query string, args ...any) (*db.Rows, error) {
+func (q faultyDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	args, err := q.f.hit(ctx, q.DBTX, query, args)
 	if err != nil {
 		return nil, err
@@ -66,8 +66,8 @@ func (q faultyDB) QueryContext(ctx context.Context, query string, args ...any) (
 	return q.DBTX.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext can rewrite binds but not fail (a *db.Row cannot be built outside package db).
-func (q faultyDB) QueryRowContext(ctx context.Context, query string, args ...any) *db.Row {
+// QueryRowContext can rewrite binds but not fail (a *sql.Row cannot be built outside package db).
+func (q faultyDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	args, _ = q.f.hit(ctx, q.DBTX, query, args)
 	return q.DBTX.QueryRowContext(ctx, query, args...)
 }
@@ -85,14 +85,14 @@ func (q faultyDB) InsertReturningID(ctx context.Context, query string, args ...a
 	if err != nil {
 		return 0, err
 	}
-	return q.DBTX.InsertReturningID(ctx, query, args...)
+	return db.InsertReturningID(ctx, q.DBTX, query, args...)
 }
 
 func (q faultyDB) ExecBatch(ctx context.Context, query string, rows [][]any) (int64, error) {
 	if _, err := q.f.hit(ctx, q.DBTX, query, nil); err != nil {
 		return 0, err
 	}
-	return q.DBTX.ExecBatch(ctx, query, rows)
+	return db.ExecBatch(ctx, q.DBTX, query, rows)
 }
 
 // oracleErr is the error package db returns for the ORA error: an *apperr.Error of the kind it maps

@@ -26,7 +26,7 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
-	d.SQL().SetMaxOpenConns(8)
+	d.SetMaxOpenConns(8)
 	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func newFixture(t *testing.T) fixture {
 // product inserts an active product with the price (cents) and stock and returns its id.
 func (f fixture) product(t testing.TB, sku string, price, stock int64) int64 {
 	t.Helper()
-	id, err := f.db.InsertReturningID(context.Background(), `INSERT INTO products (sku, name, category, price, stock)
+	id, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO products (sku, name, category, price, stock)
 VALUES (:1, :2, 'test', :3, :4) RETURNING id INTO :5`, sku, "Product "+sku, fmt.Sprintf("%d.%02d", price/100, price%100), stock)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func (f fixture) cart(t testing.TB, lines map[int64]int64) string {
 		rows = append(rows, []any{id, p, q})
 	}
 	if len(rows) > 0 {
-		if _, err := f.db.ExecBatch(context.Background(), `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (:1, :2, :3)`, rows); err != nil {
+		if _, err := db.ExecBatch(context.Background(), f.db, `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (:1, :2, :3)`, rows); err != nil {
 			t.Fatal(err)
 		}
 	}

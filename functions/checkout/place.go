@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"time"
@@ -48,7 +49,7 @@ func (s *Service) PlaceOrder(ctx context.Context, key string, req Request) (Plac
 		queued int64
 	)
 	err = retryDeadlock(func() error {
-		return s.db.InTx(ctx, func(ctx context.Context, t *db.Tx) error {
+		return db.InTx(ctx, s.db, func(ctx context.Context, t *sql.Tx) error {
 			tx := s.on(t)
 			var err error
 			if o, before, err = s.place(ctx, tx, key, req, reqHash, tokenHash); err != nil || before != nil {

@@ -62,7 +62,7 @@ func insertOrder(ctx context.Context, tx db.DBTX, n newOrder) (Order, error) {
 		traceID = sc.TraceID().String()
 	}
 	t := n.totals
-	id, err := tx.InsertReturningID(ctx, insertOrderSQL, n.req.Customer.Email, t.Subtotal, t.Discount, t.Shipping,
+	id, err := db.InsertReturningID(ctx, tx, insertOrderSQL, n.req.Customer.Email, t.Subtotal, t.Discount, t.Shipping,
 		t.Total, couponID, couponCode, n.req.PaymentMethod, n.req.ShippingAddress, n.key, n.reqHash, n.tokenHash,
 		db.NullIfEmpty(traceID), n.now, n.now)
 	if errors.Is(err, db.ErrUniqueViolation) {
@@ -96,7 +96,7 @@ func insertItems(ctx context.Context, tx db.DBTX, o *Order, lines []line, priced
 		rows[i] = []any{o.ID, l.productID, l.name, l.quantity, l.price, o.Items[i].LineTotal, o.CreatedAt}
 		units += l.quantity
 	}
-	if _, err := tx.ExecBatch(ctx, insertOrderItemSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertOrderItemSQL, rows); err != nil {
 		return 0, apperr.Wrap("checkout.InsertItems", apperr.Internal, err)
 	}
 	return units, nil
@@ -115,7 +115,7 @@ VALUES (:1, 'processing', :2, :3, :4)`
 // insertShipment creates the order's shipment (units weigh GramsPerUnit each) and its first event.
 func insertShipment(ctx context.Context, tx db.DBTX, o Order, units int64, now time.Time) error {
 	const op = "checkout.InsertShipment"
-	id, err := tx.InsertReturningID(ctx, insertShipmentSQL, o.ID, o.TrackingNumber, Carrier,
+	id, err := db.InsertReturningID(ctx, tx, insertShipmentSQL, o.ID, o.TrackingNumber, Carrier,
 		kilograms(units*GramsPerUnit), OriginRegion, *o.EstimatedDelivery, now, now)
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)

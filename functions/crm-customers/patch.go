@@ -96,7 +96,7 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out View
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		var cur Contact
 		var updated time.Time

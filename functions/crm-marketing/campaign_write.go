@@ -33,7 +33,7 @@ WHERE id = :11`
 )
 
 // errTaken names which unique key a campaign write collided with.
-func errTaken(ctx context.Context, op string, tx *db.Tx, code string, id int64) error {
+func errTaken(ctx context.Context, op string, tx *sql.Tx, code string, id int64) error {
 	var n int64
 	if err := tx.QueryRowContext(ctx, codeTakenSQL, code, id).Scan(&n); err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
@@ -55,9 +55,9 @@ func (s *Service) createCampaign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out CampaignDetail
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
-		id, err := tx.InsertReturningID(ctx, insertCampaignSQL, st.Code, st.Name, db.NullIfEmpty(st.Description), st.Type, st.Budget,
+		id, err := db.InsertReturningID(ctx, tx, insertCampaignSQL, st.Code, st.Name, db.NullIfEmpty(st.Description), st.Type, st.Budget,
 			db.NullIfEmpty(st.TargetAudience), timeOrNil(st.StartsAt), timeOrNil(st.EndsAt), now, now)
 		if errors.Is(err, db.ErrUniqueViolation) {
 			return errTaken(ctx, op, tx, st.Code, 0)
@@ -86,7 +86,7 @@ type lockedCampaign struct {
 	updated time.Time
 }
 
-func lockCampaign(ctx context.Context, op string, tx *db.Tx, id int64) (lockedCampaign, error) {
+func lockCampaign(ctx context.Context, op string, tx *sql.Tx, id int64) (lockedCampaign, error) {
 	var l lockedCampaign
 	var starts, ends *time.Time
 	err := tx.QueryRowContext(ctx, lockCampaignSQL, id).Scan(&l.Code, &l.Name, &l.Description, &l.Type, &l.Status, &l.Budget,
@@ -116,7 +116,7 @@ func (s *Service) patchCampaign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out CampaignDetail
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		l, err := lockCampaign(ctx, op, tx, id)
 		if err != nil {

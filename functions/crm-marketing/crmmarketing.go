@@ -38,13 +38,13 @@
 package crmmarketing
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -64,13 +64,13 @@ const (
 
 // Service serves the crm-marketing routes.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	log *slog.Logger
 	now func() time.Time
 }
 
 // New returns the crm-marketing function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 	s := &Service{db: store, log: log, now: time.Now}
 	return web.NewRouter(Declaration(), log, map[string]web.HandlerFunc{
 		"GET /api/crm/campaigns":             s.listCampaigns,

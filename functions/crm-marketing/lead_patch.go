@@ -93,7 +93,7 @@ func (s *Service) patchLead(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out Lead
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		var l lockedLead
 		var owner, customer *int64
@@ -168,7 +168,7 @@ func (s *Service) patchLead(w http.ResponseWriter, r *http.Request) error {
 }
 
 // checkOwner refuses an owner that is not an active staff account (0, no owner, is always fine).
-func checkOwner(ctx context.Context, op string, tx *db.Tx, owner int64) error {
+func checkOwner(ctx context.Context, op string, tx *sql.Tx, owner int64) error {
 	if owner == 0 {
 		return nil
 	}
@@ -187,7 +187,7 @@ func checkOwner(ctx context.Context, op string, tx *db.Tx, owner int64) error {
 // (case-insensitive), or a new one made from the lead. A customer inserted by a concurrent
 // transaction between the read and the insert (the unique index on LOWER(email)) is found again
 // and linked. It reports whether it created the customer.
-func (s *Service) customerFor(ctx context.Context, tx *db.Tx, l lockedLead, now time.Time) (int64, bool, error) {
+func (s *Service) customerFor(ctx context.Context, tx *sql.Tx, l lockedLead, now time.Time) (int64, bool, error) {
 	const op = "crmmarketing.CustomerFor"
 	find := func() (int64, error) {
 		var id int64
@@ -208,7 +208,7 @@ func (s *Service) customerFor(ctx context.Context, tx *db.Tx, l lockedLead, now 
 	if strings.TrimSpace(name) == "" {
 		name, _, _ = strings.Cut(l.email, "@")
 	}
-	id, err = tx.InsertReturningID(ctx, insertCustomerSQL, name, l.email, db.NullIfEmpty(l.phone), db.NullIfEmpty(l.company), now, now)
+	id, err = db.InsertReturningID(ctx, tx, insertCustomerSQL, name, l.email, db.NullIfEmpty(l.phone), db.NullIfEmpty(l.company), now, now)
 	if errors.Is(err, db.ErrUniqueViolation) {
 		if id, err = find(); err == nil && id == 0 {
 			err = errors.New("customer email taken but not found")

@@ -8,13 +8,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // newLead inserts a lead of a campaign in status.
 func (f fixture) newLead(t *testing.T, campaign int64, email, status string, score int) int64 {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	id, err := f.db.InsertReturningID(context.Background(), `INSERT INTO leads (email, name, company, phone, campaign_id, source, status, score,
+	id, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO leads (email, name, company, phone, campaign_id, source, status, score,
     consent, created_at, updated_at)
 VALUES (:1, 'Kim Lee', 'Lee Aerial', '+1 555 0100', :2, 'web', :3, :4, 1, :5, :6) RETURNING id INTO :7`, email, campaign, status, score, now, now)
 	if err != nil {

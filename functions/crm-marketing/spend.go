@@ -2,6 +2,7 @@ package crmmarketing
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"strconv"
 
@@ -63,7 +64,7 @@ func (s *Service) spend(w http.ResponseWriter, r *http.Request) error {
 	}
 	amount := *req.Amount
 	var out SpendAnswer
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		l, err := lockCampaign(ctx, op, tx, id)
 		if err != nil {
@@ -78,7 +79,7 @@ func (s *Service) spend(w http.ResponseWriter, r *http.Request) error {
 				WithCode("over_budget").WithDetails(map[string]any{"budget": l.Budget.String(), "spent": l.spent.String(),
 				"remaining": (l.Budget - l.spent).String(), "amount": amount.String()})
 		}
-		entryID, err := tx.InsertReturningID(ctx, insertSpendSQL, id, amount, db.NullIfEmpty(req.Note), p.ID, traceID(ctx), now)
+		entryID, err := db.InsertReturningID(ctx, tx, insertSpendSQL, id, amount, db.NullIfEmpty(req.Note), p.ID, traceID(ctx), now)
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)
 		}

@@ -32,6 +32,7 @@ package crmorders
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -40,7 +41,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
@@ -55,7 +55,7 @@ func Declaration() manifest.Function { return declared }
 
 // Service serves the crm-orders routes.
 type Service struct {
-	db     *db.DB
+	db     *sql.DB
 	log    *slog.Logger
 	now    func() time.Time
 	mail   notify.Config
@@ -65,7 +65,7 @@ type Service struct {
 
 // New returns the crm-orders function's HTTP handler. Shipment emails are written to the outbox
 // configured by mail, and kick starts their delivery after each commit.
-func New(store *db.DB, log *slog.Logger, mail notify.Config, kick notify.Kicker) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, mail notify.Config, kick notify.Kicker) (http.Handler, error) {
 	if kick == nil {
 		kick = notify.KickFunc(func(...int64) {})
 	}

@@ -3,6 +3,7 @@ package crmorders
 import (
 	"context"
 	"fmt"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"io"
 	"log/slog"
 	"net/http"
@@ -74,7 +75,7 @@ func (f fixture) newOrder(t *testing.T, status string, withCoupon bool) order {
 		f.db.Exec(t, `UPDATE coupons SET used_count = used_count + 1 WHERE id = :1`, o.coupon)
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	id, err := f.db.InsertReturningID(ctx, `INSERT INTO orders (customer_id, subtotal, discount, shipping_cost, total, currency, coupon_id,
+	id, err := db.InsertReturningID(ctx, f.db, `INSERT INTO orders (customer_id, subtotal, discount, shipping_cost, total, currency, coupon_id,
     status, payment_method, payment_status, created_at, updated_at)
 VALUES ((SELECT MIN(id) FROM customers), 300, 0, 149, 449, 'USD', :1, :2, 'card', :3, :4, :5) RETURNING id INTO :6`,
 		coupon, status, map[string]string{Pending: "pending", PaymentPending: "payment_pending"}[status]+paidUnless(status), now, now)
@@ -83,7 +84,7 @@ VALUES ((SELECT MIN(id) FROM customers), 300, 0, 149, 449, 'USD', :1, :2, 'card'
 	}
 	o.id = id
 	f.db.Exec(t, `INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price, line_total) VALUES (:1, :2, 'x', :3, 100, 300)`, id, o.product, o.qty)
-	o.shipment, err = f.db.InsertReturningID(ctx, `INSERT INTO shipments (order_id, tracking_number, carrier, status, weight_kg, created_at, updated_at)
+	o.shipment, err = db.InsertReturningID(ctx, f.db, `INSERT INTO shipments (order_id, tracking_number, carrier, status, weight_kg, created_at, updated_at)
 VALUES (:1, :2, 'DHL', 'processing', 4.2, :3, :4) RETURNING id INTO :5`, id, fmt.Sprintf("T-%d", id), now, now)
 	if err != nil {
 		t.Fatal(err)

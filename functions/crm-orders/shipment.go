@@ -89,7 +89,7 @@ func (s *Service) patchShipment(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out Order
 	var mail []int64
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		l, err := lock(ctx, tx, orderID, id)
 		if err != nil {

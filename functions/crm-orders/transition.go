@@ -2,6 +2,7 @@ package crmorders
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"slices"
 	"strconv"
@@ -49,7 +50,7 @@ func (s *Service) transition(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out Order
 	var mail []int64
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		l, err := lock(ctx, tx, id, 0)
 		if err != nil {

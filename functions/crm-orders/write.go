@@ -74,7 +74,7 @@ func (l *locked) version() version {
 }
 
 // lock locks an order and then its shipment (the first one, or shipmentID when not zero).
-func lock(ctx context.Context, tx *db.Tx, orderID, shipmentID int64) (*locked, error) {
+func lock(ctx context.Context, tx *sql.Tx, orderID, shipmentID int64) (*locked, error) {
 	const op = "crmorders.Lock"
 	l := &locked{id: orderID}
 	err := tx.QueryRowContext(ctx, lockOrderSQL, orderID).Scan(&l.status, &l.payment, &l.couponID, &l.customerID, &l.updatedAt)
@@ -104,7 +104,7 @@ func lock(ctx context.Context, tx *db.Tx, orderID, shipmentID int64) (*locked, e
 
 // moveOrder changes the locked order's status (and payment status), returns its stock and coupon use
 // when the new status says so, and records the change in the order's history.
-func (s *Service) moveOrder(ctx context.Context, tx *db.Tx, l *locked, to, reason, actor string, now time.Time) error {
+func (s *Service) moveOrder(ctx context.Context, tx *sql.Tx, l *locked, to, reason, actor string, now time.Time) error {
 	const op = "crmorders.MoveOrder"
 	payment := paymentAfter(l.payment, to)
 	res, err := tx.ExecContext(ctx, moveOrderSQL, to, payment, now, l.id, l.status)
@@ -139,7 +139,7 @@ type shipmentChange struct {
 
 // changeShipment writes the locked shipment's new state and its event; shipping sets shipped_at
 // (once) and delivery delivered_at.
-func changeShipment(ctx context.Context, tx *db.Tx, sh *lockedShipment, c shipmentChange, now time.Time) error {
+func changeShipment(ctx context.Context, tx *sql.Tx, sh *lockedShipment, c shipmentChange, now time.Time) error {
 	const op = "crmorders.ChangeShipment"
 	if c.status != sh.status {
 		switch c.status {
@@ -166,7 +166,7 @@ func changeShipment(ctx context.Context, tx *db.Tx, sh *lockedShipment, c shipme
 
 // mailStatus writes the customer's shipment_status email to the outbox in tx; it returns the outbox
 // id to kick after the commit.
-func (s *Service) mailStatus(ctx context.Context, tx *db.Tx, l *locked) (int64, error) {
+func (s *Service) mailStatus(ctx context.Context, tx *sql.Tx, l *locked) (int64, error) {
 	const op = "crmorders.Mail"
 	var email string
 	if err := tx.QueryRowContext(ctx, customerEmailSQL, l.customerID).Scan(&email); err != nil {

@@ -25,13 +25,13 @@
 package crmsupport
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
@@ -46,7 +46,7 @@ func Declaration() manifest.Function { return declared }
 
 // Service serves the crm-support routes.
 type Service struct {
-	db     *db.DB
+	db     *sql.DB
 	log    *slog.Logger
 	now    func() time.Time
 	mail   notify.Config
@@ -56,7 +56,7 @@ type Service struct {
 
 // New returns the crm-support function's HTTP handler. Reply emails go to the outbox configured by
 // mail, and kick starts their delivery after each commit.
-func New(store *db.DB, log *slog.Logger, mail notify.Config, kick notify.Kicker) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, mail notify.Config, kick notify.Kicker) (http.Handler, error) {
 	if kick == nil {
 		kick = notify.KickFunc(func(...int64) {})
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/security"
@@ -63,7 +64,7 @@ func (f fixture) do(t *testing.T, method, target, body string, headers map[strin
 func (f fixture) newTicket(t *testing.T, priority string, age time.Duration) int64 {
 	t.Helper()
 	at := time.Now().UTC().Add(-age).Truncate(time.Millisecond)
-	id, err := f.db.InsertReturningID(context.Background(), `INSERT INTO tickets (customer_id, subject, description, status, priority, created_at, updated_at)
+	id, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO tickets (customer_id, subject, description, status, priority, created_at, updated_at)
 VALUES ((SELECT customer_id FROM users WHERE username = :1), 'Gimbal drift', 'It drifts', 'open', :2, :3, :4) RETURNING id INTO :5`,
 		seed.ShopperUser, priority, at, at)
 	if err != nil {

@@ -45,7 +45,7 @@ type locked struct {
 	subject              string
 }
 
-func lock(ctx context.Context, tx *db.Tx, id int64) (*locked, error) {
+func lock(ctx context.Context, tx *sql.Tx, id int64) (*locked, error) {
 	const op = "crmsupport.Lock"
 	l := &locked{id: id}
 	err := tx.QueryRowContext(ctx, lockTicketSQL, id).Scan(&l.status, &l.priority, &l.assignee, &l.updatedAt, &l.resolvedAt,
@@ -72,7 +72,7 @@ func (l *locked) snapshot() map[string]any {
 }
 
 // save writes the locked ticket's state back.
-func (l *locked) save(ctx context.Context, tx *db.Tx, now time.Time) error {
+func (l *locked) save(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	var a any
 	if l.assignee != 0 {
 		a = l.assignee
@@ -106,14 +106,14 @@ func (l *locked) setStatus(op string, to support.Status, now time.Time) error {
 }
 
 // write runs one staff write of ticket id: lock, change, save, audit, and answer the new detail.
-func (s *Service) write(w http.ResponseWriter, r *http.Request, action string, change func(ctx context.Context, tx *db.Tx, l *locked, now time.Time) (map[string]any, error)) error {
+func (s *Service) write(w http.ResponseWriter, r *http.Request, action string, change func(ctx context.Context, tx *sql.Tx, l *locked, now time.Time) (map[string]any, error)) error {
 	id, err := ticketID(r)
 	if err != nil {
 		return err
 	}
 	var out Ticket
 	var mail []int64
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.clock()
 		l, err := lock(ctx, tx, id)
 		if err != nil {
@@ -170,7 +170,7 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request) error {
 	case req.Priority != nil && !support.ValidPriority(*req.Priority):
 		return apperr.E(op, apperr.Invalid, "priority must be low, medium, high or urgent")
 	}
-	return s.write(w, r, "ticket.update", func(ctx context.Context, tx *db.Tx, l *locked, now time.Time) (map[string]any, error) {
+	return s.write(w, r, "ticket.update", func(ctx context.Context, tx *sql.Tx, l *locked, now time.Time) (map[string]any, error) {
 		tag, err := l.etag()
 		if err != nil {
 			return nil, apperr.Wrap(op, apperr.Internal, err)
@@ -202,7 +202,7 @@ func (s *Service) assign(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Decode(r, &req); err != nil {
 		return err
 	}
-	return s.write(w, r, "ticket.assign", func(ctx context.Context, tx *db.Tx, l *locked, now time.Time) (map[string]any, error) {
+	return s.write(w, r, "ticket.assign", func(ctx context.Context, tx *sql.Tx, l *locked, now time.Time) (map[string]any, error) {
 		if !support.AcceptsMessages(l.status) {
 			return nil, apperr.E(op, apperr.Conflict, "a closed ticket cannot be assigned").WithCode("ticket_closed")
 		}
@@ -247,7 +247,7 @@ func (s *Service) message(w http.ResponseWriter, r *http.Request) error {
 	if err := messageLimit.Check(op, req.Message); err != nil {
 		return err
 	}
-	return s.write(w, r, "ticket.message", func(ctx context.Context, tx *db.Tx, l *locked, now time.Time) (map[string]any, error) {
+	return s.write(w, r, "ticket.message", func(ctx context.Context, tx *sql.Tx, l *locked, now time.Time) (map[string]any, error) {
 		if !support.AcceptsMessages(l.status) {
 			return nil, apperr.E(op, apperr.Conflict, "a closed ticket takes no messages").WithCode("ticket_closed")
 		}
@@ -259,7 +259,7 @@ func (s *Service) message(w http.ResponseWriter, r *http.Request) error {
 		if p.UserID != 0 {
 			author = p.UserID
 		}
-		mid, err := tx.InsertReturningID(ctx, insertAgentMessageSQL, l.id, author, req.Message, internal, now)
+		mid, err := db.InsertReturningID(ctx, tx, insertAgentMessageSQL, l.id, author, req.Message, internal, now)
 		if err != nil {
 			return nil, apperr.Wrap(op, apperr.Internal, err)
 		}

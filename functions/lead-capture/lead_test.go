@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -192,7 +193,7 @@ func TestConcurrentDuplicatesMakeOneLead(t *testing.T) {
 
 func TestBadLeadsAre4xxAndChangeNothing(t *testing.T) {
 	f := newFixture(t)
-	draft, err := f.db.InsertReturningID(context.Background(), `INSERT INTO campaigns (code, name, campaign_type, status)
+	draft, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO campaigns (code, name, campaign_type, status)
 VALUES ('UNRELEASED', 'Unreleased', 'email', 'draft') RETURNING id INTO :1`)
 	if err != nil {
 		t.Fatal(err)

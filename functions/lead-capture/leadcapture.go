@@ -56,12 +56,12 @@ const Window = 30 * 24 * time.Hour
 
 // Service serves the lead route.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	now func() time.Time
 }
 
 // New returns the lead-capture function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{"POST /api/leads": s.capture})
@@ -192,7 +192,7 @@ func (s *Service) capture(w http.ResponseWriter, r *http.Request) error {
 // campaign resolves the request's campaign, if it names one.
 func (s *Service) campaign(ctx context.Context, req Request) (campaign, error) {
 	const op = "leadcapture.Campaign"
-	var row *db.Row
+	var row *sql.Row
 	switch {
 	case req.CampaignID != nil:
 		row = s.db.QueryRowContext(ctx, campaignByIDSQL, *req.CampaignID)
@@ -222,7 +222,7 @@ func (s *Service) store(ctx context.Context, sub submission, c campaign) error {
 		campaignID = c.id
 	}
 	signals := Signals{CompanyEmail: !IsFreeMail(domainOf(sub.email)), CampaignType: c.kind}
-	return s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	return db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var (
 			leadID                 int64
 			created                time.Time
@@ -246,7 +246,7 @@ func (s *Service) store(ctx context.Context, sub submission, c campaign) error {
 		}
 		signals.CompanyGiven = strings.TrimSpace(sub.company) != ""
 		signals.MessageChars = utf8.RuneCountInString(sub.message)
-		newID, err := tx.InsertReturningID(ctx, insertLeadSQL, sub.email, orNull(sub.name), orNull(sub.company), campaignID,
+		newID, err := db.InsertReturningID(ctx, tx, insertLeadSQL, sub.email, orNull(sub.name), orNull(sub.company), campaignID,
 			sub.email, sub.source, Score(signals), orNull(sub.message), now, now)
 		if err != nil {
 			return err

@@ -11,12 +11,12 @@ package notifier
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -68,7 +68,7 @@ func drain(ctx context.Context, d *notify.Drainer) (notify.Result, error) {
 
 // Build is the notifier's composition: the mail configuration, its sender (built once per
 // container) and the handler.
-func Build(store *db.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
+func Build(store *sql.DB, getenv func(string) string, log *slog.Logger) (http.Handler, error) {
 	cfg, err := notify.ConfigFromEnv(getenv)
 	if err != nil {
 		return nil, err

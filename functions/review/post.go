@@ -124,7 +124,7 @@ func (s *Service) postAnonymous(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
 	now := s.clock()
-	id, err := s.db.InsertReturningID(ctx, insertReviewSQL, pid, nil, d.author, nullable(d.title), d.rating, nullable(d.comment),
+	id, err := db.InsertReturningID(ctx, s.db, insertReviewSQL, pid, nil, d.author, nullable(d.title), d.rating, nullable(d.comment),
 		0, now, now)
 	if errors.Is(err, db.ErrForeignKeyViolation) { // the product was deleted meanwhile
 		return errNoProduct(op)
@@ -183,7 +183,7 @@ func (s *Service) upsertOwn(ctx context.Context, userID, pid int64, d draft) (Re
 		rv      Review
 		created bool
 	)
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var (
 			active, bought int
 			customerID     sql.NullInt64
@@ -210,7 +210,7 @@ func (s *Service) upsertOwn(ctx context.Context, userID, pid int64, d draft) (Re
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			created = true
-			rv.ID, err = tx.InsertReturningID(ctx, insertReviewSQL, pid, customerID.Int64, author, nullable(d.title),
+			rv.ID, err = db.InsertReturningID(ctx, tx, insertReviewSQL, pid, customerID.Int64, author, nullable(d.title),
 				d.rating, nullable(d.comment), bought, now, now)
 			return err
 		case err != nil:

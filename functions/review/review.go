@@ -31,12 +31,12 @@
 package review
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -50,12 +50,12 @@ func Declaration() manifest.Function { return declared }
 
 // Service serves the review routes.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	now func() time.Time
 }
 
 // New returns the review function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{

@@ -89,7 +89,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 	now := s.clock()
 	d := Detail{Ticket: Ticket{Title: req.Title, Status: Open, Priority: priority, ProductID: req.ProductID,
 		ServiceID: req.ServiceID, MessageCount: 1, CreatedAt: now, UpdatedAt: now}}
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var customer sql.NullInt64
 		err := tx.QueryRowContext(ctx, customerSQL, p.UserID).Scan(&customer)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && !customer.Valid {
@@ -110,13 +110,13 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 				return apperr.E(op, apperr.Invalid, "service_id names no service")
 			}
 		}
-		d.ID, err = tx.InsertReturningID(ctx, insertTicketSQL, customer.Int64, req.Title, req.Message, priority,
+		d.ID, err = db.InsertReturningID(ctx, tx, insertTicketSQL, customer.Int64, req.Title, req.Message, priority,
 			nullable(req.ProductID), nullable(req.ServiceID), now, now)
 		if err != nil {
 			return err
 		}
 		m := Message{SenderType: "customer", Message: req.Message, CreatedAt: now}
-		if m.ID, err = tx.InsertReturningID(ctx, insertMessageSQL, d.ID, p.UserID, req.Message, now); err != nil {
+		if m.ID, err = db.InsertReturningID(ctx, tx, insertMessageSQL, d.ID, p.UserID, req.Message, now); err != nil {
 			return err
 		}
 		d.Messages = []Message{m}

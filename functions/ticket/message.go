@@ -52,7 +52,7 @@ func (s *Service) addMessage(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.clock()
 	a := MessageAnswer{Message: Message{SenderType: "customer", Message: req.Message, CreatedAt: now}}
-	err = s.db.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err = db.InTx(r.Context(), s.db, func(ctx context.Context, tx *sql.Tx) error {
 		var status Status
 		err := tx.QueryRowContext(ctx, lockOwnTicketSQL, id, p.UserID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -73,7 +73,7 @@ func (s *Service) addMessage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		a.ID, err = tx.InsertReturningID(ctx, insertMessageSQL, id, p.UserID, req.Message, now)
+		a.ID, err = db.InsertReturningID(ctx, tx, insertMessageSQL, id, p.UserID, req.Message, now)
 		return err
 	})
 	if err != nil {

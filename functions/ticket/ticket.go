@@ -30,12 +30,12 @@
 package ticket
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -49,12 +49,12 @@ func Declaration() manifest.Function { return declared }
 
 // Service serves the ticket routes.
 type Service struct {
-	db  *db.DB
+	db  *sql.DB
 	now func() time.Time
 }
 
 // New returns the ticket function's HTTP handler.
-func New(store *db.DB, log *slog.Logger) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 	fn := Declaration()
 	s := &Service{db: store, now: time.Now}
 	return web.NewRouter(fn, log, map[string]web.HandlerFunc{

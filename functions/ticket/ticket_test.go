@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
@@ -65,7 +66,7 @@ func (f fixture) user(t *testing.T, username string) map[string]string {
 // otherCustomer signs up an account for a customer other than the shopper's and returns its headers.
 func (f fixture) otherCustomer(t *testing.T) map[string]string {
 	t.Helper()
-	id, err := f.db.InsertReturningID(context.Background(), `INSERT INTO users (username, email, password_hash, role, customer_id)
+	id, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO users (username, email, password_hash, role, customer_id)
 VALUES ('other', 'other@example.com', 'x', 'customer',
     (SELECT MIN(id) FROM customers WHERE id <> (SELECT customer_id FROM users WHERE username = :1)))
 RETURNING id INTO :2`, seed.ShopperUser)

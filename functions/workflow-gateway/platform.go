@@ -2,6 +2,7 @@ package workflowgateway
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -99,7 +100,7 @@ func (o OraclePlatform) TopSQL(ctx context.Context, limit int) (TopSQL, error) {
 // EmbeddedPlatform is Platform on the embedded database: no Select AI, and the statistics the data
 // layer keeps for this process.
 type EmbeddedPlatform struct {
-	DB      *db.DB
+	DB      *sql.DB
 	Started time.Time
 }
 
@@ -113,7 +114,7 @@ func (e EmbeddedPlatform) TopSQL(_ context.Context, limit int) (TopSQL, error) {
 	since := e.Started.UTC()
 	t := TopSQL{Source: "process", Since: &since, Items: []SQLStat{},
 		Note: "embedded database: statements run by this workflow-gateway process since it started, counted by the data layer; not the database's view, and other functions' processes are not included"}
-	for _, st := range e.DB.Statements() {
+	for _, st := range db.Statements(e.DB) {
 		if len(t.Items) == limit {
 			break
 		}

@@ -141,7 +141,7 @@ func recordSnapshot(ctx context.Context, tx db.DBTX, r Run, s *Snapshot, now tim
 	if err != nil {
 		return err
 	}
-	id, err := tx.InsertReturningID(ctx, insertSnapshotSQL, r.ID, s.Component, s.Type, s.Status, s.LatencyMS, string(details), s.CreatedAt)
+	id, err := db.InsertReturningID(ctx, tx, insertSnapshotSQL, r.ID, s.Component, s.Type, s.Status, s.LatencyMS, string(details), s.CreatedAt)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func openRun(ctx context.Context, store db.DBTX, key, label, mode string, now ti
 	if tid != "" {
 		r.TraceID = &tid
 	}
-	id, err := store.InsertReturningID(ctx, insertRunSQL, key, label, mode, tid, r.StartedAt)
+	id, err := db.InsertReturningID(ctx, store, insertRunSQL, key, label, mode, tid, r.StartedAt)
 	if err != nil {
 		return Run{}, err
 	}
@@ -84,7 +84,7 @@ func recordExecution(ctx context.Context, tx db.DBTX, r Run, ex *Execution, now 
 	if ex.Error != nil {
 		errMsg = *ex.Error
 	}
-	id, err := tx.InsertReturningID(ctx, insertExecutionSQL, r.ID, ex.Query, ex.Component, ex.Mode, ex.Action, ex.Status,
+	id, err := db.InsertReturningID(ctx, tx, insertExecutionSQL, r.ID, ex.Query, ex.Component, ex.Mode, ex.Action, ex.Status,
 		ex.RowCount, ex.DurationMS, errMsg, ex.SQLID, tid, ex.Text, ex.CreatedAt)
 	if err != nil {
 		return err

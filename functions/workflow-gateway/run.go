@@ -2,6 +2,7 @@ package workflowgateway
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"net/http"
@@ -68,7 +69,7 @@ func (s *Service) runQuery(w http.ResponseWriter, r *http.Request, p identity.Pr
 // close writes a run's executions (filling their ids), its snapshots and its outcome, with an audit
 // row when a staff member started it (p.ID set), in one transaction.
 func (s *Service) close(ctx context.Context, run *Run, p identity.Principal, audit map[string]any) error {
-	return s.db.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	return db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
 		for i := range run.Executions {
 			if err := recordExecution(ctx, tx, *run, &run.Executions[i], s.opts.Now()); err != nil {
 				return err

@@ -25,12 +25,12 @@
 package workflowgateway
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
@@ -63,13 +63,13 @@ type Options struct {
 
 // Service serves the workflow routes.
 type Service struct {
-	db   *db.DB
+	db   *sql.DB
 	log  *slog.Logger
 	opts Options
 }
 
 // New returns the function's handler.
-func New(store *db.DB, log *slog.Logger, opts Options) (http.Handler, error) {
+func New(store *sql.DB, log *slog.Logger, opts Options) (http.Handler, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

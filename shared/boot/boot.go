@@ -35,11 +35,10 @@ type Env struct {
 	Config    config.Config
 	Log       *slog.Logger
 	Telemetry *telemetry.Telemetry
-	DB        *db.DB
+	DB        *sql.DB
 	Security  *security.Guard
 
 	getenv   func(string) string
-	pool     *sql.DB
 	secrets  *oracle.VaultSecrets // built on first use, once per container
 	optional *oracle.VaultSecrets // the same without retries, for secrets a function starts without
 	signals  *serve.Signals       // started by Open for Run; nil lets serve.Run start its own
@@ -131,8 +130,8 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 		e.signals = serve.WatchSignals(ctx)
 	}
 	if err := e.setUp(ctx, opts); err != nil {
-		if e.pool != nil {
-			_ = e.pool.Close()
+		if e.DB != nil {
+			_ = e.DB.Close()
 		}
 		if e.signals != nil {
 			e.signals.Stop()
@@ -144,7 +143,7 @@ func Open(ctx context.Context, name string, getenv func(string) string, opts Opt
 	return e, nil
 }
 
-// setUp builds the logger and telemetry, then the instrumented database over the pool startDB opened.
+// setUp builds the logger and telemetry and points the database pool startDB opened at them.
 func (e *Env) setUp(ctx context.Context, opts Options) error {
 	cfg := e.Config
 	out := opts.LogOutput
@@ -179,21 +178,10 @@ func (e *Env) setUp(ctx context.Context, opts Options) error {
 		return fmt.Errorf("boot: %w", err)
 	}
 	e.Telemetry = tel
-	if e.pool == nil {
+	if e.DB == nil {
 		return nil
 	}
-	e.DB, err = db.Open(ctx, db.Options{
-		Driver:         cfg.DB.Driver,
-		DB:             e.pool,
-		ServiceName:    cfg.Service,
-		ClientInfo:     cfg.Function + "@" + cfg.Version,
-		DBNamespace:    e.namespace(),
-		TracerProvider: tel.TracerProvider(),
-		MeterProvider:  tel.MeterProvider(),
-		Logger:         e.Log,
-		StatementLog:   e.getenv("OCTO_SQL_TRACE_FILE"),
-	})
-	if err != nil {
+	if err := db.Observe(e.DB, tel.TracerProvider(), tel.MeterProvider()); err != nil {
 		_ = tel.Shutdown(ctx)
 		return fmt.Errorf("boot: %w", err)
 	}
@@ -213,10 +201,30 @@ func (e *Env) startDB(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var check func(context.Context) error
-	e.pool, check, err = open(ctx, e)
+	d, err := open(ctx, e)
 	if err != nil {
 		return err
+	}
+	cfg := e.Config
+	e.DB, err = db.Open(ctx, db.Options{
+		Driver:       cfg.DB.Driver,
+		Connector:    d.Connector,
+		ServiceName:  cfg.Service,
+		ClientInfo:   cfg.Function + "@" + cfg.Version,
+		DBNamespace:  e.namespace(),
+		StatementLog: e.getenv("OCTO_SQL_TRACE_FILE"),
+	})
+	if err != nil {
+		return err
+	}
+	if d.Configure != nil {
+		d.Configure(e.DB)
+	}
+	check := func(ctx context.Context) error {
+		if d.Check == nil {
+			return e.DB.PingContext(ctx)
+		}
+		return d.Check(ctx, e.DB)
 	}
 	e.dbReady = make(chan struct{})
 	go func() {
@@ -258,14 +266,14 @@ func (e *Env) namespace() string {
 //  3. tracing (telemetry's Middleware) names the SERVER span once, from the route, and records the
 //     status (the one status recorder);
 //  4. the access log, which reads that status and the request id;
-//  5. the database session scope (one pooled connection per request, tagged once);
+//  5. the wait for the cold start's first database connection;
 //  6. security (headers, attack detection and security events, recorded on the request's
 //     connection; a rejection answers with the request id already in the context);
 //  7. the router, which names the session ACTION from the route and runs the handler.
 func (e *Env) Handler(h http.Handler) http.Handler {
 	inner := e.Security.Middleware(h)
 	if e.DB != nil {
-		inner = dbScope(e, inner)
+		inner = waitDB(e, inner)
 	}
 	return web.WithRequestID(web.WithRoute(h, e.Telemetry.Middleware(accessLog(e.Log, inner))))
 }
@@ -299,9 +307,6 @@ func (e *Env) Close(ctx context.Context) error {
 	var errs []error
 	if e.DB != nil {
 		errs = append(errs, e.DB.Close())
-	}
-	if e.pool != nil {
-		errs = append(errs, e.pool.Close())
 	}
 	errs = append(errs, e.Telemetry.Shutdown(ctx))
 	return errors.Join(errs...)

@@ -3,13 +3,23 @@ package boot
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"sync"
 )
 
-// OpenFunc opens a function's database pool at cold start without connecting, and returns the check
-// that makes and verifies its first connection (run in the background, see startDB).
-type OpenFunc func(ctx context.Context, e *Env) (pool *sql.DB, check func(context.Context) error, err error)
+// Database is what a dialect's opener gives a cold start: the driver's connector, which package db
+// wraps into the function's pool, connecting nothing yet.
+type Database struct {
+	Connector driver.Connector
+	// Configure sets the pool's limits (database/sql's); nil leaves the defaults.
+	Configure func(*sql.DB)
+	// Check makes and verifies the pool's first connection (run in the background, see startDB).
+	Check func(context.Context, *sql.DB) error
+}
+
+// OpenFunc prepares a function's database at cold start (on Oracle: the wallet and password).
+type OpenFunc func(ctx context.Context, e *Env) (Database, error)
 
 // The databases this binary can open, by dialect name. Which ones is a property of the build, like
 // database/sql's drivers: package dbdriver registers the one its build links (the embedded SQLite by

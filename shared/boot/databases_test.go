@@ -12,19 +12,16 @@ import (
 // boot's own tests cannot import it): the embedded one for the requests, Oracle for its cold-start
 // failure without Instant Client.
 func init() {
-	RegisterDatabase(sqlite.Dialect.Name(), func(_ context.Context, e *Env) (*sql.DB, func(context.Context) error, error) {
-		pool, err := sqlite.OpenPool(e.Config.DB.Path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return pool, func(ctx context.Context) error { return sqlite.Check(ctx, pool) }, nil
+	RegisterDatabase(sqlite.Dialect.Name(), func(_ context.Context, e *Env) (Database, error) {
+		c, err := sqlite.Connector(e.Config.DB.Path)
+		return Database{Connector: c, Check: sqlite.Check}, err
 	})
-	RegisterDatabase(oradb.Dialect.Name(), func(ctx context.Context, e *Env) (*sql.DB, func(context.Context) error, error) {
-		ocfg := e.Config.DB.Oracle
-		pool, err := oradb.OpenPool(ctx, ocfg)
-		if err != nil {
-			return nil, nil, err
-		}
-		return pool, func(ctx context.Context) error { return oradb.Ping(ctx, pool, ocfg) }, nil
+	RegisterDatabase(oradb.Dialect.Name(), func(ctx context.Context, e *Env) (Database, error) {
+		c, cfg, err := oradb.Connector(ctx, e.Config.DB.Oracle)
+		return Database{
+			Connector: c,
+			Configure: func(d *sql.DB) { oradb.Configure(d, cfg) },
+			Check:     func(ctx context.Context, d *sql.DB) error { return oradb.Ping(ctx, d, cfg) },
+		}, err
 	})
 }

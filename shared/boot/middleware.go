@@ -38,18 +38,16 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// dbScope pins one pooled connection for the request's statements, so the session tags set for the
-// request are on the very connection that runs them; the connection returns to the pool afterwards.
-// A request arriving while the cold start's first connection is still being made waits for it; if
-// that failed, the request gets 503 unavailable (and the function stops, see Env.Serve).
-func dbScope(e *Env, next http.Handler) http.Handler {
+// waitDB holds a request arriving while the cold start's first connection is still being made until
+// it is; if that failed, the request gets 503 unavailable (and the function stops, see Env.Serve).
+// Session tags need no per-request connection: package db sets MODULE, ACTION and CLIENT_INFO with
+// every statement and CLIENT_IDENTIFIER on whichever connection runs it, when it changes.
+func waitDB(e *Env, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := e.WaitDB(r.Context()); err != nil {
-			web.Error(w, r, e.Log, apperr.Wrap("boot.dbScope", apperr.Unavailable, err))
+			web.Error(w, r, e.Log, apperr.Wrap("boot.waitDB", apperr.Unavailable, err))
 			return
 		}
-		ctx, release := e.DB.Scope(r.Context())
-		defer release()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
 }

@@ -2,6 +2,7 @@ package commerce
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 	"testing"
@@ -88,7 +89,7 @@ func TestCheckValidityWindow(t *testing.T) {
 // connections: exactly the uses left succeed.
 func TestUseCouponNeverExceedsMaxUses(t *testing.T) {
 	d := dbtest.Open(t, dbtest.Options{})
-	d.SQL().SetMaxOpenConns(8)
+	d.SetMaxOpenConns(8)
 	ctx := context.Background()
 	if _, err := d.ExecContext(ctx, `INSERT INTO coupons (code, discount_percent, discount_amount, max_uses, used_count)
 VALUES ('RACE3', 10, 5, 5, 2)`); err != nil {
@@ -103,7 +104,7 @@ VALUES ('RACE3', 10, 5, 5, 2)`); err != nil {
 	for range 12 {
 		wg.Go(func() {
 			<-start
-			err := d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			err := db.InTx(ctx, d.DB, func(ctx context.Context, tx *sql.Tx) error {
 				return UseCoupon(ctx, tx, "RACE3", time.Now())
 			})
 			mu.Lock()

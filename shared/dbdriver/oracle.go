@@ -13,21 +13,25 @@ import (
 
 func init() { boot.RegisterDatabase(oradb.Dialect.Name(), OpenOracle) }
 
-// OpenOracle reads the wallet and password (from Vault when configured so) and opens the godror
+// OpenOracle reads the wallet and password (from Vault when configured so) and gives godror's
 // session pool; the check is its first session (TLS handshake and logon).
-func OpenOracle(ctx context.Context, e *boot.Env) (*sql.DB, func(context.Context) error, error) {
+func OpenOracle(ctx context.Context, e *boot.Env) (boot.Database, error) {
 	ocfg := e.Config.DB.Oracle
 	var opts []oracle.Option
 	if ocfg.WalletSecretOCID != "" || ocfg.PasswordSecretOCID != "" {
 		vs, err := e.Vault()
 		if err != nil {
-			return nil, nil, err
+			return boot.Database{}, err
 		}
 		opts = append(opts, oracle.WithSecretSource(vs))
 	}
-	pool, err := oradb.OpenPool(ctx, ocfg, opts...)
+	c, cfg, err := oradb.Connector(ctx, ocfg, opts...)
 	if err != nil {
-		return nil, nil, err
+		return boot.Database{}, err
 	}
-	return pool, func(ctx context.Context) error { return oradb.Ping(ctx, pool, ocfg) }, nil
+	return boot.Database{
+		Connector: c,
+		Configure: func(d *sql.DB) { oradb.Configure(d, cfg) },
+		Check:     func(ctx context.Context, d *sql.DB) error { return oradb.Ping(ctx, d, cfg) },
+	}, nil
 }

@@ -4,7 +4,6 @@ package dbdriver
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/octo-drone-shop/serverless/shared/boot"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
@@ -12,12 +11,12 @@ import (
 
 func init() { boot.RegisterDatabase(sqlite.Dialect.Name(), OpenSQLite) }
 
-// OpenSQLite opens the embedded database file OCTO_DB_DSN names; the check parses the schema on the
+// OpenSQLite gives the embedded database file OCTO_DB_DSN names; the check parses the schema on the
 // first connection and verifies WAL and foreign keys.
-func OpenSQLite(_ context.Context, e *boot.Env) (*sql.DB, func(context.Context) error, error) {
-	pool, err := sqlite.OpenPool(e.Config.DB.Path)
+func OpenSQLite(_ context.Context, e *boot.Env) (boot.Database, error) {
+	c, err := sqlite.Connector(e.Config.DB.Path)
 	if err != nil {
-		return nil, nil, err
+		return boot.Database{}, err
 	}
-	return pool, func(ctx context.Context) error { return sqlite.Check(ctx, pool) }, nil
+	return boot.Database{Connector: c, Check: sqlite.Check}, nil
 }

@@ -10,11 +10,13 @@ package dbtest
 import (
 	"context"
 	"database/sql"
-	"github.com/octo-drone-shop/serverless/schema"
+	"database/sql/driver"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/schema"
 
 	"go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -35,7 +37,7 @@ type Options struct {
 
 // DB is a migrated test database.
 type DB struct {
-	*db.DB
+	*sql.DB
 	// Path is the database file, for tests that start function processes on the same file ("" on
 	// Oracle: such tests call RequireSQLite).
 	Path string
@@ -60,11 +62,16 @@ func Open(t testing.TB, opts Options) *DB {
 	if _, err := migrate.Run(context.Background(), pool, schema.SQLite, migrate.Options{}); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
-	return finish(t, pool, schema.SQLite, path, opts)
+	connector, err := sqlite.Connector(path)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	return finish(t, connector, schema.SQLite, path, opts)
 }
 
-// finish opens the data layer over a migrated pool of the dialect and seeds it when asked.
-func finish(t testing.TB, pool *sql.DB, dialect, path string, opts Options) *DB {
+// finish opens the data layer over the driver connector of a migrated database of the dialect and
+// seeds it when asked.
+func finish(t testing.TB, connector driver.Connector, dialect, path string, opts Options) *DB {
 	t.Helper()
 	ctx := context.Background()
 	var tpOpts []trace.TracerProviderOption
@@ -75,7 +82,7 @@ func finish(t testing.TB, pool *sql.DB, dialect, path string, opts Options) *DB 
 	t.Cleanup(func() { _ = tp.Shutdown(ctx) })
 	// OCTO_SQL_TRACE_FILE (set by make test) collects every statement run, for the check that every
 	// statement in the code ran against the embedded database.
-	d, err := db.Open(ctx, db.Options{Driver: dialect, DB: pool, ClientInfo: "test@dev", DBNamespace: "octo", TracerProvider: tp,
+	d, err := db.Open(ctx, db.Options{Driver: dialect, Connector: connector, ClientInfo: "test@dev", DBNamespace: "octo", TracerProvider: tp,
 		StatementLog: os.Getenv("OCTO_SQL_TRACE_FILE")})
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)

@@ -15,7 +15,7 @@ import (
 // database itself (its file, its deferred transactions, processes sharing the file).
 func (d *DB) RequireSQLite(t testing.TB) {
 	t.Helper()
-	if d.Dialect() != schema.SQLite {
+	if db.DialectOf(d.DB) != schema.SQLite {
 		t.Skipf("the test is about the embedded database (%s is set)", OracleDSNVar)
 	}
 }
@@ -25,18 +25,14 @@ func (d *DB) RequireSQLite(t testing.TB) {
 // connections, closed when the test ends: for the tests that show a write path locks before it
 // decides (ARCHITECTURE.md, "Concurrency on Oracle"). It skips the test on Oracle (RequireSQLite),
 // where the real database makes the point.
-func (d *DB) Deferred(t testing.TB, conns int) *db.DB {
+func (d *DB) Deferred(t testing.TB, conns int) *sql.DB {
 	t.Helper()
 	d.RequireSQLite(t)
-	pool, err := sql.Open("sqlite", sqlite.DeferredDSN(d.Path))
+	store, err := db.Open(context.Background(), db.Options{Driver: schema.SQLite, Connector: sqlite.DSNConnector(sqlite.DeferredDSN(d.Path))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = pool.Close() })
-	pool.SetMaxOpenConns(conns)
-	store, err := db.Open(context.Background(), db.Options{Driver: schema.SQLite, DB: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { _ = store.Close() })
+	store.SetMaxOpenConns(conns)
 	return store
 }

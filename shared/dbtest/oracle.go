@@ -85,7 +85,7 @@ func openOracle(t testing.TB, dsn string, opts Options) *DB {
 	if _, err := migrate.Run(ctx, pool, schema.Oracle, migrate.Options{}); err != nil {
 		t.Fatalf("dbtest: migrate %s: %v", user, err)
 	}
-	return finish(t, pool, schema.Oracle, "", opts)
+	return finish(t, godror.NewConnector(p), schema.Oracle, "", opts)
 }
 
 func randomHex(n int) string {

@@ -2,10 +2,12 @@ package dbtest
 
 import (
 	"fmt"
-	"github.com/octo-drone-shop/serverless/schema"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/schema"
+	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 func TestDialectSelection(t *testing.T) {
@@ -79,7 +81,7 @@ func TestUnreachableOracleFailsNamingTheDSN(t *testing.T) {
 func TestUnsetOpensSQLite(t *testing.T) {
 	t.Setenv(OracleDSNVar, "")
 	d := Open(t, Options{})
-	if d.Dialect() != schema.SQLite || d.Path == "" {
-		t.Errorf("dialect %s, path %q; want the embedded database's file", d.Dialect(), d.Path)
+	if db.DialectOf(d.DB) != schema.SQLite || d.Path == "" {
+		t.Errorf("dialect %s, path %q; want the embedded database's file", db.DialectOf(d.DB), d.Path)
 	}
 }

@@ -3,6 +3,7 @@ package notify
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,8 +15,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
-
-	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // Sender kinds (OCTO_MAIL_SENDER).
@@ -140,7 +139,7 @@ func (c Config) NewSender() (Sender, error) {
 }
 
 // NewDrainer builds the drainer of this configuration over store.
-func (c Config) NewDrainer(store *db.DB, log *slog.Logger) (*Drainer, error) {
+func (c Config) NewDrainer(store *sql.DB, log *slog.Logger) (*Drainer, error) {
 	s, err := c.NewSender()
 	if err != nil {
 		return nil, err

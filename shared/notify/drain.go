@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,7 +26,7 @@ const (
 
 // Drainer sends outbox messages through a Sender.
 type Drainer struct {
-	DB          *db.DB
+	DB          *sql.DB
 	Sender      Sender
 	From        *mail.Address
 	Log         *slog.Logger

@@ -18,11 +18,6 @@ type Notification struct {
 	Data     map[string]string
 }
 
-// Inserter is what Enqueue writes through: the transaction of the event (*db.Tx), or *db.DB.
-type Inserter interface {
-	InsertReturningID(ctx context.Context, query string, args ...any) (int64, error)
-}
-
 // Outbox writes notifications. The zero value is unusable; Config.Outbox builds one.
 type Outbox struct {
 	Domain string           // the Message-ID's domain: the sender address's
@@ -37,7 +32,7 @@ VALUES (:1, :2, :3, :4, :5) RETURNING id INTO :6`
 
 // Enqueue writes n in tx and returns its outbox id, for a Kicker. The template is rendered once here
 // so a mistake fails the caller's transaction instead of parking the message later.
-func (o Outbox) Enqueue(ctx context.Context, tx Inserter, n Notification) (int64, error) {
+func (o Outbox) Enqueue(ctx context.Context, tx db.DBTX, n Notification) (int64, error) {
 	if _, err := render(n.Template, n.Data); err != nil {
 		return 0, err
 	}
@@ -59,7 +54,7 @@ func (o Outbox) Enqueue(ctx context.Context, tx Inserter, n Notification) (int64
 	if o.Now != nil {
 		now = o.Now
 	}
-	rowID, err := tx.InsertReturningID(ctx, insertOutboxSQL, id, n.Template, n.To, string(payload), now())
+	rowID, err := db.InsertReturningID(ctx, tx, insertOutboxSQL, id, n.Template, n.To, string(payload), now())
 	if err != nil {
 		return 0, fmt.Errorf("notify: enqueue: %w", err)
 	}
@@ -94,9 +89,3 @@ func InProcess(d *Drainer, timeout time.Duration) Kicker {
 }
 
 var _ Kicker = KickFunc(nil)
-
-// Compile-time checks that both transaction and pool can enqueue.
-var (
-	_ Inserter = (*db.Tx)(nil)
-	_ Inserter = (*db.DB)(nil)
-)

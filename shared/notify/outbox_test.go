@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"net/mail"
@@ -56,7 +57,7 @@ func newFixture(t *testing.T, s notify.Sender) *fixture {
 func (f *fixture) enqueue(t *testing.T, to string) int64 {
 	t.Helper()
 	var id int64
-	err := f.db.InTx(t.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(t.Context(), f.db.DB, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		id, err = f.outbox.Enqueue(ctx, tx, notify.Notification{Template: notify.VerifyEmail, To: to,
 			Data: map[string]string{"name": "Pat <b>", "link": "http://localhost:8080/account/verify?token=abc&x=1"}})
@@ -72,7 +73,7 @@ func TestEnqueueRolledBackSendsNothing(t *testing.T) {
 	rec := &recorder{}
 	f := newFixture(t, rec)
 	boom := errors.New("checkout failed after the outbox write")
-	err := f.db.InTx(t.Context(), func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(t.Context(), f.db.DB, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := f.outbox.Enqueue(ctx, tx, notify.Notification{Template: notify.PasswordReset, To: "a@example.com",
 			Data: map[string]string{"link": "x?token=1"}}); err != nil {
 			return err

@@ -84,7 +84,7 @@ FROM audit_logs WHERE action = 'widget.update'`).Scan(&userID, &actor, &entityTy
 		}
 	})
 	t.Run("explicit_actor_outside_a_request", func(t *testing.T) {
-		err := s.db.InTx(context.Background(), func(ctx context.Context, tx *db.Tx) error {
+		err := db.InTx(context.Background(), s.db.DB, func(ctx context.Context, tx *sql.Tx) error {
 			return security.Audit(ctx, tx, security.Entry{Action: "widget.sweep", Actor: "scheduler", EntityID: strconv.Itoa(1)})
 		})
 		if err != nil {

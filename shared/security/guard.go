@@ -3,6 +3,7 @@ package security
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -39,7 +40,7 @@ type Guard struct {
 
 // New returns the Guard recording into store (nil for a function without a database: events then go
 // to the span, the metric and the log only), counting events on inst (may be nil).
-func New(cfg Config, store *db.DB, inst *telemetry.Instruments, log *slog.Logger) *Guard {
+func New(cfg Config, store *sql.DB, inst *telemetry.Instruments, log *slog.Logger) *Guard {
 	if log == nil {
 		log = slog.Default()
 	}

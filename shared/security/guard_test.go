@@ -163,7 +163,7 @@ func TestFloodIsAggregatedPerSourceTypeAndMinute(t *testing.T) {
 
 func TestRecordingFailureDoesNotFailTheRequest(t *testing.T) {
 	s := newStack(t, security.Config{}, true)
-	if _, err := s.db.SQL().ExecContext(context.Background(), `DROP TABLE security_events`); err != nil {
+	if _, err := s.db.ExecContext(context.Background(), `DROP TABLE security_events`); err != nil {
 		t.Fatal(err)
 	}
 	if res := s.call(t, "POST", "/api/widgets", "203.0.113.60", `{"name":"<script>alert(1)</script>"}`, nil); res.status != http.StatusBadRequest {

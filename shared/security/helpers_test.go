@@ -3,6 +3,7 @@ package security_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -90,7 +91,7 @@ func newStack(t *testing.T, cfg security.Config, withDB bool) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
-	var store *db.DB
+	var store *sql.DB
 	if withDB {
 		s.db = dbtest.Open(t, dbtest.Options{Seed: true})
 		store = s.db.DB
@@ -107,14 +108,6 @@ func newStack(t *testing.T, cfg security.Config, withDB bool) *stack {
 		t.Fatal(err)
 	}
 	h := g.Middleware(router)
-	if store != nil {
-		inner := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, release := store.Scope(r.Context())
-			defer release()
-			inner.ServeHTTP(w, r.WithContext(ctx))
-		})
-	}
 	s.h = tel.Middleware(h)
 	return s
 }
@@ -142,13 +135,13 @@ func getWidget(w http.ResponseWriter, r *http.Request) error {
 
 // updateWidget is an audited admin write: its audit row is written in its transaction, which rolls
 // back when the name is "fail".
-func updateWidget(store *db.DB) web.HandlerFunc {
+func updateWidget(store *sql.DB) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var in widget
 		if err := web.Decode(r, &in); err != nil {
 			return err
 		}
-		err := store.InTx(r.Context(), func(ctx context.Context, tx *db.Tx) error {
+		err := db.InTx(r.Context(), store, func(ctx context.Context, tx *sql.Tx) error {
 			if err := security.Audit(ctx, tx, security.Entry{Action: "widget.update", EntityType: "widget",
 				EntityID: r.PathValue("id"), Details: map[string]any{"name": in.Name}}); err != nil {
 				return err

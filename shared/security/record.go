@@ -2,6 +2,7 @@ package security
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -65,7 +66,7 @@ type event struct {
 // recorder writes events to security_events (when there is a database), to the request's span, to
 // the security events metric and, without a database, to the log.
 type recorder struct {
-	store   *db.DB
+	store   *sql.DB
 	inst    *telemetry.Instruments
 	log     *slog.Logger
 	timeout time.Duration

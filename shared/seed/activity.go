@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -43,8 +44,8 @@ VALUES (:1, :2, :3, :4, :5, :6, :7)`
 )
 
 // marketing inserts two campaigns and their leads.
-func (s *seeder) marketing(ctx context.Context, tx *db.Tx) error {
-	if _, err := tx.ExecBatch(ctx, insertCampaignSQL, [][]any{
+func (s *seeder) marketing(ctx context.Context, tx *sql.Tx) error {
+	if _, err := db.ExecBatch(ctx, tx, insertCampaignSQL, [][]any{
 		{"SPRING-INSPECTION", "Spring Inspection Push", "Email series for utilities and inspection firms: thermal and zoom payload bundles.", "email", "active", "15000.00", "6200.00", "Utilities, construction", s.ago(21), s.ago(-40)},
 		{"AGRI-REFERRAL", "Agri Mapping Referral Program", "Farmers refer farmers: $500 credit per converted referral.", "referral", "paused", "8000.00", "2500.00", "Agriculture", s.ago(75), s.ago(-15)},
 	}); err != nil {
@@ -55,7 +56,7 @@ func (s *seeder) marketing(ctx context.Context, tx *db.Tx) error {
 		return fmt.Errorf("read campaign ids: %w", err)
 	}
 	spring, agri := ids["Spring Inspection Push"], ids["Agri Mapping Referral Program"]
-	if _, err := tx.ExecBatch(ctx, insertSpendSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertSpendSQL, [][]any{
 		{spring, "6200.00", "Email sends and payload bundle creatives", s.ago(14)},
 		{agri, "2500.00", "Referral credits paid", s.ago(30)},
 	}); err != nil {
@@ -89,14 +90,14 @@ func (s *seeder) marketing(ctx context.Context, tx *db.Tx) error {
 		at := s.ago(l.days)
 		rows = append(rows, []any{l.email, l.name, l.company, l.campaign, cust, l.source, l.status, l.score, db.NullIfEmpty(l.message), 1, at, at})
 	}
-	if _, err := tx.ExecBatch(ctx, insertLeadSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertLeadSQL, rows); err != nil {
 		return fmt.Errorf("insert leads: %w", err)
 	}
 	return nil
 }
 
 // tickets inserts support tickets (ids through RETURNING) and their conversations.
-func (s *seeder) tickets(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) tickets(ctx context.Context, tx *sql.Tx) error {
 	type message struct {
 		sender, text string
 		hours        float64
@@ -152,7 +153,7 @@ func (s *seeder) tickets(ctx context.Context, tx *db.Tx) error {
 		if t.status == "closed" {
 			closed = created.Add(48 * time.Hour)
 		}
-		id, err := tx.InsertReturningID(ctx, insertTicketSQL, s.customers[t.customer], t.subject, t.description, t.status, t.priority,
+		id, err := db.InsertReturningID(ctx, tx, insertTicketSQL, s.customers[t.customer], t.subject, t.description, t.status, t.priority,
 			product, service, orderID, assigned, resolved, closed, created, created.Add(time.Hour))
 		if err != nil {
 			return fmt.Errorf("insert ticket: %w", err)
@@ -165,14 +166,14 @@ func (s *seeder) tickets(ctx context.Context, tx *db.Tx) error {
 			msgs = append(msgs, []any{id, m.sender, author, m.text, created.Add(time.Duration(m.hours * float64(time.Hour)))})
 		}
 	}
-	if _, err := tx.ExecBatch(ctx, insertTicketMessageSQL, msgs); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertTicketMessageSQL, msgs); err != nil {
 		return fmt.Errorf("insert ticket messages: %w", err)
 	}
 	return nil
 }
 
 // traffic inserts page views over the last two weeks, security events and an audit trail.
-func (s *seeder) traffic(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) traffic(ctx context.Context, tx *sql.Tx) error {
 	regions := []string{"us-west", "us-central", "us-east", "eu-central"}
 	skus := []string{"DRN-X8-HL", "DRN-Q4-SRV", "DRN-M2-SCT", "PLD-TH640-RAD", "BAT-Q4-7K", "CTL-PRO-7"}
 	agents := []string{
@@ -208,11 +209,11 @@ func (s *seeder) traffic(ctx context.Context, tx *db.Tx) error {
 		rows = append(rows, []any{page, session, cust, product, load, region, "https://www.google.com/", agents[i%len(agents)],
 			fmt.Sprintf("198.51.100.%d", 10+i%40), s.ago(14 - float64(i)*14/96)})
 	}
-	if _, err := tx.ExecBatch(ctx, insertPageViewSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertPageViewSQL, rows); err != nil {
 		return fmt.Errorf("insert page views: %w", err)
 	}
 	minute := func(days float64) time.Time { return s.ago(days).Truncate(time.Minute) }
-	if _, err := tx.ExecBatch(ctx, insertSecurityEventSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertSecurityEventSQL, [][]any{
 		{"sql_injection", "high", "/api/products", "GET", "203.0.113.45", "sqlmap/1.8", "q=' OR 1=1--", nil, "seed-attack-1",
 			`{"mitre_technique":"T1190 Exploit Public-Facing Application","mitre_tactic":"TA0001 Initial Access","owasp_category":"A03:2021 Injection"}`, 14, minute(3), s.ago(3), s.ago(3)},
 		{"xss", "medium", "/api/reviews", "POST", "203.0.113.77", "Mozilla/5.0", "<script>alert(1)</script>", s.products["DRN-M2-SCT"], "seed-attack-2",
@@ -229,7 +230,7 @@ func (s *seeder) traffic(ctx context.Context, tx *db.Tx) error {
 		return fmt.Errorf("insert security events: %w", err)
 	}
 	admin := s.users[AdminUser]
-	if _, err := tx.ExecBatch(ctx, insertAuditLogSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertAuditLogSQL, [][]any{
 		{admin, AdminUser, "product.update", "product", fmt.Sprint(s.products["DRN-X8-HL"]), `{"field":"price","from":"19499.00","to":"18999.00"}`, s.ago(10)},
 		{admin, AdminUser, "coupon.deactivate", "coupon", fmt.Sprint(s.coupons["SPRING15"]), `{"code":"SPRING15"}`, s.ago(7)},
 		{s.users[SupportUser], SupportUser, "ticket.assign", "ticket", "", `{"priority":"high"}`, s.ago(5.9)},
@@ -240,13 +241,13 @@ func (s *seeder) traffic(ctx context.Context, tx *db.Tx) error {
 }
 
 // assistant inserts one grounded conversation.
-func (s *seeder) assistant(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) assistant(ctx context.Context, tx *sql.Tx) error {
 	const session = "seed-assistant-0001"
 	at := s.ago(1.5)
 	if _, err := tx.ExecContext(ctx, insertAssistantSessionSQL, session, s.customers[5], "Battery for the Scout M2", at, at.Add(time.Minute)); err != nil {
 		return fmt.Errorf("insert assistant session: %w", err)
 	}
-	if _, err := tx.ExecBatch(ctx, insertAssistantMessageSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertAssistantMessageSQL, [][]any{
 		{session, "user", "Which drone is best for mapping 200 hectares a day?", nil, nil, nil, nil, nil, at},
 		{session, "assistant", "The OCTO Surveyor Q4 Mapping Quadcopter (DRN-Q4-SRV, $6,499) maps about 200 ha per day with RTK; add two 7000 mAh batteries (BAT-Q4-7K) for continuous flights.",
 			"local", "octo-local-fallback", 412, 58, 35, at.Add(2 * time.Second)},
@@ -257,9 +258,9 @@ func (s *seeder) assistant(ctx context.Context, tx *db.Tx) error {
 }
 
 // workflow inserts one scheduled sweep with its query executions and component snapshots.
-func (s *seeder) workflow(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) workflow(ctx context.Context, tx *sql.Tx) error {
 	started := s.ago(0.04)
-	id, err := tx.InsertReturningID(ctx, insertWorkflowRunSQL, "inventory-sweep", "Hourly inventory and backlog sweep", "scheduled", "succeeded",
+	id, err := db.InsertReturningID(ctx, tx, insertWorkflowRunSQL, "inventory-sweep", "Hourly inventory and backlog sweep", "scheduled", "succeeded",
 		"2 queries, 3 components up", 842, started, started.Add(842*time.Millisecond))
 	if err != nil {
 		return fmt.Errorf("insert workflow run: %w", err)
@@ -276,10 +277,10 @@ func (s *seeder) workflow(ctx context.Context, tx *db.Tx) error {
 		at = at.Add(100 * time.Millisecond)
 		execs = append(execs, []any{id, q.name, q.component, "scheduled", "query", "succeeded", rows, took.Milliseconds(), q.sql, at})
 	}
-	if _, err := tx.ExecBatch(ctx, insertQueryExecutionSQL, execs); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertQueryExecutionSQL, execs); err != nil {
 		return fmt.Errorf("insert query executions: %w", err)
 	}
-	if _, err := tx.ExecBatch(ctx, insertComponentSnapshotSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertComponentSnapshotSQL, [][]any{
 		{id, "database", "oracle-atp", "up", 12, `{"pool_open":2,"pool_busy":0}`, started.Add(300 * time.Millisecond)},
 		{id, "catalog", "function", "up", 48, `{"version":"dev"}`, started.Add(400 * time.Millisecond)},
 		{id, "assistant", "genai", "up", 230, `{"provider":"local"}`, started.Add(500 * time.Millisecond)},
@@ -296,7 +297,7 @@ var sweepQueries = []struct{ name, component, sql string }{
 }
 
 // countRows runs a read-only query and returns how many rows it produced and how long it took.
-func countRows(ctx context.Context, tx *db.Tx, query string) (int, time.Duration, error) {
+func countRows(ctx context.Context, tx *sql.Tx, query string) (int, time.Duration, error) {
 	start := time.Now()
 	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {

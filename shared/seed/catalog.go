@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"golang.org/x/crypto/bcrypt"
@@ -34,15 +35,15 @@ VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11, :12)`
 )
 
 // places inserts shops, warehouses and services.
-func (s *seeder) places(ctx context.Context, tx *db.Tx) error {
-	if _, err := tx.ExecBatch(ctx, insertShopSQL, [][]any{
+func (s *seeder) places(ctx context.Context, tx *sql.Tx) error {
+	if _, err := db.ExecBatch(ctx, tx, insertShopSQL, [][]any{
 		{"OCTO Flagship Store Seattle", "1201 Western Ave", "Seattle", "us-west", "+1 206 555 0100", "seattle@octo-drone-shop.example", "Mon-Sat 09:00-19:00", 47.6062, -122.3321},
 		{"OCTO Drone Center Austin", "500 E Cesar Chavez St", "Austin", "us-central", "+1 512 555 0100", "austin@octo-drone-shop.example", "Mon-Fri 08:00-18:00", 30.2672, -97.7431},
 		{"OCTO Service Hub Frankfurt", "Hanauer Landstrasse 140", "Frankfurt am Main", "eu-central", "+49 69 5550 1000", "frankfurt@octo-drone-shop.example", "Mon-Fri 08:00-17:00", 50.1109, 8.6821},
 	}); err != nil {
 		return fmt.Errorf("insert shops: %w", err)
 	}
-	if _, err := tx.ExecBatch(ctx, insertWarehouseSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertWarehouseSQL, [][]any{
 		{"WH-SEA", "Seattle Fulfilment", "2400 Airport Way S", "Seattle", "us-west", 12000},
 		{"WH-DFW", "Dallas Fulfilment", "3100 Regent Blvd", "Irving", "us-central", 18000},
 		{"WH-EWR", "Newark Fulfilment", "80 Doremus Ave", "Newark", "us-east", 15000},
@@ -50,7 +51,7 @@ func (s *seeder) places(ctx context.Context, tx *db.Tx) error {
 	}); err != nil {
 		return fmt.Errorf("insert warehouses: %w", err)
 	}
-	if _, err := tx.ExecBatch(ctx, insertServiceSQL, [][]any{
+	if _, err := db.ExecBatch(ctx, tx, insertServiceSQL, [][]any{
 		{"Drone Pilot Training (Part 107 Prep)", "Two-day ground school and flight practice for the FAA Part 107 exam.", "training", "1499.00", 960},
 		{"Annual Airframe Inspection", "Motors, ESCs, frame and firmware checked and logged for compliance.", "maintenance", "499.00", 240},
 		{"Aerial Mapping Survey (per day)", "Pilot, Surveyor Q4 and processing into orthomosaic and elevation models.", "survey", "3200.00", 480},
@@ -69,7 +70,7 @@ func (s *seeder) places(ctx context.Context, tx *db.Tx) error {
 }
 
 // catalog inserts the products.
-func (s *seeder) catalog(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) catalog(ctx context.Context, tx *sql.Tx) error {
 	ps := products()
 	rows := make([][]any, 0, len(ps))
 	s.prices, s.names = map[string]int64{}, map[string]string{}
@@ -77,7 +78,7 @@ func (s *seeder) catalog(ctx context.Context, tx *db.Tx) error {
 		rows = append(rows, []any{p.sku, p.name, p.category, p.description, p.price, p.stock, "/images/products/" + p.sku + ".webp"})
 		s.prices[p.sku], s.names[p.sku] = int64(p.price), p.name
 	}
-	if _, err := tx.ExecBatch(ctx, insertProductSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertProductSQL, rows); err != nil {
 		return fmt.Errorf("insert products: %w", err)
 	}
 	var err error
@@ -88,7 +89,7 @@ func (s *seeder) catalog(ctx context.Context, tx *db.Tx) error {
 }
 
 // people inserts customers and users (passwords hashed with bcrypt).
-func (s *seeder) people(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) people(ctx context.Context, tx *sql.Tx) error {
 	cs := customers()
 	rows := make([][]any, 0, len(cs))
 	for i, c := range cs {
@@ -98,7 +99,7 @@ func (s *seeder) people(ctx context.Context, tx *db.Tx) error {
 		}
 		rows = append(rows, []any{c.name, c.email, c.phone, db.NullIfEmpty(c.company), db.NullIfEmpty(c.industry), revenue, c.region, db.NullIfEmpty(c.notes), s.ago(float64(90 - 10*i)), s.ago(float64(90 - 10*i))})
 	}
-	if _, err := tx.ExecBatch(ctx, insertCustomerSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertCustomerSQL, rows); err != nil {
 		return fmt.Errorf("insert customers: %w", err)
 	}
 	ids, err := keyIDs(ctx, tx, customerIDsSQL)
@@ -121,7 +122,7 @@ func (s *seeder) people(ctx context.Context, tx *db.Tx) error {
 		}
 		rows = append(rows, []any{u.username, u.email, string(hash), u.fullName, u.role, customerID})
 	}
-	if _, err := tx.ExecBatch(ctx, insertUserSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertUserSQL, rows); err != nil {
 		return fmt.Errorf("insert users: %w", err)
 	}
 	if s.users, err = keyIDs(ctx, tx, userIDsSQL); err != nil {
@@ -131,7 +132,7 @@ func (s *seeder) people(ctx context.Context, tx *db.Tx) error {
 }
 
 // couponRows inserts one coupon of each kind.
-func (s *seeder) couponRows(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) couponRows(ctx context.Context, tx *sql.Tx) error {
 	var rows [][]any
 	for _, c := range coupons() {
 		var until any
@@ -141,7 +142,7 @@ func (s *seeder) couponRows(ctx context.Context, tx *db.Tx) error {
 		rows = append(rows, []any{c.code, c.description, c.percent, c.amount, c.maxUses, c.usedCount, c.active, s.ago(60),
 			until, c.minSubtotal, c.firstOrderOnly, c.perCustomerLimit})
 	}
-	if _, err := tx.ExecBatch(ctx, insertCouponSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertCouponSQL, rows); err != nil {
 		return fmt.Errorf("insert coupons: %w", err)
 	}
 	var err error

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -80,7 +81,7 @@ type line struct {
 // updated_at is the time of the write (Now): the rows change the database now, which is what the
 // analytics rollup's change tracking reads. All rows go in with array DML in slices of about 1000 binds;
 // generated orders and customers carry a run tag in their idempotency key and email.
-func Activity(ctx context.Context, d *db.DB, opts ActivityOptions) (ActivityResult, error) {
+func Activity(ctx context.Context, d *sql.DB, opts ActivityOptions) (ActivityResult, error) {
 	if opts.Days < 1 || opts.Days > 366 {
 		return ActivityResult{}, fmt.Errorf("seed.Activity: days must be 1..366, not %d", opts.Days)
 	}
@@ -91,7 +92,7 @@ func Activity(ctx context.Context, d *db.DB, opts ActivityOptions) (ActivityResu
 		opts.Now = time.Now()
 	}
 	g := &generator{opts: opts, rng: rand.New(rand.NewPCG(opts.Seed, 0x0c70)), now: opts.Now.UTC().Truncate(time.Millisecond)}
-	err := d.InTx(ctx, g.run)
+	err := db.InTx(ctx, d, g.run)
 	if err != nil {
 		return ActivityResult{}, fmt.Errorf("seed.Activity: %w", err)
 	}
@@ -112,7 +113,7 @@ type generator struct {
 	cartItems [][]any
 }
 
-func (g *generator) run(ctx context.Context, tx *db.Tx) error {
+func (g *generator) run(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, activityTagSQL).Scan(&g.tag); err != nil {
 		return fmt.Errorf("run tag: %w", err)
 	}
@@ -140,14 +141,14 @@ func (g *generator) run(ctx context.Context, tx *db.Tx) error {
 // batches inserts rows in slices of about 1000 binds: one statement never carries an unbounded
 // array, and the embedded database's bind-by-name lookup, linear in a statement's bind count, stays
 // cheap (2000-row slices made generation quadratic there).
-func batches(ctx context.Context, tx *db.Tx, query string, rows [][]any) error {
+func batches(ctx context.Context, tx *sql.Tx, query string, rows [][]any) error {
 	size := 100
 	if len(rows) > 0 {
 		size = max(1, 1000/len(rows[0]))
 	}
 	for len(rows) > 0 {
 		n := min(size, len(rows))
-		if _, err := tx.ExecBatch(ctx, query, rows[:n]); err != nil {
+		if _, err := db.ExecBatch(ctx, tx, query, rows[:n]); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -155,7 +156,7 @@ func batches(ctx context.Context, tx *db.Tx, query string, rows [][]any) error {
 	return nil
 }
 
-func (g *generator) load(ctx context.Context, tx *db.Tx) error {
+func (g *generator) load(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, activityProductsSQL)
 	if err != nil {
 		return fmt.Errorf("read products: %w", err)
@@ -190,7 +191,7 @@ func (g *generator) load(ctx context.Context, tx *db.Tx) error {
 }
 
 // people inserts the customers the orders belong to: one for about every five orders.
-func (g *generator) people(ctx context.Context, tx *db.Tx) error {
+func (g *generator) people(ctx context.Context, tx *sql.Tx) error {
 	n := g.opts.Orders/5 + 1
 	rows := make([][]any, 0, n)
 	for i := range n {
@@ -213,7 +214,7 @@ func (g *generator) people(ctx context.Context, tx *db.Tx) error {
 }
 
 // keyIDs2 is keyIDs with one bind.
-func keyIDs2(ctx context.Context, tx *db.Tx, query string, arg any) (map[string]int64, error) {
+func keyIDs2(ctx context.Context, tx *sql.Tx, query string, arg any) (map[string]int64, error) {
 	rows, err := tx.QueryContext(ctx, query, arg)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,11 @@ package seed
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/money"
 )
 
@@ -86,7 +86,7 @@ func (g *generator) session(region string, end time.Time, lines []line, customer
 }
 
 // insertOrders writes the orders (array DML), reads their ids back by idempotency key, then the items.
-func (g *generator) insertOrders(ctx context.Context, tx *db.Tx, orders []activityOrder) error {
+func (g *generator) insertOrders(ctx context.Context, tx *sql.Tx, orders []activityOrder) error {
 	rows := make([][]any, 0, len(orders))
 	for _, o := range orders {
 		var sub money.Cents
@@ -138,7 +138,7 @@ var (
 )
 
 // marketingAndSecurity writes about one lead per 20 orders and one security event per 40.
-func (g *generator) marketingAndSecurity(ctx context.Context, tx *db.Tx) error {
+func (g *generator) marketingAndSecurity(ctx context.Context, tx *sql.Tx) error {
 	var leads [][]any
 	for i := range g.opts.Orders/20 + g.opts.Days {
 		at := g.instant()

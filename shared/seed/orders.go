@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -75,7 +76,7 @@ func totals(subtotal money.Cents, c *coupon) (discount, shipping, total money.Ce
 }
 
 // orderRows inserts the orders (ids through RETURNING) and their items.
-func (s *seeder) orderRows(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) orderRows(ctx context.Context, tx *sql.Tx) error {
 	byCode := map[string]*coupon{}
 	cs := coupons()
 	for i := range cs {
@@ -94,7 +95,7 @@ func (s *seeder) orderRows(ctx context.Context, tx *db.Tx) error {
 		if o.coupon != "" {
 			couponID, couponCode = s.coupons[o.coupon], o.coupon
 		}
-		id, err := tx.InsertReturningID(ctx, insertOrderSQL, s.customers[o.customer], subtotal, discount, shipping, total,
+		id, err := db.InsertReturningID(ctx, tx, insertOrderSQL, s.customers[o.customer], subtotal, discount, shipping, total,
 			couponID, couponCode, o.status, o.method, o.payment, regionAddress(cust.region), cust.region, created, created.Add(2*time.Hour))
 		if err != nil {
 			return fmt.Errorf("insert order: %w", err)
@@ -105,7 +106,7 @@ func (s *seeder) orderRows(ctx context.Context, tx *db.Tx) error {
 			items = append(items, []any{id, s.products[l.sku], s.names[l.sku], l.qty, price, price * money.Cents(l.qty), created})
 		}
 	}
-	if _, err := tx.ExecBatch(ctx, insertOrderItemSQL, items); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertOrderItemSQL, items); err != nil {
 		return fmt.Errorf("insert order items: %w", err)
 	}
 	return nil
@@ -127,7 +128,7 @@ func shipmentStatus(orderStatus string) string {
 }
 
 // shipments inserts a shipment, with its status history, for every order past payment.
-func (s *seeder) shipments(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) shipments(ctx context.Context, tx *sql.Tx) error {
 	type step struct {
 		status, location, note string
 		days                   float64
@@ -164,7 +165,7 @@ func (s *seeder) shipments(ctx context.Context, tx *db.Tx) error {
 			weightPerUnitKg * float64(units), region, region, created.Add(5 * 24 * time.Hour), shipped, delivered,
 			created, created.Add(time.Duration(steps[len(steps)-1].days * float64(24*time.Hour)))})
 	}
-	if _, err := tx.ExecBatch(ctx, insertShipmentSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertShipmentSQL, rows); err != nil {
 		return fmt.Errorf("insert shipments: %w", err)
 	}
 	ids, err := keyIDs(ctx, tx, shipmentIDsSQL)
@@ -179,14 +180,14 @@ func (s *seeder) shipments(ctx context.Context, tx *db.Tx) error {
 			events = append(events, []any{ids[tracking], st.status, st.location, st.note, at})
 		}
 	}
-	if _, err := tx.ExecBatch(ctx, insertShipmentEventSQL, events); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertShipmentEventSQL, events); err != nil {
 		return fmt.Errorf("insert shipment events: %w", err)
 	}
 	return nil
 }
 
 // reviews inserts product reviews: verified ones by purchasing customers, anonymous ones without.
-func (s *seeder) reviews(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) reviews(ctx context.Context, tx *sql.Tx) error {
 	type review struct {
 		sku           string
 		customer      int
@@ -218,7 +219,7 @@ func (s *seeder) reviews(ctx context.Context, tx *db.Tx) error {
 		at := s.ago(r.days)
 		rows = append(rows, []any{s.products[r.sku], cust, r.author, r.title, r.rating, r.text, flag(r.customer >= 0), at, at})
 	}
-	if _, err := tx.ExecBatch(ctx, insertReviewSQL, rows); err != nil {
+	if _, err := db.ExecBatch(ctx, tx, insertReviewSQL, rows); err != nil {
 		return fmt.Errorf("insert reviews: %w", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ package seed
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -83,14 +84,14 @@ func seededTables() []string {
 }
 
 // Run seeds an empty, migrated database in one transaction.
-func Run(ctx context.Context, d *db.DB, opts Options) (Result, error) {
+func Run(ctx context.Context, d *sql.DB, opts Options) (Result, error) {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	s := &seeder{now: now.UTC()}
 	var res Result
-	err := d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	err := db.InTx(ctx, d, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, countExistingSQL).Scan(&res.Existing); err != nil {
 			return fmt.Errorf("count existing rows: %w", err)
 		}
@@ -139,10 +140,10 @@ func (s *seeder) ago(days float64) time.Time {
 	return s.now.Add(-time.Duration(days * float64(24*time.Hour)))
 }
 
-func (s *seeder) run(ctx context.Context, tx *db.Tx) error {
+func (s *seeder) run(ctx context.Context, tx *sql.Tx) error {
 	steps := []struct {
 		name string
-		fn   func(context.Context, *db.Tx) error
+		fn   func(context.Context, *sql.Tx) error
 	}{
 		{"places", s.places},
 		{"products", s.catalog},
@@ -166,7 +167,7 @@ func (s *seeder) run(ctx context.Context, tx *db.Tx) error {
 }
 
 // keyIDs maps a natural key to the id of the rows a query returns as (id, key).
-func keyIDs(ctx context.Context, tx *db.Tx, query string) (map[string]int64, error) {
+func keyIDs(ctx context.Context, tx *sql.Tx, query string) (map[string]int64, error) {
 	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err

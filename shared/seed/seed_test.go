@@ -19,10 +19,11 @@ import (
 )
 
 // migrated opens a fresh embedded database with the schema applied.
-func migrated(t *testing.T) (*db.DB, *sql.DB) {
+func migrated(t *testing.T) (*sql.DB, *sql.DB) {
 	t.Helper()
 	ctx := context.Background()
-	raw, err := sqlite.Open(filepath.Join(t.TempDir(), "octo.db"))
+	path := filepath.Join(t.TempDir(), "octo.db")
+	raw, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,10 +31,11 @@ func migrated(t *testing.T) (*db.DB, *sql.DB) {
 	if _, err := migrate.Run(ctx, raw, dialects.SQLite, migrate.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: raw})
+	d, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: path})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = d.Close() })
 	return d, raw
 }
 

@@ -122,7 +122,7 @@ func DSNConnector(dsn string) driver.Connector { return dsnConnector{dsn: dsn} }
 type dsnConnector struct{ dsn string }
 
 func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return drv.Open(c.dsn) }
-func (c dsnConnector) Driver() driver.Driver                         { return drv }
+func (c dsnConnector) Driver() driver.Driver                        { return drv }
 
 // drv is modernc's driver, the one it registers as "sqlite".
 var drv = &msqlite.Driver{}

@@ -12,6 +12,7 @@
 package stacktest
 
 import (
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -77,7 +78,7 @@ type Options struct {
 type Stack struct {
 	URL     string           // the gateway
 	Bundle  *manifest.Bundle // the declarations it serves
-	DB      *db.DB           // the test's own handle on the functions' database
+	DB      *sql.DB          // the test's own handle on the functions' database
 	Issuer  *identity.Issuer // signs tokens with the functions' development key
 	DataDir string
 }
@@ -100,7 +101,7 @@ func Start(t testing.TB, root, binDir string, opts Options) *Stack {
 	if _, err := migrate.Run(ctx, pool, "sqlite", migrate.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DB: pool, StatementLog: os.Getenv("OCTO_SQL_TRACE_FILE")})
+	store, err := db.Open(ctx, db.Options{Driver: "sqlite", DSN: dbPath, StatementLog: os.Getenv("OCTO_SQL_TRACE_FILE")})
 	if err != nil {
 		t.Fatal(err)
 	}

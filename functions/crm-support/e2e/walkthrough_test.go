@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -86,14 +87,14 @@ func TestSupportDeskWalkThrough(t *testing.T) {
 	ctx := context.Background()
 	// A backlog order of the shopper: processing for two hours, with its shipment.
 	created := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Millisecond)
-	orderID, err := s.DB.InsertReturningID(ctx, `INSERT INTO orders (customer_id, subtotal, discount, shipping_cost, total, currency,
+	orderID, err := db.InsertReturningID(ctx, s.DB, `INSERT INTO orders (customer_id, subtotal, discount, shipping_cost, total, currency,
     status, payment_method, payment_status, created_at, updated_at)
 VALUES ((SELECT customer_id FROM users WHERE username = :1), 100, 0, 149, 249, 'USD', 'processing', 'card', 'paid', :2, :3) RETURNING id INTO :4`,
 		seed.ShopperUser, created, created)
 	if err != nil {
 		t.Fatal(err)
 	}
-	shipmentID, err := s.DB.InsertReturningID(ctx, `INSERT INTO shipments (order_id, tracking_number, carrier, status, created_at, updated_at)
+	shipmentID, err := db.InsertReturningID(ctx, s.DB, `INSERT INTO shipments (order_id, tracking_number, carrier, status, created_at, updated_at)
 VALUES (:1, :2, 'DHL', 'processing', :3, :4) RETURNING id INTO :5`, orderID, "OCTO-E2E-"+strconv.FormatInt(orderID, 10), created, created)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,7 +20,7 @@ import (
 // bench holds what the scenarios share.
 type bench struct {
 	base     string
-	store    *db.DB
+	store    *sql.DB
 	stmts    *loadgen.StatementLog
 	shoppers *http.Client
 	seq      atomic.Int64 // unique suffix for products, keys and request ids
@@ -171,7 +172,7 @@ func (b *bench) products(ctx context.Context, n int) ([]int64, error) {
 	run := b.seq.Add(1)
 	ids := make([]int64, n)
 	for i := range n {
-		id, err := b.store.InsertReturningID(ctx, `INSERT INTO products (sku, name, category, price, stock)
+		id, err := db.InsertReturningID(ctx, b.store, `INSERT INTO products (sku, name, category, price, stock)
 VALUES (:1, :2, 'bench', '129.00', :3) RETURNING id INTO :4`,
 			fmt.Sprintf("BENCH-%d-%d", run, i), fmt.Sprintf("Bench product %d-%d", run, i), benchStock)
 		if err != nil {
@@ -194,10 +195,10 @@ func (b *bench) carts(ctx context.Context, n int, products []int64) ([]string, e
 			itemRows = append(itemRows, []any{ids[i], p})
 		}
 	}
-	if _, err := b.store.ExecBatch(ctx, `INSERT INTO carts (id) VALUES (:1)`, cartRows); err != nil {
+	if _, err := db.ExecBatch(ctx, b.store, `INSERT INTO carts (id) VALUES (:1)`, cartRows); err != nil {
 		return nil, fmt.Errorf("insert carts: %w", err)
 	}
-	if _, err := b.store.ExecBatch(ctx, `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (:1, :2, 1)`, itemRows); err != nil {
+	if _, err := db.ExecBatch(ctx, b.store, `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (:1, :2, 1)`, itemRows); err != nil {
 		return nil, fmt.Errorf("insert cart items: %w", err)
 	}
 	return ids, nil

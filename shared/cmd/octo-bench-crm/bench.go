@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/internal/loadgen"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -21,7 +21,7 @@ import (
 // bench holds what the scenarios share.
 type bench struct {
 	base   string
-	store  *db.DB
+	store  *sql.DB
 	stmts  *loadgen.StatementLog
 	token  string
 	client *http.Client

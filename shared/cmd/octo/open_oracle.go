@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/octo-drone-shop/serverless/schema/dialects"
@@ -18,4 +19,13 @@ func openPool(ctx context.Context, cfg config.DB) (*sql.DB, error) {
 		return nil, fmt.Errorf("OCTO_DB_DRIVER=%s: this octo is the Oracle build (-tags oracle), which links only oracle", cfg.Driver)
 	}
 	return oradb.Open(ctx, cfg.Oracle)
+}
+
+// openConnector gives godror's connector through the wallet, for package db's pool (seed).
+func openConnector(ctx context.Context, cfg config.DB) (driver.Connector, error) {
+	if cfg.Driver != dialects.Oracle {
+		return nil, fmt.Errorf("OCTO_DB_DRIVER=%s: this octo is the Oracle build (-tags oracle), which links only oracle", cfg.Driver)
+	}
+	c, _, err := oradb.Connector(ctx, cfg.Oracle)
+	return c, err
 }

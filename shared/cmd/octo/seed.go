@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
@@ -29,12 +30,15 @@ func runSeed(ctx context.Context, env commandEnv, args []string) error {
 	if *days < 0 || *days > 366 || (*days == 0 && *orders != 0) || *orders < 0 {
 		return fmt.Errorf("%w: --activity takes 1 to 366 days, --orders a positive count with --activity", errUsage)
 	}
-	cfg, raw, err := openDatabase(ctx, env)
+	cfg, err := config.Load(env.Getenv, "octo")
 	if err != nil {
 		return err
 	}
-	defer raw.Close()
-	d, err := db.Open(ctx, db.Options{Driver: cfg.DB.Driver, DB: raw, ServiceName: cfg.Service, ClientInfo: "octo@" + cfg.Version,
+	connector, err := openConnector(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Options{Driver: cfg.DB.Driver, Connector: connector, ServiceName: cfg.Service, ClientInfo: "octo@" + cfg.Version,
 		StatementLog: env.Getenv("OCTO_SQL_TRACE_FILE")})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ package loadgen
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
+
 	// The benchmarks run on the embedded database: its dialect registers itself for db.Open.
 	_ "github.com/octo-drone-shop/serverless/shared/sqlite"
 )
@@ -86,7 +88,7 @@ type StackOptions struct {
 // Stack is the local stack a load benchmark drives: the prepared database, opened through the data
 // layer for the benchmark's own checks, and the local gateway serving on a loopback port.
 type Stack struct {
-	Store *db.DB
+	Store *sql.DB
 	URL   string // the gateway's base URL, e.g. http://127.0.0.1:41234
 	close func()
 }

@@ -3,6 +3,7 @@ package oradb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,14 +45,32 @@ func Open(ctx context.Context, cfg oracle.Config, opts ...oracle.Option) (*sql.D
 // concurrently with the rest of its start (package boot), since the first session is a TLS handshake
 // and a database logon.
 func OpenPool(ctx context.Context, cfg oracle.Config, opts ...oracle.Option) (*sql.DB, error) {
-	c, err := oracle.Prepare(ctx, cfg, opts...)
+	c, pcfg, err := Connector(ctx, cfg, opts...)
 	if err != nil {
 		return nil, err
 	}
-	db := sql.OpenDB(godror.NewConnector(connectionParams(c.Config, c.WalletDir, c.Password)))
-	db.SetMaxOpenConns(c.Config.PoolMaxSessions)
-	db.SetMaxIdleConns(c.Config.PoolMaxSessions)
+	db := sql.OpenDB(c)
+	Configure(db, pcfg)
 	return db, nil
+}
+
+// Connector reads the wallet and password (oracle.Prepare) and returns godror's connector for the
+// session pool, and the configuration with its defaults, for Configure and Ping. It connects nothing.
+// Package db wraps it into the functions' pool (boot, through dbdriver).
+func Connector(ctx context.Context, cfg oracle.Config, opts ...oracle.Option) (driver.Connector, oracle.Config, error) {
+	c, err := oracle.Prepare(ctx, cfg, opts...)
+	if err != nil {
+		return nil, oracle.Config{}, err
+	}
+	return godror.NewConnector(connectionParams(c.Config, c.WalletDir, c.Password)), c.Config, nil
+}
+
+// Configure caps database/sql's pool at the ODPI-C pool's size, so it never queues a connection
+// request the pool cannot serve, and keeps idle connections (closing one only returns its session to
+// the ODPI-C pool anyway).
+func Configure(db *sql.DB, cfg oracle.Config) {
+	db.SetMaxOpenConns(cfg.PoolMaxSessions)
+	db.SetMaxIdleConns(cfg.PoolMaxSessions)
 }
 
 // Ping creates the pool's first session within cfg.PingTimeout (DefaultPingTimeout when zero) and

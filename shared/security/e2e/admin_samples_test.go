@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // adminStaffWrites has a sample for every write of the admin functions (see staffWrites).
@@ -65,7 +67,7 @@ func adminPatch(t *testing.T, s *stack, path string, body map[string]any) reques
 func newAdminProduct(t *testing.T, s *stack) int64 {
 	t.Helper()
 	n := unique()
-	id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO products (name, sku, price, stock, category)
+	id, err := db.InsertReturningID(context.Background(), s.db, `INSERT INTO products (name, sku, price, stock, category)
 VALUES (:1, :2, 10, 1, 'parts') RETURNING id INTO :3`, "Audit Part "+n, "AUD-P"+n)
 	if err != nil {
 		t.Fatal(err)

@@ -341,7 +341,7 @@ func TestHeadersAndPreflightThroughTheGateway(t *testing.T) {
 // and checks the answer: a 500 with the generic body, no SQL, no driver message, no stack.
 func TestInternalErrorsCarryNoDetail(t *testing.T) {
 	s := startStack(t)
-	if _, err := s.db.SQL().ExecContext(context.Background(), `ALTER TABLE services RENAME TO services_gone`); err != nil {
+	if _, err := s.db.ExecContext(context.Background(), `ALTER TABLE services RENAME TO services_gone`); err != nil {
 		t.Fatal(err)
 	}
 	res := s.do(t, "GET", "/api/services", nil, nil)

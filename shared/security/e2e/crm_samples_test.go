@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/db"
 )
 
 // crmStaffWrites has a sample for every staff write of the CRM functions (see staffWrites).
@@ -51,7 +53,7 @@ var crmStaffWrites = map[string]sample{
 	},
 	"PATCH /api/crm/leads/{id}": func(t *testing.T, s *stack) request {
 		now := time.Now().UTC().Truncate(time.Millisecond)
-		id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO leads (email, campaign_id, source, status, score, consent, created_at, updated_at)
+		id, err := db.InsertReturningID(context.Background(), s.db, `INSERT INTO leads (email, campaign_id, source, status, score, consent, created_at, updated_at)
 VALUES (:1, :2, 'web', 'new', 10, 1, :3, :4) RETURNING id INTO :5`, "audit-"+unique()+"@example.com", newCampaign(t, s, "active"), now, now)
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +67,7 @@ VALUES (:1, :2, 'web', 'new', 10, 1, :3, :4) RETURNING id INTO :5`, "audit-"+uni
 func newCampaign(t *testing.T, s *stack, status string) int64 {
 	t.Helper()
 	n := unique()
-	id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO campaigns (code, name, campaign_type, status, budget)
+	id, err := db.InsertReturningID(context.Background(), s.db, `INSERT INTO campaigns (code, name, campaign_type, status, budget)
 VALUES (:1, :2, 'email', :3, 1000) RETURNING id INTO :4`, "AUDIT-C-"+n, "Audit campaign "+n, status)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +79,7 @@ VALUES (:1, :2, 'email', :3, 1000) RETURNING id INTO :4`, "AUDIT-C-"+n, "Audit c
 func newCRMTicket(t *testing.T, s *stack) int64 {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	id, err := s.db.InsertReturningID(context.Background(), `INSERT INTO tickets (customer_id, subject, status, priority, created_at, updated_at)
+	id, err := db.InsertReturningID(context.Background(), s.db, `INSERT INTO tickets (customer_id, subject, status, priority, created_at, updated_at)
 VALUES ((SELECT MIN(id) FROM customers), 'Audit sample', 'open', 'low', :1, :2) RETURNING id INTO :3`, now, now)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +92,7 @@ func newCRMOrder(t *testing.T, s *stack) (order, shipment int64) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	order, err := s.db.InsertReturningID(ctx, `INSERT INTO orders (customer_id, subtotal, discount, shipping_cost, total, currency,
+	order, err := db.InsertReturningID(ctx, s.db, `INSERT INTO orders (customer_id, subtotal, discount, shipping_cost, total, currency,
     status, payment_method, payment_status, created_at, updated_at)
 VALUES ((SELECT MIN(id) FROM customers), 100, 0, 149, 249, 'USD', 'processing', 'card', 'paid', :1, :2) RETURNING id INTO :3`, now, now)
 	if err != nil {
@@ -100,7 +102,7 @@ VALUES ((SELECT MIN(id) FROM customers), 100, 0, 149, 249, 'USD', 'processing', 
 VALUES (:1, (SELECT MIN(id) FROM products), 'x', 1, 100, 100)`, order); err != nil {
 		t.Fatal(err)
 	}
-	shipment, err = s.db.InsertReturningID(ctx, `INSERT INTO shipments (order_id, tracking_number, carrier, status, created_at, updated_at)
+	shipment, err = db.InsertReturningID(ctx, s.db, `INSERT INTO shipments (order_id, tracking_number, carrier, status, created_at, updated_at)
 VALUES (:1, :2, 'DHL', 'processing', :3, :4) RETURNING id INTO :5`, order, "E2E-"+strconv.FormatInt(order, 10), now, now)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
@@ -31,7 +31,7 @@ func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
 type stack struct {
 	url    string
 	bundle *manifest.Bundle
-	db     *db.DB
+	db     *sql.DB
 	issuer *identity.Issuer
 }
 
