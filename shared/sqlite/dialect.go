@@ -96,12 +96,16 @@ func (sqliteDialect) InsertReturningID(ctx context.Context, conn dialect.Conn, p
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	row := make([]driver.Value, len(rows.Columns()))
-	if err := rows.Next(row); err != nil {
-		if err == io.EOF {
-			return errors.New("db.InsertReturningID: the insert returned no row")
-		}
+	err = rows.Next(row)
+	// modernc's rows must be closed exactly once (a second Close finalizes a freed statement).
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err == io.EOF:
+		return errors.New("db.InsertReturningID: the insert returned no row")
+	case err != nil:
 		return err
 	}
 	id, ok := row[0].(int64)
@@ -109,7 +113,7 @@ func (sqliteDialect) InsertReturningID(ctx context.Context, conn dialect.Conn, p
 		return fmt.Errorf("db.InsertReturningID: the id came back as %T", row[0])
 	}
 	*dest = id
-	return rows.Close()
+	return nil
 }
 
 // maxBinds is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32).
