@@ -135,13 +135,14 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 		f.backlog, cutoff, f.suspicious, suspiciousFrom, first, at, at, afterID, req.Limit + 1},
 		func(scan func(...any) error) error {
 			var o Summary
-			var ship string
+			var ship db.Text // a scalar subquery: NULL (no shipment) is "" on both databases
 			if err := scan(&o.ID, &o.CustomerID, &o.CustomerName, &o.Status, &o.PaymentStatus, &o.Total, &o.Currency,
 				&o.Region, &o.CreatedAt, &o.UpdatedAt, &o.Lines, &ship); err != nil {
 				return err
 			}
 			if ship != "" {
-				o.ShipmentStatus = &ship
+				st := string(ship)
+				o.ShipmentStatus = &st
 			}
 			o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 			o.Backlog = (o.Status == Pending || o.Status == Processing) && o.CreatedAt.Before(cutoff)

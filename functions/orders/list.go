@@ -71,13 +71,14 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	err = db.Each(r.Context(), s.db, listSQL, []any{p.UserID, first, at, at, afterID, req.Limit + 1}, func(scan func(...any) error) error {
 		var (
 			o        Summary
-			tracking string // no shipment: NULL, which godror (and the twin) scan as ""
+			tracking db.Text // a scalar subquery: no shipment is NULL, scanned as "" on both databases
 		)
 		if err := scan(&o.ID, &o.Status, &o.PaymentStatus, &o.Total, &o.Currency, &o.CreatedAt, &o.ItemCount, &tracking); err != nil {
 			return err
 		}
 		if tracking != "" {
-			o.TrackingNumber = &tracking
+			t := string(tracking)
+			o.TrackingNumber = &t
 		}
 		page.Items = append(page.Items, o)
 		return nil

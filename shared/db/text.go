@@ -1,6 +1,7 @@
 package db
 
 import (
+	"fmt"
 	"time"
 	"unicode/utf8"
 )
@@ -35,4 +36,26 @@ func UTC(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// Text scans a string the way Oracle means it: NULL is "". godror already hands a NULL VARCHAR2 back
+// as "", and the embedded database's driver does the same for columns declared as text, but an
+// expression SQLite cannot type (a scalar subquery such as (SELECT MIN(s.status) ...), a CASE) comes
+// back as NULL there, which database/sql refuses to scan into a *string. Scan such an expression into
+// a *Text.
+type Text string
+
+// Scan implements sql.Scanner.
+func (t *Text) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*t = ""
+	case string:
+		*t = Text(v)
+	case []byte:
+		*t = Text(v)
+	default:
+		return fmt.Errorf("db.Text: cannot scan %T", src)
+	}
+	return nil
 }
