@@ -7,15 +7,27 @@
 // register themselves when linked. Options.Driver names the one to use; which ones a binary links is
 // decided by its build (package dbdriver).
 //
+// # A database/sql driver
+//
+// Open returns a plain *sql.DB. Its connector wraps the dialect driver's (connector.go): every
+// statement run through the pool, a *sql.Tx or a *sql.Conn is translated, traced, measured, tagged
+// and its failure classified below database/sql, so data access code is ordinary database/sql code
+// (sqlc's shape: DBTX is what *sql.DB, *sql.Tx and *sql.Conn have in common) and works with any tool
+// that takes a *sql.DB.
+//
 // # Statements
 //
 // Statements are constants next to the code that runs them, with positional binds :1, :2, ...
-// Through DBTX (satisfied by *DB and *Tx) they run with QueryContext, QueryRowContext, ExecContext,
-// InsertReturningID (new ids only through RETURNING ... INTO) and ExecBatch (array DML). InTx owns a
-// transaction: begin, fn, commit, rollback on error or panic. Failures come back as *apperr.Error
-// wrapping a sentinel (ErrUniqueViolation is a conflict; foreign key, check and not-null violations
-// are invalid; lock contention and login, network or client library failures are unavailable);
-// anything unrecognised is wrapped with the operation only, so the caller decides (sql.ErrNoRows).
+// They run with QueryContext, QueryRowContext and ExecContext; InsertReturningID (new ids only through
+// RETURNING ... INTO, received through a sql.Out bind) and ExecBatch (array DML) are functions over a
+// DBTX. InTx owns a transaction: begin, fn, commit, rollback on error or panic. Failures come back as
+// *apperr.Error wrapping a sentinel (ErrUniqueViolation is a conflict; foreign key, check and not-null
+// violations are invalid; lock contention and login, network or client library failures are
+// unavailable); anything unrecognised is wrapped with the statement only, so the caller decides
+// (database/sql's own sql.ErrNoRows is never touched).
+//
+// Values read back as godror returns them from Oracle: a NULL in a text column is "" (on SQLite the
+// dialect's rows do it for columns declared as text; an expression SQLite cannot type needs Text).
 //
 // Everything derived from a statement text (SQLite text, SQL_ID, span name, attributes) is computed
 // once and cached per text, so the per-execution cost is a map lookup.
@@ -39,15 +51,18 @@
 //
 // MODULE is Options.ServiceName, ACTION the name of the span the statement runs under (its parent;
 // read from the SDK span, or the route the router put in the context (package action) for unsampled
-// requests), CLIENT_INFO Options.ClientInfo,
-// each cut to Oracle's 64 bytes on a UTF-8 boundary, and CLIENT_IDENTIFIER the W3C trace id. On
-// Oracle the first three ride on each statement (the dialect's Tag: a godror trace tag, no extra round trip);
-// the identifier needs DBMS_SESSION.SET_IDENTIFIER once per request on the request's connection,
-// which is why a request runs inside a Scope (see DB.Scope). Every span records the tags as
-// oracle.module, oracle.action, oracle.client_identifier and oracle.client_info, on SQLite too,
-// so tests prove what ATP receives.
+// requests, NoAction outside any), CLIENT_INFO Options.ClientInfo, each cut to Oracle's 64 bytes on a
+// UTF-8 boundary, and CLIENT_IDENTIFIER the W3C trace id. On Oracle the first three ride on each
+// statement (the dialect's Tag: a godror trace tag, no extra round trip). The identifier needs
+// DBMS_SESSION.SET_IDENTIFIER, one round trip, so each connection remembers the one its session
+// carries and sets it only when a statement's trace differs: once per request and connection, and
+// cleared when a statement runs without a trace. Every statement's tags are therefore those of the
+// statement running, on whichever pooled connection runs it, with no per-request connection pinning.
+// Every span records the tags as oracle.module, oracle.action, oracle.client_identifier and
+// oracle.client_info, on SQLite too, so tests prove what ATP receives.
 //
 // # Request accounting
 //
-// WithStats and StatsFrom give a request's statement count and database time for its access log.
+// WithStats and StatsFrom give a request's statement count and database time for its access log;
+// Statements gives this process's totals per statement (the embedded database's V$SQLAREA).
 package db
