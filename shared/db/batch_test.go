@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"testing"
@@ -14,7 +15,7 @@ func TestExecBatchInsertsAllRowsInOneStatement(t *testing.T) {
 	for i := range rows {
 		rows[i] = []any{fmt.Sprintf("B-%02d", i), "Battery", 10 + i, i}
 	}
-	n, err := f.db.ExecBatch(ctx, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", rows)
+	n, err := ExecBatch(ctx, f.db, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", rows)
 	parent.End()
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,7 @@ func TestExecBatchSplitsPastTheBindLimit(t *testing.T) {
 	for i := range rows {
 		rows[i] = []any{fmt.Sprintf("S-%05d", i), "Spare", 1, 1}
 	}
-	n, err := f.db.ExecBatch(context.Background(), "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", rows)
+	n, err := ExecBatch(context.Background(), f.db, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", rows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestExecBatchUpdatesPerRow(t *testing.T) {
 	for i := range 3 {
 		f.mustExec(t, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", fmt.Sprintf("U-%d", i), "U", 1, 5)
 	}
-	n, err := f.db.ExecBatch(context.Background(), "UPDATE products SET stock = stock - :1 WHERE sku = :2",
+	n, err := ExecBatch(context.Background(), f.db, "UPDATE products SET stock = stock - :1 WHERE sku = :2",
 		[][]any{{1, "U-0"}, {2, "U-1"}, {3, "U-2"}, {1, "absent"}})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func TestExecBatchAppliesAllOrNothing(t *testing.T) {
 	for i := range 2 {
 		f.mustExec(t, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", fmt.Sprintf("A-%d", i), "A", 1, 1)
 	}
-	_, err := f.db.ExecBatch(context.Background(), "UPDATE products SET stock = stock - :1 WHERE sku = :2",
+	_, err := ExecBatch(context.Background(), f.db, "UPDATE products SET stock = stock - :1 WHERE sku = :2",
 		[][]any{{1, "A-0"}, {5, "A-1"}}) // the second row breaks CHECK (stock >= 0)
 	if !errors.Is(err, ErrCheckViolation) {
 		t.Fatalf("err = %v, want ErrCheckViolation", err)
@@ -96,8 +97,8 @@ func TestExecBatchAppliesAllOrNothing(t *testing.T) {
 
 func TestExecBatchInTxUsesTheTransaction(t *testing.T) {
 	f := newFixture(t)
-	err := f.db.InTx(context.Background(), func(ctx context.Context, tx *Tx) error {
-		if _, err := tx.ExecBatch(ctx, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", [][]any{{"T-1", "T", 1}, {"T-2", "T", 1}}); err != nil {
+	err := InTx(context.Background(), f.db, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := ExecBatch(ctx, tx, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", [][]any{{"T-1", "T", 1}, {"T-2", "T", 1}}); err != nil {
 			return err
 		}
 		return errors.New("abandon")
@@ -112,7 +113,7 @@ func TestExecBatchInTxUsesTheTransaction(t *testing.T) {
 
 func TestExecBatchRejectsRaggedRows(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.db.ExecBatch(context.Background(), "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", [][]any{{"R-1", "R", 1}, {"R-2", "R"}}); err == nil {
+	if _, err := ExecBatch(context.Background(), f.db, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", [][]any{{"R-1", "R", 1}, {"R-2", "R"}}); err == nil {
 		t.Error("ragged rows accepted")
 	}
 }

@@ -24,13 +24,13 @@ func TestEveryStatementGetsOneClientSpanUnderItsOperation(t *testing.T) {
 	f := newFixture(t)
 	const secret = "SKU-SECRET-4711"
 	ctx, op := f.operation("catalog.ListProducts")
-	sctx, release := f.db.Scope(ctx)
+	sctx := ctx
 
-	id, err := f.db.InsertReturningID(sctx, insertProduct, secret, "Drone", 9, 1)
+	id, err := InsertReturningID(sctx, f.db, insertProduct, secret, "Drone", 9, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.InsertReturningID(sctx, insertProduct, "OTHER", "Drone", 9, 1); err != nil {
+	if _, err := InsertReturningID(sctx, f.db, insertProduct, "OTHER", "Drone", 9, 1); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := f.db.QueryContext(sctx, "SELECT id, sku FROM products WHERE price > :1 ORDER BY id FETCH FIRST 10 ROWS ONLY", 0)
@@ -50,7 +50,6 @@ func TestEveryStatementGetsOneClientSpanUnderItsOperation(t *testing.T) {
 	if _, err := f.db.ExecContext(sctx, "UPDATE products SET stock = stock + :1 WHERE id = :2", 5, id); err != nil {
 		t.Fatal(err)
 	}
-	release()
 	op.End()
 
 	spans := f.dbSpans()
@@ -211,15 +210,24 @@ func TestUnsampledRequestRunsUnderItsRoute(t *testing.T) {
 	}
 }
 
-func TestClientIdentifierNeedsAScope(t *testing.T) {
+// TestClientIdentifierIsTheTraceOrNothing: a statement under a trace records its trace id as
+// oracle.client_identifier (what ATP's CLIENT_IDENTIFIER is set to); one without a trace records none.
+func TestClientIdentifierIsTheTraceOrNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx, op := f.operation("background")
 	if _, err := f.db.ExecContext(ctx, "UPDATE products SET stock = 0 WHERE id = -1"); err != nil {
 		t.Fatal(err)
 	}
 	op.End()
-	if v, ok := attr(f.dbSpans()[0], "oracle.client_identifier"); ok {
-		t.Errorf("oracle.client_identifier = %q without a scope, want none (no SET_IDENTIFIER ran)", v)
+	if _, err := f.db.ExecContext(context.Background(), "UPDATE products SET stock = 0 WHERE id = -2"); err != nil {
+		t.Fatal(err)
+	}
+	spans := f.dbSpans()
+	if v, _ := attr(spans[0], "oracle.client_identifier"); v != op.SpanContext().TraceID().String() {
+		t.Errorf("oracle.client_identifier = %q under a trace, want its id %s", v, op.SpanContext().TraceID())
+	}
+	if v, ok := attr(spans[1], "oracle.client_identifier"); ok {
+		t.Errorf("oracle.client_identifier = %q without a trace, want none", v)
 	}
 }
 

@@ -2,22 +2,18 @@ package db
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/sqlid"
 )
 
 func TestStatementsCountExecutionsRowsAndFailures(t *testing.T) {
-	dir := t.TempDir()
-	d, err := Open(context.Background(), Options{Driver: "sqlite", DSN: filepath.Join(dir, "octo.db")})
+	_, path := rawSchema(t)
+	d, err := Open(context.Background(), Options{Driver: "sqlite", DSN: path})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := d.SQL().Exec(testSchema); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	const upd = "UPDATE products SET stock = stock WHERE id = :1"
 	for range 3 {
@@ -30,7 +26,7 @@ func TestStatementsCountExecutionsRowsAndFailures(t *testing.T) {
 		t.Fatal("want an error")
 	}
 	stats := map[string]StatementStat{}
-	for _, s := range d.Statements() {
+	for _, s := range Statements(d) {
 		stats[s.Text] = s
 	}
 	u := stats[upd]
