@@ -60,7 +60,9 @@ func (r *textRows) Next(dest []driver.Value) error {
 }
 
 // ColumnTypeDatabaseTypeName implements driver.RowsColumnTypeDatabaseTypeName.
-func (r *textRows) ColumnTypeDatabaseTypeName(i int) string { return r.typed.ColumnTypeDatabaseTypeName(i) }
+func (r *textRows) ColumnTypeDatabaseTypeName(i int) string {
+	return r.typed.ColumnTypeDatabaseTypeName(i)
+}
 
 // ColumnTypeScanType implements driver.RowsColumnTypeScanType.
 func (r *textRows) ColumnTypeScanType(i int) reflect.Type {

@@ -22,8 +22,8 @@
 // driver's own time binding (its _time_format choices) offers no such format, so package db binds
 // time.Time values as FormatTime strings; code that writes through the *sql.DB returned here directly
 // must do the same. modernc scans that text back into time.Time for columns declared DATE, DATETIME or
-// TIMESTAMP (and for typeless expressions, see _texttotime); package db also accepts it for any
-// column scanned into a *time.Time.
+// TIMESTAMP (and for typeless expressions, see _texttotime), so every timestamp column of the twin is
+// declared TIMESTAMP: a column declared TEXT hands the text back as a string.
 package sqlite
 
 import (
@@ -122,7 +122,7 @@ func DSNConnector(dsn string) driver.Connector { return dsnConnector{dsn: dsn} }
 type dsnConnector struct{ dsn string }
 
 func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return drv.Open(c.dsn) }
-func (c dsnConnector) Driver() driver.Driver                         { return drv }
+func (c dsnConnector) Driver() driver.Driver                        { return drv }
 
 // drv is modernc's driver, the one it registers as "sqlite".
 var drv = &msqlite.Driver{}
