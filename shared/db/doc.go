@@ -9,8 +9,10 @@
 //
 // # Statements
 //
-// Statements are constants next to the code that runs them, with positional binds :1, :2, ...
-// Through DBTX (satisfied by *DB and *Tx) they run with QueryContext, QueryRowContext, ExecContext,
+// Open returns a plain *sql.DB whose driver.Connector wraps the dialect driver's: everything below
+// happens there, below database/sql. Statements are constants next to the code that runs them, with
+// positional binds :1, :2, ... Through DBTX (satisfied by *sql.DB, *sql.Tx and *sql.Conn) they run
+// with QueryContext, QueryRowContext, ExecContext and PrepareContext, and with the functions
 // InsertReturningID (new ids only through RETURNING ... INTO) and ExecBatch (array DML). InTx owns a
 // transaction: begin, fn, commit, rollback on error or panic. Failures come back as *apperr.Error
 // wrapping a sentinel (ErrUniqueViolation is a conflict; foreign key, check and not-null violations
@@ -42,8 +44,9 @@
 // requests), CLIENT_INFO Options.ClientInfo,
 // each cut to Oracle's 64 bytes on a UTF-8 boundary, and CLIENT_IDENTIFIER the W3C trace id. On
 // Oracle the first three ride on each statement (the dialect's Tag: a godror trace tag, no extra round trip);
-// the identifier needs DBMS_SESSION.SET_IDENTIFIER once per request on the request's connection,
-// which is why a request runs inside a Scope (see DB.Scope). Every span records the tags as
+// the identifier needs DBMS_SESSION.SET_IDENTIFIER, so each connection remembers the trace it last
+// set and sets it again only when a statement's trace differs (once per request and connection;
+// cleared once for statements without a trace; retried after a failure). Every span records the tags as
 // oracle.module, oracle.action, oracle.client_identifier and oracle.client_info, on SQLite too,
 // so tests prove what ATP receives.
 //
