@@ -116,6 +116,22 @@ func TestClientIdentifierIsSetOncePerTraceOnEachConnection(t *testing.T) {
 	}
 	defer c1.Close()
 
+	// A new connection's session identifier is unknown (godror's session pool may hand back a session
+	// an earlier connection tagged): its first statement sets it even without a trace, clearing it.
+	c0, err := f.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := f.update(t, ctx, c0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c0.Close()
+	if got := idents(cd.calls()); len(got) != 1 || got[0] != "" {
+		t.Fatalf("SetIdentifier calls for a new connection's untraced statements = %q, want one clear (\"\")", got)
+	}
+
 	req1, span1 := f.operation("GET /a")
 	for range 3 {
 		if err := f.update(t, req1, c1); err != nil {
