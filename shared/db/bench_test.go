@@ -15,8 +15,9 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
-// The benchmark runs the same statements three ways on one SQLite file: plain database/sql, this
-// package, and github.com/XSAM/otelsql (the usual OpenTelemetry wrapper), the last two recording
+// The benchmark runs the same statements three ways on one SQLite file, all through the same driver
+// (modernc.org/sqlite) below database/sql: plain, wrapped by this package's connector (Open), and
+// wrapped by github.com/XSAM/otelsql (the usual OpenTelemetry wrapper), the last two recording
 // spans in memory (tracetest.SpanRecorder on an SDK provider) and measuring into an SDK meter. The
 // per-statement overhead of an instrumentation is its ns/op minus plain's. otelsql is configured for
 // one span per statement (no connect, reset-session, prepare or rows spans), its leanest setting; we
@@ -113,17 +114,27 @@ func BenchmarkStatement(b *testing.B) {
 				if op == "update" {
 					run = v.update
 				}
+				rec.Reset()
+				spans := 0
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := range b.N {
 					if i%4096 == 4095 {
 						b.StopTimer()
+						spans += len(rec.Ended())
 						rec.Reset()
 						b.StartTimer()
 					}
 					if err := run(ctx, int64(i%100+1)); err != nil {
 						b.Fatal(err)
 					}
+				}
+				b.StopTimer()
+				// An instrumentation that recorded nothing would measure nothing: one span per
+				// statement (the parent span is still open).
+				spans += len(rec.Ended())
+				if want := b.N; v.name == "plain" && spans != 0 || v.name != "plain" && spans != want {
+					b.Fatalf("%s recorded %d spans for %d statements", v.name, spans, b.N)
 				}
 			})
 		}

@@ -45,11 +45,10 @@ var (
 	_ driver.Validator          = (*conn)(nil)
 )
 
-// identify brings the session's CLIENT_IDENTIFIER to the trace id of ctx ("" without one) and returns
-// it: one round trip on Oracle when it changes, i.e. at a request's first statement on this
-// connection, none after.
-func (cn *conn) identify(ctx context.Context) (string, error) {
-	id := trace.SpanContextFromContext(ctx).TraceID()
+// identify brings the session's CLIENT_IDENTIFIER to id, the trace the statement runs in ("" without
+// one), and returns it: one round trip on Oracle when it changes, i.e. at a request's first statement
+// on this connection, none after. ctx is the statement's (it runs the dialect's SetIdentifier).
+func (cn *conn) identify(ctx context.Context, id trace.TraceID) (string, error) {
 	if id == cn.identID && !cn.identDirty {
 		return cn.ident, nil
 	}
@@ -81,7 +80,7 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 	if st.err != nil {
 		return nil, cl.end(-1, "", 0, st.err)
 	}
-	ident, err := cn.identify(cl.ctx)
+	ident, err := cn.identify(cl.ctx, cl.traceID)
 	if err != nil {
 		return nil, cl.end(-1, "", 0, err)
 	}
@@ -97,6 +96,11 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 			return nil, cl.end(-1, "", 0, err)
 		}
 		return result(1), cl.end(1, keyAffectedRows, 0, nil)
+	}
+	for _, a := range args {
+		if _, ok := a.Value.(sql.Out); ok {
+			return nil, cl.end(-1, "", 0, errors.New("db: a sql.Out bind needs RETURNING ... INTO (db.InsertReturningID)"))
+		}
 	}
 	res, err := dialect.Exec(cl.ctx, cn.inner, st.prepared.Text, args)
 	if err != nil {
@@ -129,7 +133,7 @@ func (cn *conn) execBatch(ctx context.Context, st *stmt, rows [][]any) (driver.R
 			return nil, cl.end(-1, "", len(rows), fmt.Errorf("db.ExecBatch: row %d has %d values, row 0 has %d", i, len(r), width))
 		}
 	}
-	ident, err := cn.identify(cl.ctx)
+	ident, err := cn.identify(cl.ctx, cl.traceID)
 	if err != nil {
 		return nil, cl.end(-1, "", len(rows), err)
 	}
@@ -149,7 +153,7 @@ func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.Na
 	if st.err != nil {
 		return nil, r.end(-1, "", 0, st.err)
 	}
-	ident, err := cn.identify(r.ctx)
+	ident, err := cn.identify(r.ctx, r.traceID)
 	if err != nil {
 		return nil, r.end(-1, "", 0, err)
 	}
@@ -289,7 +293,7 @@ func (s *stmtConn) Query([]driver.Value) (driver.Rows, error) {
 func (s *stmtConn) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	var cl call
 	s.cn.c.begin(&cl, ctx, s.st)
-	ident, err := s.cn.identify(cl.ctx)
+	ident, err := s.cn.identify(cl.ctx, cl.traceID)
 	if err != nil {
 		return nil, cl.end(-1, "", 0, err)
 	}
@@ -313,7 +317,7 @@ func (s *stmtConn) ExecContext(ctx context.Context, args []driver.NamedValue) (d
 func (s *stmtConn) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	r := &rows{}
 	s.cn.c.begin(&r.call, ctx, s.st)
-	ident, err := s.cn.identify(r.ctx)
+	ident, err := s.cn.identify(r.ctx, r.traceID)
 	if err != nil {
 		return nil, r.end(-1, "", 0, err)
 	}

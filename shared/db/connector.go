@@ -78,7 +78,9 @@ func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
 		_ = ic.Close()
 		return nil, fmt.Errorf("db: the %s driver's connection %T lacks PrepareContext or BeginTx", c.dialect.Name(), ic)
 	}
-	return &conn{c: c, inner: dc}, nil
+	// A new connection's session may come from the driver's own session pool (godror's) still set to
+	// the identifier of an earlier connection: unknown until the first statement sets or clears it.
+	return &conn{c: c, inner: dc, identDirty: true}, nil
 }
 
 // Driver implements driver.Connector.

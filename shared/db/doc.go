@@ -56,7 +56,9 @@
 // statement (the dialect's Tag: a godror trace tag, no extra round trip). The identifier needs
 // DBMS_SESSION.SET_IDENTIFIER, one round trip, so each connection remembers the one its session
 // carries and sets it only when a statement's trace differs: once per request and connection, and
-// cleared when a statement runs without a trace. Every statement's tags are therefore those of the
+// cleared when a statement runs without a trace; a new connection's session (which godror may take
+// from its pool still carrying an earlier identifier) and one whose SET_IDENTIFIER failed are set at
+// their next statement whatever it is. Every statement's tags are therefore those of the
 // statement running, on whichever pooled connection runs it, with no per-request connection pinning.
 // Every span records the tags as oracle.module, oracle.action, oracle.client_identifier and
 // oracle.client_info, on SQLite too, so tests prove what ATP receives.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 func TestSQLiteConstraintViolationsMapToKinds(t *testing.T) {
@@ -39,7 +40,7 @@ func TestSQLiteConstraintViolationsMapToKinds(t *testing.T) {
 			if !errors.Is(err, tc.sentinel) {
 				t.Errorf("errors.Is(err, %v) = false (err %v)", tc.sentinel, err)
 			}
-			if got := f.db.dialect.StatusCode(err); got != tc.code {
+			if got := sqlite.Dialect.StatusCode(err); got != tc.code {
 				t.Errorf("statusCode = %q, want %q", got, tc.code)
 			}
 			if p := apperr.PublicOf(err); strings.Contains(p.Message, "constraint") {

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	// The embedded database's dialect, registered for Open(Options{Driver: "sqlite"}).
-	_ "github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // testSchema is a small slice of the data model in SQLite DDL, enough for every rule under test.
@@ -24,7 +25,7 @@ CREATE TABLE products (
   stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0),
   is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
   created_at TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  updated_at TEXT
+  updated_at TIMESTAMP
 );
 CREATE TABLE order_items (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -46,23 +47,49 @@ CREATE TABLE customers (
 CREATE UNIQUE INDEX customers_email_uk ON customers (lower(email));
 `
 
-// fixture is a DB on a fresh SQLite file with spans recorded in memory.
+// fixture is a pool of package db on a fresh SQLite file with spans recorded in memory, and the
+// driver's own pool on the same file (raw) for setup and for reading what was stored.
 type fixture struct {
-	db      *DB
+	db      *sql.DB
+	raw     *sql.DB
+	path    string
 	spans   *tracetest.SpanRecorder
 	tp      *sdktrace.TracerProvider
 	metrics *sdkmetric.ManualReader
 }
 
-func newFixture(t testing.TB) *fixture {
+// rawSchema creates testSchema in a new database file through the driver's own pool, which the test
+// keeps for reading what the data layer stored.
+func rawSchema(t testing.TB) (*sql.DB, string) {
 	t.Helper()
+	path := filepath.Join(t.TempDir(), "octo.db")
+	raw, err := sqlite.OpenPool(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = raw.Close() })
+	if _, err := raw.Exec(testSchema); err != nil {
+		t.Fatalf("schema: %v", err)
+	}
+	return raw, path
+}
+
+func newFixture(t testing.TB) *fixture {
+	return newFixtureOn(t, "sqlite")
+}
+
+// newFixtureOn is newFixture with the dialect registered under driver (a test dialect wrapping
+// SQLite's, see countingDialect).
+func newFixtureOn(t testing.TB, driver string) *fixture {
+	t.Helper()
+	raw, path := rawSchema(t)
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	d, err := Open(context.Background(), Options{
-		Driver:         "sqlite",
-		DSN:            filepath.Join(t.TempDir(), "octo.db"),
+		Driver:         driver,
+		DSN:            path,
 		ServiceName:    "octo-test",
 		ClientInfo:     "catalog@1.2.3",
 		DBNamespace:    "octo",
@@ -72,11 +99,8 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() { d.Close() })
-	if _, err := d.SQL().Exec(testSchema); err != nil {
-		t.Fatalf("schema: %v", err)
-	}
-	return &fixture{db: d, spans: rec, tp: tp, metrics: reader}
+	t.Cleanup(func() { _ = d.Close() })
+	return &fixture{db: d, raw: raw, path: path, spans: rec, tp: tp, metrics: reader}
 }
 
 // operation starts a parent span as a request handler would.

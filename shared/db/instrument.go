@@ -49,8 +49,11 @@ type call struct {
 	start  time.Time
 	action string
 	ident  string // the session's CLIENT_IDENTIFIER when the statement ran
-	stats  *statsCollector
-	done   bool
+	// traceID is the trace of the caller's context: zero without one. Not the statement span's, which
+	// is a new root (a new trace id) when the caller has no span.
+	traceID trace.TraceID
+	stats   *statsCollector
+	done    bool
 }
 
 // begin starts the statement's CLIENT span as a child of the span in ctx and has the dialect attach
@@ -65,7 +68,8 @@ func (c *connector) begin(cl *call, ctx context.Context, st *stmt) {
 	inst := c.inst.Load()
 	sctx, span := inst.tracer.Start(ctx, st.name, c.spanStart...)
 	*cl = call{c: c, inst: inst, st: st, ctx: c.dialect.Tag(sctx, dialect.Tags{Module: c.module, Action: action, ClientInfo: c.clientInfo}),
-		span: span, start: time.Now(), action: action, stats: statsFrom(ctx)}
+		span: span, start: time.Now(), action: action, stats: statsFrom(ctx),
+		traceID: trace.SpanContextFromContext(ctx).TraceID()}
 }
 
 // tag returns ctx carrying the session tags for a statement that is not traced (BEGIN).

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/octo-drone-shop/serverless/shared/action"
+	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/sqlid"
 	"github.com/octo-drone-shop/serverless/shared/web"
@@ -24,13 +26,13 @@ func TestEveryStatementGetsOneClientSpanUnderItsOperation(t *testing.T) {
 	f := newFixture(t)
 	const secret = "SKU-SECRET-4711"
 	ctx, op := f.operation("catalog.ListProducts")
-	sctx, release := f.db.Scope(ctx)
+	sctx := ctx
 
-	id, err := f.db.InsertReturningID(sctx, insertProduct, secret, "Drone", 9, 1)
+	id, err := InsertReturningID(sctx, f.db, insertProduct, secret, "Drone", 9, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.InsertReturningID(sctx, insertProduct, "OTHER", "Drone", 9, 1); err != nil {
+	if _, err := InsertReturningID(sctx, f.db, insertProduct, "OTHER", "Drone", 9, 1); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := f.db.QueryContext(sctx, "SELECT id, sku FROM products WHERE price > :1 ORDER BY id FETCH FIRST 10 ROWS ONLY", 0)
@@ -50,7 +52,6 @@ func TestEveryStatementGetsOneClientSpanUnderItsOperation(t *testing.T) {
 	if _, err := f.db.ExecContext(sctx, "UPDATE products SET stock = stock + :1 WHERE id = :2", 5, id); err != nil {
 		t.Fatal(err)
 	}
-	release()
 	op.End()
 
 	spans := f.dbSpans()
@@ -211,15 +212,24 @@ func TestUnsampledRequestRunsUnderItsRoute(t *testing.T) {
 	}
 }
 
-func TestClientIdentifierNeedsAScope(t *testing.T) {
+// TestClientIdentifierIsTheTraceOrNothing: a statement under a trace records its trace id as
+// oracle.client_identifier (what ATP's CLIENT_IDENTIFIER is set to); one without a trace records none.
+func TestClientIdentifierIsTheTraceOrNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx, op := f.operation("background")
 	if _, err := f.db.ExecContext(ctx, "UPDATE products SET stock = 0 WHERE id = -1"); err != nil {
 		t.Fatal(err)
 	}
 	op.End()
-	if v, ok := attr(f.dbSpans()[0], "oracle.client_identifier"); ok {
-		t.Errorf("oracle.client_identifier = %q without a scope, want none (no SET_IDENTIFIER ran)", v)
+	if _, err := f.db.ExecContext(context.Background(), "UPDATE products SET stock = 0 WHERE id = -2"); err != nil {
+		t.Fatal(err)
+	}
+	spans := f.dbSpans()
+	if v, _ := attr(spans[0], "oracle.client_identifier"); v != op.SpanContext().TraceID().String() {
+		t.Errorf("oracle.client_identifier = %q under a trace, want its id %s", v, op.SpanContext().TraceID())
+	}
+	if v, ok := attr(spans[1], "oracle.client_identifier"); ok {
+		t.Errorf("oracle.client_identifier = %q without a trace, want none", v)
 	}
 }
 
@@ -270,5 +280,106 @@ func TestDurationHistogramRecordsEveryStatement(t *testing.T) {
 	}
 	if count != 3 {
 		t.Errorf("db.client.operation.duration counted %d UPDATEs, want 3", count)
+	}
+}
+
+// TestPreparedStatementsAreInstrumented: a statement prepared through DBTX.PrepareContext is
+// translated once and each execution is one CLIENT span with the Oracle text's SQL_ID, its row
+// count, a measurement and the statement totals; RETURNING ... INTO cannot be prepared.
+func TestPreparedStatementsAreInstrumented(t *testing.T) {
+	f := newFixture(t)
+	f.mustExec(t, "INSERT INTO products (sku, name, price, stock) VALUES (:1, :2, :3, :4)", "P-1", "P", 1, 1)
+	ctx, op := f.operation("op")
+	const upd = "UPDATE products SET stock = stock + :1 WHERE sku = :2"
+	const sel = "SELECT stock FROM products WHERE sku = :1"
+	pu, err := f.db.PrepareContext(ctx, upd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pu.Close()
+	ps, err := f.db.PrepareContext(ctx, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	for range 2 {
+		if _, err := pu.ExecContext(ctx, 1, "P-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stock int
+	if err := ps.QueryRowContext(ctx, "P-1").Scan(&stock); err != nil || stock != 3 {
+		t.Fatalf("stock = %d (%v), want 3", stock, err)
+	}
+	op.End()
+	var spans []sdktrace.ReadOnlySpan
+	for _, s := range f.dbSpans() {
+		if s.Parent().SpanID() == op.SpanContext().SpanID() {
+			spans = append(spans, s)
+		}
+	}
+	if len(spans) != 3 {
+		t.Fatalf("%d spans under the operation, want 3 (two executions, one query)", len(spans))
+	}
+	for i, want := range []struct{ name, text, key, rows string }{
+		{"UPDATE products", upd, "db.response.affected_rows", "1"},
+		{"UPDATE products", upd, "db.response.affected_rows", "1"},
+		{"SELECT products", sel, "db.response.returned_rows", "1"},
+	} {
+		s := spans[i]
+		if s.Name() != want.name || s.SpanKind() != trace.SpanKindClient {
+			t.Errorf("span %d = %q %v, want %q client", i, s.Name(), s.SpanKind(), want.name)
+		}
+		if v, _ := attr(s, "DbOracleSqlId"); v != sqlid.Of(want.text) {
+			t.Errorf("span %d DbOracleSqlId %q, want %q", i, v, sqlid.Of(want.text))
+		}
+		if v, _ := attr(s, "db.query.text"); v != want.text {
+			t.Errorf("span %d db.query.text %q, want the Oracle text", i, v)
+		}
+		if v, _ := attr(s, want.key); v != want.rows {
+			t.Errorf("span %d %s = %q, want %s", i, want.key, v, want.rows)
+		}
+		if v, _ := attr(s, "oracle.action"); v != "op" {
+			t.Errorf("span %d oracle.action = %q, want op", i, v)
+		}
+	}
+	for _, st := range Statements(f.db) {
+		if st.Text == upd && st.Executions != 2 {
+			t.Errorf("Statements: %d executions of the prepared update, want 2", st.Executions)
+		}
+	}
+	if _, err := f.db.PrepareContext(ctx, insertProduct); err == nil {
+		t.Error("RETURNING ... INTO was prepared; it runs only through InsertReturningID")
+	}
+}
+
+// TestInsertReturningIDSpanAndFailure: an InsertReturningID is one span with its affected row; a failed
+// one's span carries error.type and the status code, and its error the kind.
+func TestInsertReturningIDSpanAndFailure(t *testing.T) {
+	f := newFixture(t)
+	ctx, op := f.operation("op")
+	if _, err := InsertReturningID(ctx, f.db, insertProduct, "DR-1", "Drone", 9, 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := InsertReturningID(ctx, f.db, insertProduct, "DR-1", "Drone", 9, 1)
+	op.End()
+	if !errors.Is(err, ErrUniqueViolation) || apperr.KindOf(err) != apperr.Conflict {
+		t.Fatalf("duplicate insert: err = %v, want ErrUniqueViolation, a conflict", err)
+	}
+	spans := f.dbSpans()
+	if len(spans) != 2 {
+		t.Fatalf("%d spans, want 2", len(spans))
+	}
+	if v, _ := attr(spans[0], "db.response.affected_rows"); v != "1" {
+		t.Errorf("InsertReturningID affected_rows = %q, want 1", v)
+	}
+	if spans[1].Status().Code != codes.Error {
+		t.Errorf("failed insert status %v, want error", spans[1].Status())
+	}
+	if v, _ := attr(spans[1], "error.type"); v != "2067" {
+		t.Errorf("failed insert error.type = %q, want 2067", v)
+	}
+	if v, _ := attr(spans[1], "db.response.status_code"); v != "2067" {
+		t.Errorf("failed insert db.response.status_code = %q, want 2067", v)
 	}
 }

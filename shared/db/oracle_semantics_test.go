@@ -6,6 +6,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
 // TestEmptyStringIsNullAsOnOracle: Oracle stores the empty string as NULL, so the twin binds "" as NULL: a NOT NULL
@@ -45,6 +47,19 @@ func TestNullStringsScanAsGodrorReturnsThem(t *testing.T) {
 	if !ns.Valid || ns.String != "" {
 		t.Errorf("NULL scanned into sql.NullString = %+v, want Valid \"\" as godror returns it", ns)
 	}
+	// A **string (or *string pointer) destination is never nil for a NULL text column, as on godror.
+	var ptr *string
+	if err := f.db.QueryRowContext(ctx, "SELECT name FROM customers").Scan(&ptr); err != nil {
+		t.Fatal(err)
+	}
+	if ptr == nil || *ptr != "" {
+		t.Errorf("NULL scanned into **string = %v, want a pointer to \"\" as godror gives", ptr)
+	}
+	// Only columns declared as text: a NULL number stays NULL (a nil pointer, an error for *int).
+	var num *int64
+	if err := f.db.QueryRowContext(ctx, "SELECT NULL + id FROM customers").Scan(&num); err != nil || num != nil {
+		t.Errorf("NULL number scanned into **int64 = %v (%v), want nil", num, err)
+	}
 	rows, err := f.db.QueryContext(ctx, "SELECT email, name FROM customers")
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +90,7 @@ func TestTimesAreReadBackAtMilliseconds(t *testing.T) {
 	if !back.Equal(want) {
 		t.Errorf("sqlite reads back %v, want %v", back, want)
 	}
-	if got := f.db.bind([]any{Decimal("1.400")}); got[0] != "1.400" {
+	if got, _ := sqlite.Dialect.Bind(Decimal("1.400")); got != "1.400" {
 		t.Errorf("sqlite binds %#v, want the text", got)
 	}
 }

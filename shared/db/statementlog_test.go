@@ -8,16 +8,14 @@ import (
 )
 
 func TestStatementLogRecordsEachDistinctStatementOnce(t *testing.T) {
-	dir := t.TempDir()
+	_, path := rawSchema(t)
+	dir := filepath.Dir(path)
 	log := filepath.Join(dir, "sql.jsonl")
-	d, err := Open(context.Background(), Options{Driver: "sqlite", DSN: filepath.Join(dir, "octo.db"), StatementLog: log})
+	d, err := Open(context.Background(), Options{Driver: "sqlite", DSN: path, StatementLog: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := d.SQL().Exec(testSchema); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	for range 3 {
 		if _, err := d.ExecContext(ctx, "UPDATE products SET stock = stock WHERE id = :1", 1); err != nil {

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"testing"
@@ -23,8 +24,8 @@ func countProducts(t *testing.T, f *fixture) int {
 
 func TestInTxCommitsWhenFnSucceeds(t *testing.T) {
 	f := newFixture(t)
-	err := f.db.InTx(context.Background(), func(ctx context.Context, tx *Tx) error {
-		_, err := tx.InsertReturningID(ctx, insertProduct, "DR-1", "Drone", 9, 1)
+	err := InTx(context.Background(), f.db, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := InsertReturningID(ctx, tx, insertProduct, "DR-1", "Drone", 9, 1)
 		return err
 	})
 	if err != nil {
@@ -38,8 +39,8 @@ func TestInTxCommitsWhenFnSucceeds(t *testing.T) {
 func TestInTxRollsBackOnError(t *testing.T) {
 	f := newFixture(t)
 	errOutOfStock := apperr.E("checkout", apperr.Conflict, "out of stock")
-	err := f.db.InTx(context.Background(), func(ctx context.Context, tx *Tx) error {
-		if _, err := tx.InsertReturningID(ctx, insertProduct, "DR-1", "Drone", 9, 1); err != nil {
+	err := InTx(context.Background(), f.db, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := InsertReturningID(ctx, tx, insertProduct, "DR-1", "Drone", 9, 1); err != nil {
 			return err
 		}
 		return errOutOfStock
@@ -60,8 +61,8 @@ func TestInTxRollsBackOnPanic(t *testing.T) {
 				t.Errorf("recovered %v, want the panic to continue after rollback", r)
 			}
 		}()
-		_ = f.db.InTx(context.Background(), func(ctx context.Context, tx *Tx) error {
-			if _, err := tx.InsertReturningID(ctx, insertProduct, "DR-1", "Drone", 9, 1); err != nil {
+		_ = InTx(context.Background(), f.db, func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := InsertReturningID(ctx, tx, insertProduct, "DR-1", "Drone", 9, 1); err != nil {
 				return err
 			}
 			panic("boom")
@@ -71,8 +72,8 @@ func TestInTxRollsBackOnPanic(t *testing.T) {
 		t.Errorf("%d products after panic, want 0", n)
 	}
 	// The connection went back to the pool usable: a new transaction can take the write lock.
-	if err := f.db.InTx(context.Background(), func(ctx context.Context, tx *Tx) error {
-		_, err := tx.InsertReturningID(ctx, insertProduct, "DR-2", "Drone", 9, 1)
+	if err := InTx(context.Background(), f.db, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := InsertReturningID(ctx, tx, insertProduct, "DR-2", "Drone", 9, 1)
 		return err
 	}); err != nil {
 		t.Errorf("transaction after the panic: %v", err)
@@ -84,7 +85,7 @@ func TestInsertReturningIDReturnsEachNewID(t *testing.T) {
 	ctx := context.Background()
 	var ids []int64
 	for i := range 3 {
-		id, err := f.db.InsertReturningID(ctx, insertProduct, fmt.Sprintf("DR-%d", i), "Drone", 9, 1)
+		id, err := InsertReturningID(ctx, f.db, insertProduct, fmt.Sprintf("DR-%d", i), "Drone", 9, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +107,7 @@ func TestInsertReturningIDReturnsEachNewID(t *testing.T) {
 
 func TestInsertReturningIDRequiresReturningInto(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.db.InsertReturningID(context.Background(), "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", "DR-1", "D", 1)
+	_, err := InsertReturningID(context.Background(), f.db, "INSERT INTO products (sku, name, price) VALUES (:1, :2, :3)", "DR-1", "D", 1)
 	if err == nil {
 		t.Fatal("InsertReturningID without RETURNING INTO succeeded")
 	}
@@ -119,22 +120,24 @@ func TestTimesAreBoundAndScannedInCanonicalFormat(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	at := time.Date(2025, 6, 1, 12, 30, 15, 123_456_789, time.FixedZone("X", -7*3600))
-	id, err := f.db.InsertReturningID(ctx, insertProduct, "DR-1", "Drone", 9, 1)
+	id, err := InsertReturningID(ctx, f.db, insertProduct, "DR-1", "Drone", 9, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.db.ExecContext(ctx, "UPDATE products SET updated_at = :1 WHERE id = :2", at, id); err != nil {
 		t.Fatal(err)
 	}
+	// What is stored is the canonical text (read as bytes: the driver would parse it into a time).
 	var stored string
-	if err := f.db.SQL().QueryRow("SELECT updated_at FROM products WHERE id = ?1", id).Scan(&stored); err != nil {
+	if err := f.raw.QueryRow("SELECT CAST(updated_at AS BLOB) FROM products WHERE id = ?1", id).Scan(&stored); err != nil {
 		t.Fatal(err)
 	}
 	if stored != "2025-06-01T19:30:15.123Z" {
 		t.Errorf("stored %q, want 2025-06-01T19:30:15.123Z", stored)
 	}
-	// updated_at is declared TEXT: the data layer still scans it into time types.
-	var got time.Time
+	// A TIMESTAMP column scans into time.Time and *time.Time, and so does an expression without a
+	// declared type (MAX(updated_at), through _texttotime).
+	var got, newest time.Time
 	var ptr *time.Time
 	var created time.Time
 	if err := f.db.QueryRowContext(ctx, "SELECT updated_at, updated_at, created_at FROM products WHERE id = :1", id).Scan(&got, &ptr, &created); err != nil {
@@ -145,6 +148,20 @@ func TestTimesAreBoundAndScannedInCanonicalFormat(t *testing.T) {
 	}
 	if time.Since(created) > time.Minute || created.IsZero() {
 		t.Errorf("created_at scanned as %v, want about now", created)
+	}
+	if err := f.db.QueryRowContext(ctx, "SELECT MAX(updated_at) FROM products").Scan(&newest); err != nil {
+		t.Fatalf("typeless MAX(updated_at) into time.Time: %v", err)
+	}
+	if !newest.Equal(at.Truncate(time.Millisecond)) {
+		t.Errorf("MAX(updated_at) = %v, want %v", newest, at.Truncate(time.Millisecond))
+	}
+	// A NULL timestamp scans into a nil *time.Time.
+	id2, err := InsertReturningID(ctx, f.db, insertProduct, "DR-2", "Drone", 9, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.QueryRowContext(ctx, "SELECT updated_at FROM products WHERE id = :1", id2).Scan(&ptr); err != nil || ptr != nil {
+		t.Errorf("NULL updated_at scanned as %v (%v), want nil", ptr, err)
 	}
 	var n int
 	if err := f.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM products WHERE updated_at > :1", at.Add(-time.Second)).Scan(&n); err != nil {

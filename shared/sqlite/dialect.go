@@ -96,24 +96,33 @@ func (sqliteDialect) InsertReturningID(ctx context.Context, conn dialect.Conn, p
 	if err != nil {
 		return err
 	}
-	row := make([]driver.Value, len(rows.Columns()))
-	err = rows.Next(row)
-	// modernc's rows must be closed exactly once (a second Close finalizes a freed statement).
+	// Close exactly once: modernc's rows finalize their statement on every Close, and a second
+	// finalize frees it twice (it corrupted the C heap: a fault in the next statement's parser).
+	id, err := returnedID(rows)
 	if cerr := rows.Close(); err == nil {
 		err = cerr
 	}
-	switch {
-	case err == io.EOF:
-		return errors.New("db.InsertReturningID: the insert returned no row")
-	case err != nil:
+	if err != nil {
 		return err
-	}
-	id, ok := row[0].(int64)
-	if !ok {
-		return fmt.Errorf("db.InsertReturningID: the id came back as %T", row[0])
 	}
 	*dest = id
 	return nil
+}
+
+// returnedID reads the id from the one row an INSERT ... RETURNING id yields.
+func returnedID(rows driver.Rows) (int64, error) {
+	row := make([]driver.Value, len(rows.Columns()))
+	if err := rows.Next(row); err != nil {
+		if err == io.EOF {
+			return 0, errors.New("db.InsertReturningID: the insert returned no row")
+		}
+		return 0, err
+	}
+	id, ok := row[0].(int64)
+	if !ok {
+		return 0, fmt.Errorf("db.InsertReturningID: the id came back as %T", row[0])
+	}
+	return id, nil
 }
 
 // maxBinds is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (since 3.32).

@@ -22,8 +22,8 @@
 // driver's own time binding (its _time_format choices) offers no such format, so package db binds
 // time.Time values as FormatTime strings; code that writes through the *sql.DB returned here directly
 // must do the same. modernc scans that text back into time.Time for columns declared DATE, DATETIME or
-// TIMESTAMP (and for typeless expressions, see _texttotime); package db also accepts it for any
-// column scanned into a *time.Time.
+// TIMESTAMP (and for typeless expressions, see _texttotime), so every timestamp column of the twin is
+// declared TIMESTAMP: a column declared TEXT hands the text back as a string.
 package sqlite
 
 import (

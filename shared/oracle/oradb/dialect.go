@@ -102,15 +102,6 @@ func (oracleDialect) InsertReturningID(ctx context.Context, conn dialect.Conn, p
 	return err
 }
 
-// ReturningArgs are the binds of an INSERT ... RETURNING id INTO :N: args (already bound), then the
-// out bind that receives the id. args is copied, never appended to.
-func ReturningArgs(args []any, id *int64) []any {
-	out := make([]any, len(args)+1)
-	copy(out, args)
-	out[len(args)] = sql.Out{Dest: id}
-	return out
-}
-
 // Classify maps an Oracle (ORA-nnnnn) or ODPI-C (DPI-nnnn) error to its sentinel.
 func (oracleDialect) Classify(err error) error {
 	oe, ok := godror.AsOraErr(err)
