@@ -5,7 +5,7 @@
 #   make bench-db BENCH_DB_ARGS=-strict fail when our overhead exceeds otelsql's
 
 BENCH_DB_COUNT ?= 8
-BENCH_DB_ARGS  ?=
+BENCH_DB_ARGS  ?= -strict
 
 .PHONY: bench-db
 

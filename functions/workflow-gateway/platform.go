@@ -109,7 +109,7 @@ func (EmbeddedPlatform) SelectAI(context.Context, string, string, string) (strin
 	return "", "", ErrSelectAIUnsupported
 }
 
-// TopSQL lists what this process ran (db.DB.Statements).
+// TopSQL lists what this process ran (db.Statements).
 func (e EmbeddedPlatform) TopSQL(_ context.Context, limit int) (TopSQL, error) {
 	since := e.Started.UTC()
 	t := TopSQL{Source: "process", Since: &since, Items: []SQLStat{},
