@@ -68,6 +68,19 @@ func (cn *conn) identify(ctx context.Context, id trace.TraceID) (string, error) 
 	return want, nil
 }
 
+// start begins the statement's call (span, tags, measurement) and brings the session's
+// CLIENT_IDENTIFIER to the caller's trace; an error (the statement's translation, the identifier's
+// round trip) is to be ended with the call.
+func (cn *conn) start(cl *call, ctx context.Context, st *stmt) error {
+	cn.c.begin(cl, ctx, st)
+	if st.err != nil {
+		return st.err
+	}
+	ident, err := cn.identify(cl.ctx, cl.traceID)
+	cl.ident = ident
+	return err
+}
+
 // ExecContext implements driver.ExecerContext: a statement, an ExecBatch (one batch bind) or an
 // InsertReturningID (a trailing sql.Out bind).
 func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
@@ -76,15 +89,9 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 		return cn.execBatch(ctx, st, b.rows)
 	}
 	var cl call
-	cn.c.begin(&cl, ctx, st)
-	if st.err != nil {
-		return nil, cl.end(-1, "", 0, st.err)
-	}
-	ident, err := cn.identify(cl.ctx, cl.traceID)
-	if err != nil {
+	if err := cn.start(&cl, ctx, st); err != nil {
 		return nil, cl.end(-1, "", 0, err)
 	}
-	cl.ident = ident
 	if st.intoBinds > 0 {
 		if st.intoBinds != 1 || len(args) == 0 {
 			return nil, cl.end(-1, "", 0, errors.New("db: RETURNING ... INTO takes one bind, through db.InsertReturningID"))
@@ -117,9 +124,8 @@ func (cn *conn) ExecContext(ctx context.Context, query string, args []driver.Nam
 // own when the caller is not in one and the dialect needs it.
 func (cn *conn) execBatch(ctx context.Context, st *stmt, rows [][]any) (driver.Result, error) {
 	var cl call
-	cn.c.begin(&cl, ctx, st)
-	if st.err != nil {
-		return nil, cl.end(-1, "", len(rows), st.err)
+	if err := cn.start(&cl, ctx, st); err != nil {
+		return nil, cl.end(-1, "", len(rows), err)
 	}
 	if st.intoBinds > 0 {
 		return nil, cl.end(-1, "", len(rows), errors.New("db.ExecBatch: RETURNING ... INTO cannot be batched"))
@@ -133,11 +139,6 @@ func (cn *conn) execBatch(ctx context.Context, st *stmt, rows [][]any) (driver.R
 			return nil, cl.end(-1, "", len(rows), fmt.Errorf("db.ExecBatch: row %d has %d values, row 0 has %d", i, len(r), width))
 		}
 	}
-	ident, err := cn.identify(cl.ctx, cl.traceID)
-	if err != nil {
-		return nil, cl.end(-1, "", len(rows), err)
-	}
-	cl.ident = ident
 	n, err := cn.c.dialect.ExecBatch(cl.ctx, cn.inner, st.prepared, rows, cn.inTx)
 	if err != nil {
 		return nil, cl.end(-1, "", len(rows), err)
@@ -149,15 +150,9 @@ func (cn *conn) execBatch(ctx context.Context, st *stmt, rows [][]any) (driver.R
 func (cn *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	st := cn.c.stmt(query)
 	r := &rows{}
-	cn.c.begin(&r.call, ctx, st)
-	if st.err != nil {
-		return nil, r.end(-1, "", 0, st.err)
-	}
-	ident, err := cn.identify(r.ctx, r.traceID)
-	if err != nil {
+	if err := cn.start(&r.call, ctx, st); err != nil {
 		return nil, r.end(-1, "", 0, err)
 	}
-	r.ident = ident
 	inner, err := dialect.Query(r.ctx, cn.inner, st.prepared.Text, args)
 	if err != nil {
 		return nil, r.end(-1, "", 0, err)
@@ -292,12 +287,9 @@ func (s *stmtConn) Query([]driver.Value) (driver.Rows, error) {
 // ExecContext implements driver.StmtExecContext.
 func (s *stmtConn) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	var cl call
-	s.cn.c.begin(&cl, ctx, s.st)
-	ident, err := s.cn.identify(cl.ctx, cl.traceID)
-	if err != nil {
+	if err := s.cn.start(&cl, ctx, s.st); err != nil {
 		return nil, cl.end(-1, "", 0, err)
 	}
-	cl.ident = ident
 	se, ok := s.inner.(driver.StmtExecContext)
 	if !ok {
 		return nil, cl.end(-1, "", 0, errors.New("db: the driver's statement cannot execute with a context"))
@@ -316,12 +308,9 @@ func (s *stmtConn) ExecContext(ctx context.Context, args []driver.NamedValue) (d
 // QueryContext implements driver.StmtQueryContext.
 func (s *stmtConn) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	r := &rows{}
-	s.cn.c.begin(&r.call, ctx, s.st)
-	ident, err := s.cn.identify(r.ctx, r.traceID)
-	if err != nil {
+	if err := s.cn.start(&r.call, ctx, s.st); err != nil {
 		return nil, r.end(-1, "", 0, err)
 	}
-	r.ident = ident
 	sq, ok := s.inner.(driver.StmtQueryContext)
 	if !ok {
 		return nil, r.end(-1, "", 0, errors.New("db: the driver's statement cannot query with a context"))
