@@ -214,6 +214,10 @@ func (cn *conn) Begin() (driver.Tx, error) {
 // Close implements driver.Conn.
 func (cn *conn) Close() error { return cn.inner.Close() }
 
+// DriverConn implements dialect.Wrapped: the driver's own connection, for a health check that is not
+// the application's statement (sqlite.Check).
+func (cn *conn) DriverConn() dialect.Conn { return cn.inner }
+
 // Ping implements driver.Pinger: the driver's own, when it has one.
 func (cn *conn) Ping(ctx context.Context) error {
 	if p, ok := cn.inner.(driver.Pinger); ok {

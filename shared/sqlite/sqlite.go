@@ -39,6 +39,7 @@ import (
 	// The driver registers itself as "sqlite" too.
 	msqlite "modernc.org/sqlite"
 
+	"github.com/octo-drone-shop/serverless/shared/db/dialect"
 	"github.com/octo-drone-shop/serverless/shared/sqltext"
 )
 
@@ -128,21 +129,52 @@ func (c dsnConnector) Driver() driver.Driver                        { return drv
 var drv = &msqlite.Driver{}
 
 // Check opens a first connection (applying the pragmas) and verifies WAL and foreign keys took
-// effect: journal_mode silently stays "delete" on file systems without shared memory.
-func Check(ctx context.Context, db *sql.DB) error {
-	var mode string
-	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return fmt.Errorf("read journal_mode: %w", err)
+// effect: journal_mode silently stays "delete" on file systems without shared memory. It reads them
+// on the driver's own connection (below package db's instrumentation, when d is its pool), so the
+// check is neither traced nor counted as the application's statements.
+func Check(ctx context.Context, d *sql.DB) error {
+	c, err := d.Conn(ctx)
+	if err != nil {
+		return err
 	}
-	if !strings.EqualFold(mode, "wal") {
-		return fmt.Errorf("journal_mode is %q, want wal", mode)
+	defer c.Close()
+	return c.Raw(func(dc any) error {
+		conn, ok := dialect.Unwrap(dc)
+		if !ok {
+			return fmt.Errorf("sqlite.Check: %T is not a driver connection", dc)
+		}
+		mode, err := pragma(ctx, conn, "PRAGMA journal_mode")
+		if err != nil {
+			return fmt.Errorf("read journal_mode: %w", err)
+		}
+		if !strings.EqualFold(fmt.Sprint(mode), "wal") {
+			return fmt.Errorf("journal_mode is %q, want wal", mode)
+		}
+		fk, err := pragma(ctx, conn, "PRAGMA foreign_keys")
+		if err != nil {
+			return fmt.Errorf("read foreign_keys: %w", err)
+		}
+		if fk != int64(1) {
+			return errors.New("foreign_keys is off")
+		}
+		return nil
+	})
+}
+
+// pragma reads the one value a PRAGMA returns.
+func pragma(ctx context.Context, conn dialect.Conn, text string) (driver.Value, error) {
+	rows, err := dialect.Query(ctx, conn, text, nil)
+	if err != nil {
+		return nil, err
 	}
-	var fk int
-	if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
-		return fmt.Errorf("read foreign_keys: %w", err)
+	v := make([]driver.Value, len(rows.Columns()))
+	err = rows.Next(v)
+	// Close exactly once (see InsertReturningID).
+	if cerr := rows.Close(); err == nil {
+		err = cerr
 	}
-	if fk != 1 {
-		return errors.New("foreign_keys is off")
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	return v[0], nil
 }

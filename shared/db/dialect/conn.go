@@ -88,3 +88,20 @@ func Atomically(ctx context.Context, conn Conn, fn func() (int64, error)) (int64
 	}
 	return n, tx.Commit()
 }
+
+// Wrapped is implemented by a connection that wraps a driver's (package db's, below database/sql):
+// DriverConn returns the driver's own, for work that must not be traced or counted as the
+// application's (a pool's health check, through sql.Conn.Raw).
+type Wrapped interface {
+	DriverConn() Conn
+}
+
+// Unwrap returns the driver's own connection behind dc (a value sql.Conn.Raw passes), dc itself when
+// it wraps none.
+func Unwrap(dc any) (Conn, bool) {
+	if w, ok := dc.(Wrapped); ok {
+		return w.DriverConn(), true
+	}
+	c, ok := dc.(Conn)
+	return c, ok
+}
