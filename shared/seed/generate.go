@@ -117,6 +117,11 @@ func (g *generator) run(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, activityTagSQL).Scan(&g.tag); err != nil {
 		return fmt.Errorf("run tag: %w", err)
 	}
+	// The stream is the seed's and the database's: two runs with the same seed on a growing database
+	// (seed --activity twice) must not draw the same numbers, or their cart ids (two draws each)
+	// collide whenever the runs' draws line up, which depends on the time of day (instant's
+	// rejection sampling). The same seed and database state still give the same rows.
+	g.rng = rand.New(rand.NewPCG(g.opts.Seed, 0x0c70^uint64(g.tag)))
 	if err := g.load(ctx, tx); err != nil {
 		return err
 	}
