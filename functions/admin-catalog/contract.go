@@ -247,7 +247,7 @@ func crud(path string, page, item, create, patch any) []contract.Operation {
 	base := "/api/admin/" + path
 	return []contract.Operation{
 		{Route: "GET " + base, Response: page, Query: []string{"q", "cursor", "limit"}},
-		{Route: "POST " + base, Request: create, Response: item, Status: []int{201}, ETag: true, Errors: []int{409}},
+		{Route: "POST " + base, Request: create, Response: item, Status: []int{201}, ETag: true, Location: true, Errors: []int{409}},
 		{Route: "GET " + base + "/{id}", Response: item, ETag: true},
 		{Route: "PATCH " + base + "/{id}", Request: patch, Response: item, IfMatch: true, ETag: true, Errors: []int{409}},
 	}

@@ -87,7 +87,7 @@ func New(store *sql.DB, log *slog.Logger, opts ...Option) (http.Handler, error) 
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
 var Contract = []contract.Operation{
-	{Route: "POST /api/carts", Response: Cart{}, Status: []int{201}},
+	{Route: "POST /api/carts", Response: Cart{}, Status: []int{201}, Location: true},
 	{Route: "GET /api/carts/{cart_id}", Response: Cart{}},
 	{Route: "POST /api/carts/{cart_id}/items", Request: AddItemRequest{}, Response: Cart{}, Errors: []int{409, 422}},
 	{Route: "PATCH /api/carts/{cart_id}/items/{item_id}", Request: UpdateItemRequest{}, Response: Cart{}, Errors: []int{409, 422}},

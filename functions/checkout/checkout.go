@@ -182,7 +182,7 @@ func (s *Service) checkout(w http.ResponseWriter, r *http.Request) error {
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
 var Contract = []contract.Operation{
-	{Route: "POST /api/checkout", Request: Request{}, Response: Result{}, Status: []int{201, 200}, Idempotent: true,
+	{Route: "POST /api/checkout", Request: Request{}, Response: Result{}, Status: []int{201, 200}, Idempotent: true, Location: true,
 		Errors: []int{404, 409, 422}, Summary: "Place an order from a cart (200: a retry of the same order)"},
 	{Route: "POST /api/coupons/validate", Request: CouponRequest{}, Response: CouponPreview{}, Errors: []int{404, 422}},
 }

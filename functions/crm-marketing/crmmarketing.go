@@ -89,7 +89,7 @@ func New(store *sql.DB, log *slog.Logger) (http.Handler, error) {
 // route of the handler map above.
 var Contract = []contract.Operation{
 	{Route: "GET /api/crm/campaigns", Response: CampaignPage{}, Query: []string{"status", "type", "cursor", "limit"}},
-	{Route: "POST /api/crm/campaigns", Request: CampaignInput{}, Response: CampaignDetail{}, Status: []int{201}, ETag: true,
+	{Route: "POST /api/crm/campaigns", Request: CampaignInput{}, Response: CampaignDetail{}, Status: []int{201}, ETag: true, Location: true,
 		Errors: []int{409}},
 	{Route: "GET /api/crm/campaigns/{id}", Response: CampaignDetail{}, ETag: true},
 	{Route: "PATCH /api/crm/campaigns/{id}", Request: CampaignInput{}, Response: CampaignDetail{}, IfMatch: true, ETag: true,

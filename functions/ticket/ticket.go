@@ -117,7 +117,7 @@ func errNoCustomer(op string) error {
 // Contract gives each route's body types for the OpenAPI document (tools/openapi), one line per
 // route of the handler map above.
 var Contract = []contract.Operation{
-	{Route: "POST /api/tickets", Request: CreateRequest{}, Response: Detail{}, Status: []int{201}},
+	{Route: "POST /api/tickets", Request: CreateRequest{}, Response: Detail{}, Status: []int{201}, Location: true},
 	{Route: "GET /api/tickets", Response: Page{}, Query: []string{"cursor", "limit"}},
 	{Route: "GET /api/tickets/{id}", Response: Detail{}, Query: []string{"after", "limit"}},
 	{Route: "POST /api/tickets/{id}/messages", Request: MessageRequest{}, Response: MessageAnswer{}, Status: []int{201}, Errors: []int{409}},

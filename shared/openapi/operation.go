@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,10 @@ func headerComponents() map[string]any {
 		"Retry-After":      map[string]any{"description": "Seconds to wait before retrying.", "required": true, "schema": map[string]any{"type": "string", "pattern": "^[0-9]+$"}},
 		"WWW-Authenticate": str("The bearer challenge (RFC 6750).", true),
 		"ETag":             str("The record's version, to send back as If-Match when changing it.", true),
+		"Location":         str("The path of the record the request created.", true),
+		"Idempotent-Replayed": map[string]any{"description": "true: the answer is the one the Idempotency-Key's first request got; nothing was done again.",
+			"required": true, "schema": map[string]any{"type": "string", "enum": []string{"true"}}},
+		"Content-Disposition": str("With a text/csv answer: attachment; filename=\"<name>.csv\".", false),
 	}
 }
 
@@ -161,7 +166,7 @@ func operation(s, in *schemas, r manifest.BoundRoute, c Operation) (map[string]a
 		headers["ETag"] = ref("headers", "ETag")
 	}
 	for _, st := range statuses {
-		resp := map[string]any{"description": successText(st), "headers": headers}
+		resp := map[string]any{"description": successText(st), "headers": statusHeaders(headers, c, st)}
 		content := map[string]any{}
 		if c.Response != nil {
 			schema, err := s.body(c.Response)
@@ -193,6 +198,23 @@ func operation(s, in *schemas, r manifest.BoundRoute, c Operation) (map[string]a
 	}
 	op["responses"] = responses
 	return op, nil
+}
+
+// statusHeaders adds to headers (those of every success answer) what the answer with status carries:
+// Location on a create's 201, Idempotent-Replayed on an idempotent write's replay (200), and
+// Content-Disposition where the answer can be CSV.
+func statusHeaders(headers map[string]any, c Operation, status int) map[string]any {
+	out := maps.Clone(headers)
+	if c.Location && status == 201 {
+		out["Location"] = ref("headers", "Location")
+	}
+	if c.Idempotent && status == 200 {
+		out["Idempotent-Replayed"] = ref("headers", "Idempotent-Replayed")
+	}
+	if slices.Contains(c.Produces, "text/csv") {
+		out["Content-Disposition"] = ref("headers", "Content-Disposition")
+	}
+	return out
 }
 
 func successText(status int) string {

@@ -24,10 +24,12 @@ func checker(t *testing.T) *Checker {
 		Routes: []manifest.Route{
 			{Method: "GET", Path: "/api/widgets/{id}", Scope: manifest.Public},
 			{Method: "PATCH", Path: "/api/widgets/{id}", Scope: manifest.Staff},
+			{Method: "POST", Path: "/api/widgets", Scope: manifest.Staff},
 		}}}}
 	doc, err := openapi.Build(b, map[string][]openapi.Operation{"widgets": {
 		{Route: "GET /api/widgets/{id}", Response: widget{}, Produces: []string{"text/csv"}},
 		{Route: "PATCH /api/widgets/{id}", Request: widget{}, Response: widget{}, IfMatch: true, ETag: true},
+		{Route: "POST /api/widgets", Request: widget{}, Response: widget{}, Status: []int{201, 200}, Idempotent: true, Location: true},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +76,10 @@ func TestCheck(t *testing.T) {
 		{"CSV where the operation produces it", "GET", "/api/widgets/1", 200, h("Content-Type", "text/csv; charset=utf-8"), "id,name\n1,w\n", ""},
 		{"CSV that is not CSV", "GET", "/api/widgets/1", 200, h("Content-Type", "text/csv"), "id,\"name\n", "quote"},
 		{"CSV where the operation does not produce it", "PATCH", "/api/widgets/1", 200, h("Content-Type", "text/csv", "ETag", `"v1"`), "id\n1\n", "text/csv"},
+		{"create without Location", "POST", "/api/widgets", 201, h(), ok, "Location"},
+		{"create with Location", "POST", "/api/widgets", 201, h("Location", "/api/widgets/1"), ok, ""},
+		{"replay without Idempotent-Replayed", "POST", "/api/widgets", 200, h(), ok, "Idempotent-Replayed"},
+		{"replay with Idempotent-Replayed", "POST", "/api/widgets", 200, h("Idempotent-Replayed", "true"), ok, ""},
 		{"no route: error shape", "GET", "/api/nothing", 404, h(), errBody, ""},
 		{"no route: not an error", "GET", "/api/nothing", 200, h(), ok, "no such operation"},
 		{"wrong method: error shape", "DELETE", "/api/widgets/1", 405, h(), errBody, ""},

@@ -32,8 +32,11 @@ type Operation struct {
 	// Headers names request headers the handler reads (Idempotency-Key, X-Order-Token, ...).
 	Headers []string
 	// Idempotent marks a write that requires an Idempotency-Key header: a retry with the same key and
-	// body answers the first result again, another body with the same key is 409.
+	// body answers the first result again (200 with Idempotent-Replayed: true), another body with the
+	// same key is 409.
 	Idempotent bool
+	// Location marks a create whose 201 answer carries Location, the created record's path.
+	Location bool
 	// IfMatch marks an optimistic-concurrency write: If-Match is required (428 without it, 412 when
 	// stale). ETag marks a read or write whose success answer carries the record's ETag.
 	IfMatch, ETag bool
