@@ -55,6 +55,7 @@ package checkout
 
 import (
 	"database/sql"
+	"errors"
 
 	"go.opentelemetry.io/otel/attribute"
 
@@ -68,6 +69,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
+	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -98,6 +100,7 @@ type Service struct {
 	mail    *notify.Config
 	outbox  notify.Outbox
 	kick    notify.Kicker
+	tokens  security.TokenVerifier
 	// intercept, when set (by tests), wraps every handle the service runs statements on, inside its
 	// transaction and outside: the seam through which the tests inject Oracle's failures.
 	intercept func(db.DBTX) db.DBTX
@@ -130,6 +133,10 @@ func WithNotifications(mail notify.Config, kick notify.Kicker) Option {
 	return func(s *Service) { s.mail, s.outbox, s.kick = &mail, mail.Outbox(nil), kick }
 }
 
+// WithVerifier verifies the bearer tokens of signed-in callers of POST /api/coupons/validate (it
+// declares auth: optional and is authenticated here, see security.Optional); New requires it.
+func WithVerifier(v security.TokenVerifier) Option { return func(s *Service) { s.tokens = v } }
+
 // NewService returns the checkout service over store.
 func NewService(store *sql.DB, log *slog.Logger, opts ...Option) *Service {
 	s := &Service{db: store, log: log, now: time.Now}
@@ -147,10 +154,13 @@ func New(store *sql.DB, log *slog.Logger, opts ...Option) (http.Handler, error) 
 // Handler returns the service's HTTP handler: each route decodes its request, calls one service
 // method and encodes its answer.
 func (s *Service) Handler() (http.Handler, error) {
-	return web.NewRouter(Declaration(), s.log, map[string]web.HandlerFunc{
+	if s.tokens == nil {
+		return nil, errors.New("checkout: POST /api/coupons/validate declares auth: optional: a token verifier is required (WithVerifier)")
+	}
+	return web.NewRouter(Declaration(), s.log, security.Optional(Declaration(), s.tokens, s.log, map[string]web.HandlerFunc{
 		"POST /api/checkout":         s.checkout,
 		"POST /api/coupons/validate": s.validateCoupon,
-	})
+	}))
 }
 
 // checkout serves POST /api/checkout: 201 with the new order and its token, or 200 with header

@@ -37,7 +37,7 @@ func mailingFixture(t *testing.T) (fixture, string) {
 			t.Error(err)
 		}
 	})
-	h, err := New(d.DB, log, WithNotifications(cfg, kick))
+	h, err := New(d.DB, log, WithNotifications(cfg, kick), WithVerifier(dbtest.NewTokens(t).Verifier))
 	if err != nil {
 		t.Fatal(err)
 	}

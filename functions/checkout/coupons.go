@@ -1,26 +1,28 @@
 package checkout
 
 import (
+	"database/sql"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/commerce"
+	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/money"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
-// CouponRequest is the body of POST /api/coupons/validate. Email is optional: with it, the rules on
-// the customer (first order only, per-customer limit) are checked too.
+// CouponRequest is the body of POST /api/coupons/validate. The customer rules (first order only,
+// per-customer limit) are checked for the signed-in customer only (see validateCoupon).
 type CouponRequest struct {
 	Code     string       `json:"code"`
 	Subtotal *money.Cents `json:"subtotal"`
-	Email    string       `json:"email,omitempty"`
 }
 
 // CouponPreview is what an order with this subtotal would cost with the coupon; the coupon is not
 // used. Rules are the coupon's conditions; CustomerChecked tells whether the customer rules were
-// checked (an email was given).
+// checked (the caller is signed in as a verified customer).
 type CouponPreview struct {
 	Code        string `json:"code"`
 	Description string `json:"description"`
@@ -32,9 +34,21 @@ type CouponPreview struct {
 	CustomerChecked bool           `json:"customer_checked"`
 }
 
+// accountEmailSQL reads the email of the customer a signed-in account is linked to: only a verified
+// account has one (migration 0010).
+const accountEmailSQL = `SELECT c.email FROM users u JOIN customers c ON c.id = u.customer_id
+WHERE u.id = :1 AND u.is_active = 1`
+
 // validateCoupon previews a coupon with exactly the checkout's rules (active, validity window,
-// max_uses, minimum subtotal and, given an email, first order only and per-customer limit) and
-// pricing. A coupon that cannot be applied is the same 422 the checkout would answer.
+// max_uses, minimum subtotal and, for a signed-in verified customer, first order only and
+// per-customer limit) and pricing. A coupon that cannot be applied is the same 422 the checkout would
+// answer.
+//
+// The customer rules are checked for the caller's own customer record, never for an email the
+// request names: answering "first order only" for any email would tell anyone whether that address
+// has ordered here (an enumeration oracle costing one unauthenticated request). The route declares
+// auth: optional, so the token is verified in the function (security.Optional); anonymous callers get
+// the preview without the customer rules (customer_checked false) and the checkout applies them.
 func (s *Service) validateCoupon(w http.ResponseWriter, r *http.Request) error {
 	const op = "checkout.ValidateCoupon"
 	var req CouponRequest
@@ -49,9 +63,10 @@ func (s *Service) validateCoupon(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	email := ""
-	if req.Email != "" {
-		if email, err = web.Email(op, "email", req.Email); err != nil {
-			return err
+	if p, err := identity.FromRequest(r); err == nil && p.UserID > 0 {
+		err := s.db.QueryRowContext(r.Context(), accountEmailSQL, p.UserID).Scan(&email)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return apperr.Wrap(op, apperr.Internal, err)
 		}
 	}
 	c, err := commerce.Preview(r.Context(), s.db, code, commerce.Redemption{Email: email, Subtotal: *req.Subtotal, Now: s.now()})

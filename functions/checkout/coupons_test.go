@@ -1,11 +1,14 @@
 package checkout
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/commerce"
+	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
 func TestValidateCouponPreviewsWithoutUsing(t *testing.T) {
@@ -50,22 +53,31 @@ func TestValidateCouponPreviewsWithoutUsing(t *testing.T) {
 // preview refuses what the checkout would refuse.
 func TestCouponRulesInPreview(t *testing.T) {
 	f := newFixture(t)
+	shopper := f.tokens.Bearer(t, f.db, seed.ShopperUser) // Jordan: a verified customer with orders
+	newcomer := f.tokens.BearerFor(t, f.newCustomer(t, "new.pilot@example.com"), 0, "customer")
+	unverified := f.tokens.BearerFor(t, f.newAccount(t, "AVERY.CHEN@skyline-survey.example"), 0, "customer")
 	for _, tc := range []struct {
 		name, body string
+		as         map[string]string
 		status     int
 		code       string
 		checked    bool
 	}{
-		{"save250_on_79_is_422", `{"code":"SAVE250","subtotal":"79.00"}`, 422, commerce.CodeCouponMinSubtotal, false},
-		{"save250_just_below_2500_is_422", `{"code":"SAVE250","subtotal":"2499.99"}`, 422, commerce.CodeCouponMinSubtotal, false},
-		{"save250_at_2500", `{"code":"SAVE250","subtotal":"2500.00"}`, 200, "", false},
-		{"welcome10_repeat_customer_is_422", `{"code":"WELCOME10","subtotal":"100.00","email":"AVERY.CHEN@skyline-survey.example"}`, 422, commerce.CodeCouponFirstOrder, false},
-		{"welcome10_new_customer", `{"code":"WELCOME10","subtotal":"100.00","email":"new.pilot@example.com"}`, 200, "", true},
-		{"welcome10_without_email", `{"code":"WELCOME10","subtotal":"100.00"}`, 200, "", false},
-		{"bad_email_is_400", `{"code":"WELCOME10","subtotal":"100.00","email":"pat@localhost"}`, 400, "invalid_request", false},
+		{"save250_on_79_is_422", `{"code":"SAVE250","subtotal":"79.00"}`, nil, 422, commerce.CodeCouponMinSubtotal, false},
+		{"save250_just_below_2500_is_422", `{"code":"SAVE250","subtotal":"2499.99"}`, nil, 422, commerce.CodeCouponMinSubtotal, false},
+		{"save250_at_2500", `{"code":"SAVE250","subtotal":"2500.00"}`, nil, 200, "", false},
+		{"welcome10_signed_in_repeat_customer_is_422", `{"code":"WELCOME10","subtotal":"100.00"}`, shopper, 422, commerce.CodeCouponFirstOrder, false},
+		{"welcome10_signed_in_new_customer", `{"code":"WELCOME10","subtotal":"100.00"}`, newcomer, 200, "", true},
+		// An account not yet verified has no customer record: its email (here a customer's with
+		// orders) proves nothing, so the rules are not checked for it.
+		{"welcome10_unverified_account_is_unchecked", `{"code":"WELCOME10","subtotal":"100.00"}`, unverified, 200, "", false},
+		{"welcome10_anonymous_is_unchecked", `{"code":"WELCOME10","subtotal":"100.00"}`, nil, 200, "", false},
+		// No email is taken from the request: answering for any address would tell who has ordered.
+		{"email_in_the_body_is_400", `{"code":"WELCOME10","subtotal":"100.00","email":"avery.chen@skyline-survey.example"}`, nil, 400, "invalid_request", false},
+		{"bad_token_is_401", `{"code":"WELCOME10","subtotal":"100.00"}`, map[string]string{"Authorization": "Bearer nope"}, 401, "unauthorized", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := f.post(t, "/api/coupons/validate", "", tc.body)
+			got := f.postWith(t, "/api/coupons/validate", tc.as, tc.body)
 			if got.status != tc.status || got.err.Code != tc.code {
 				t.Fatalf("= %d %q (%s), want %d %q", got.status, got.err.Code, got.err.Message, tc.status, tc.code)
 			}
@@ -82,4 +94,32 @@ func TestCouponRulesInPreview(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newCustomer adds a verified shopper account (linked to a new customer with email, no orders) and
+// returns the account's id.
+func (f fixture) newCustomer(t testing.TB, email string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	cust, err := db.InsertReturningID(ctx, f.db, `INSERT INTO customers (name, email) VALUES ('New Pilot', :1) RETURNING id INTO :2`, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := db.InsertReturningID(ctx, f.db, `INSERT INTO users (username, email, password_hash, full_name, role, customer_id)
+VALUES (:1, :2, 'x', 'New Pilot', 'customer', :3) RETURNING id INTO :4`, email, email, cust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// newAccount adds a shopper account not yet verified (no customer) and returns its id.
+func (f fixture) newAccount(t testing.TB, email string) int64 {
+	t.Helper()
+	id, err := db.InsertReturningID(context.Background(), f.db, `INSERT INTO users (username, email, password_hash, full_name, role)
+VALUES (:1, :2, 'x', 'Unverified', 'customer') RETURNING id INTO :3`, "unverified-"+email, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

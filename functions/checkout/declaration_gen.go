@@ -14,7 +14,7 @@ var declared = manifest.Function{
 	Timeout:       30,
 	Routes: []manifest.Route{
 		{Method: "POST", Path: "/api/checkout", Scope: "public", BodyLimit: 8192, Rate: &manifest.Rate{PerSecond: 5}},
-		{Method: "POST", Path: "/api/coupons/validate", Scope: "public", BodyLimit: 1024, Rate: &manifest.Rate{PerSecond: 5}},
+		{Method: "POST", Path: "/api/coupons/validate", Scope: "public", BodyLimit: 1024, Auth: "optional", Rate: &manifest.Rate{PerSecond: 5}},
 	},
 	Smoke: &manifest.Smoke{Method: "POST", Path: "/api/coupons/validate", Body: "{\"code\":\"WELCOME10\",\"subtotal\":\"658.00\"}"},
 }

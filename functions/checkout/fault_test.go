@@ -124,7 +124,7 @@ func failAt(err error, calls ...int) fault {
 // faultFixture is a fixture whose checkout service runs its statements through plan.
 func faultFixture(t *testing.T, f fixture, plan *faults) fixture {
 	t.Helper()
-	s := NewService(f.db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := NewService(f.db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), WithVerifier(f.tokens.Verifier))
 	s.intercept = plan.wrap
 	h, err := s.Handler()
 	if err != nil {

@@ -17,8 +17,9 @@ import (
 )
 
 type fixture struct {
-	db *dbtest.DB
-	h  http.Handler
+	db     *dbtest.DB
+	h      http.Handler
+	tokens *dbtest.Tokens
 }
 
 // newFixture opens a seeded database on a pool of several connections, so concurrent requests run
@@ -27,11 +28,12 @@ func newFixture(t *testing.T) fixture {
 	t.Helper()
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
 	d.SetMaxOpenConns(8)
-	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tokens := dbtest.NewTokens(t)
+	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), WithVerifier(tokens.Verifier))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{db: d, h: h}
+	return fixture{db: d, h: h, tokens: tokens}
 }
 
 // product inserts an active product with the price (cents) and stock and returns its id.
@@ -86,10 +88,20 @@ type answer struct {
 // post sends a request to the handler; key "" sends no Idempotency-Key.
 func (f fixture) post(t testing.TB, path, key, payload string) answer {
 	t.Helper()
+	var h map[string]string
+	if key != "" {
+		h = map[string]string{IdempotencyKeyHeader: key}
+	}
+	return f.postWith(t, path, h, payload)
+}
+
+// postWith sends a request with the headers to the handler.
+func (f fixture) postWith(t testing.TB, path string, headers map[string]string, payload string) answer {
+	t.Helper()
 	req := httptest.NewRequest("POST", path, strings.NewReader(payload))
 	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set(IdempotencyKeyHeader, key)
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	ctx := db.WithStats(req.Context())
 	rec := httptest.NewRecorder()

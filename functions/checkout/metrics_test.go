@@ -28,7 +28,7 @@ func (r *recordedOrders) RecordOrder(_ context.Context, totalUSD float64, _ ...a
 func TestNewOrdersAreCountedOnceWithTheirRevenue(t *testing.T) {
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
 	rec := &recordedOrders{}
-	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), WithMetrics(rec))
+	h, err := New(d.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), WithMetrics(rec), WithVerifier(dbtest.NewTokens(t).Verifier))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func deferredFixture(t *testing.T) fixture {
 	t.Helper()
 	f := newFixture(t)
 	var err error
-	if f.h, err = New(f.db.Deferred(t, 8), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if f.h, err = New(f.db.Deferred(t, 8), slog.New(slog.NewTextHandler(io.Discard, nil)), WithVerifier(f.tokens.Verifier)); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -36,7 +36,7 @@ export async function cart() {
   const pay = field('Payment', { tag: 'select', name: 'payment', options: [['card', 'Card'], ['paypal', 'PayPal'], ['bank_transfer', 'Bank transfer'], ['invoice', 'Invoice']] });
   const check = h('button', { class: 'secondary', type: 'button', onclick: async () => {
     try {
-      const { data } = await api('coupons/validate', { method: 'POST', body: { code: coupon.input.value.trim(), subtotal: c.subtotal, email: email.input.value || undefined } });
+      const { data } = await api('coupons/validate', { method: 'POST', body: { code: coupon.input.value.trim(), subtotal: c.subtotal } });
       preview.replaceChildren(notice('ok', `${data.code}: ${data.description} — discount ${money(data.discount)}, shipping ${money(data.shipping_cost)}, total ${money(data.total)}`));
     } catch (e) { preview.replaceChildren(notice('error', errorText(e))); }
   } }, 'Apply coupon');

@@ -3,11 +3,14 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/octo-drone-shop/serverless/functions/checkout"
 	"github.com/octo-drone-shop/serverless/shared/boot"
+	"github.com/octo-drone-shop/serverless/shared/identity"
+
 	// The build's database driver: SQLite locally, Oracle with -tags oracle (the image).
 	_ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 	"github.com/octo-drone-shop/serverless/shared/notify"
@@ -23,7 +26,17 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
+		// The coupon preview is signed in by the caller's token, verified here with the authorizer's
+		// keys (public keys only; see security.Optional).
+		vc, err := identity.VerifierConfigFromEnv(e.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		verifier, err := vc.NewVerifier(context.Background(), nil)
+		if err != nil {
+			return nil, err
+		}
 		return checkout.New(e.DB, e.Log, checkout.WithMetrics(e.Telemetry.Instruments()),
-			checkout.WithNotifications(mail, notify.InProcess(drainer, 20*time.Second)))
+			checkout.WithNotifications(mail, notify.InProcess(drainer, 20*time.Second)), checkout.WithVerifier(verifier))
 	})
 }
