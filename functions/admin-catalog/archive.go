@@ -40,7 +40,11 @@ func keepArchived(op string, cur, next record) error {
 // archive withdraws a product from the storefront and from every open cart, in one transaction under
 // the product's row lock: a checkout holding the lock first completes before it (and the archive then
 // leaves its order alone); one after it finds the product inactive and refuses it (422
-// product_unavailable). Archiving an archived product changes nothing.
+// product_unavailable). Archiving an archived product changes nothing. The lock is also what keeps
+// a cart add from writing a line the DELETE below cannot see: the cart's add reads the product FOR
+// UPDATE, so under READ COMMITTED it either waits for this commit (and finds the product inactive)
+// or holds the row until its line is committed (and the DELETE, which starts after, removes it); see
+// ARCHITECTURE.md, "Concurrency on Oracle".
 func (s *Service) archive(w http.ResponseWriter, r *http.Request) error {
 	const op = "admincatalog.ArchiveProduct"
 	id, err := products.id(op, r)

@@ -17,6 +17,11 @@
 //     expire after 7 days without a change), and on Oracle it locks the cart row, so concurrent
 //     changes to one cart serialise and the read-then-write of a line is safe (on SQLite BEGIN
 //     IMMEDIATE does the same). Reading a cart does not extend it.
+//   - An add then reads the product with FOR UPDATE: it locks the product row, which admin-catalog's
+//     archive and delete lock first too, so an archive (or delete) never commits between the add's
+//     check that the product is active and its write of the line (under Oracle's READ COMMITTED it
+//     could, and the archive's removal of the product's cart lines would miss the new line). Lock
+//     order: cart row, then product row, as checkout.
 //   - The whole cart is one statement (carts LEFT JOIN cart_items LEFT JOIN products), whatever the
 //     number of lines; a change costs four statements.
 package cart
@@ -30,6 +35,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
 	"github.com/octo-drone-shop/serverless/shared/openapi/contract"
 	"github.com/octo-drone-shop/serverless/shared/shape"
@@ -55,6 +61,11 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics Metrics
+	// intercept, when set (by tests), wraps the transaction every change runs its statements on,
+	// so a test can play a concurrent transaction's committed writes between two statements (the
+	// interleavings Oracle's READ COMMITTED allows and SQLite's write lock never does); nil in
+	// production.
+	intercept func(db.DBTX) db.DBTX
 }
 
 // Metrics records the cart's business metrics (telemetry.Instruments satisfies it).
@@ -70,12 +81,16 @@ func WithMetrics(m Metrics) Option { return func(s *Service) { s.metrics = m } }
 
 // New returns the cart function's HTTP handler.
 func New(store *sql.DB, log *slog.Logger, opts ...Option) (http.Handler, error) {
-	fn := Declaration()
 	s := &Service{db: store, log: log, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
-	return web.NewRouter(fn, log, map[string]web.HandlerFunc{
+	return s.routes()
+}
+
+// routes is the service's HTTP handler.
+func (s *Service) routes() (http.Handler, error) {
+	return web.NewRouter(Declaration(), s.log, map[string]web.HandlerFunc{
 		"POST /api/carts":                             s.create,
 		"GET /api/carts/{cart_id}":                    s.get,
 		"POST /api/carts/{cart_id}/items":             s.addItem,

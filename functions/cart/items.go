@@ -10,6 +10,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/apperr"
 	"github.com/octo-drone-shop/serverless/shared/commerce"
+	"github.com/octo-drone-shop/serverless/shared/db"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -25,11 +26,20 @@ type UpdateItemRequest struct {
 }
 
 const (
-	// productForLineSQL reads the product and the quantity the cart already holds of it.
+	// productForLineSQL reads the product and the quantity the cart already holds of it, and locks
+	// the product row until the add commits. admin-catalog's archive locks that row first too
+	// (products.lock) before it withdraws the product and deletes its cart lines, so the two
+	// serialise on it: an archive that committed first is seen here (Oracle re-reads a row it waited
+	// for; the add answers 422 product_unavailable), and one that comes later waits for this line
+	// to be committed and then deletes it. Without the lock, under READ COMMITTED the archive could
+	// commit between this read and the MERGE, and its DELETE would not see the line the MERGE then
+	// writes. Lock order: the cart row (touch) then the product row, as checkout; the archive takes
+	// the product row then cart lines, never a cart row (see ARCHITECTURE.md, "Concurrency on Oracle").
 	productForLineSQL = `SELECT p.stock, p.is_active, COALESCE(i.quantity, 0)
 FROM products p
 LEFT JOIN cart_items i ON i.product_id = p.id AND i.cart_id = :1
-WHERE p.id = :2`
+WHERE p.id = :2
+FOR UPDATE OF p.is_active`
 
 	// upsertLineSQL sets the merged quantity of the cart's line for the product, creating the line
 	// when the cart has none (one statement; SQLite runs it as INSERT ... ON CONFLICT).
@@ -93,7 +103,7 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 	if err := checkQuantity(op, req.Quantity); err != nil {
 		return err
 	}
-	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	c, err := s.change(r.Context(), id, func(ctx context.Context, tx db.DBTX, now time.Time) error {
 		var stock, active, inCart int64
 		err := tx.QueryRowContext(ctx, productForLineSQL, id, req.ProductID).Scan(&stock, &active, &inCart)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && active != 1) {
@@ -136,7 +146,7 @@ func (s *Service) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if err := checkQuantity(op, req.Quantity); err != nil {
 		return err
 	}
-	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	c, err := s.change(r.Context(), id, func(ctx context.Context, tx db.DBTX, now time.Time) error {
 		var stock, active int64
 		err := tx.QueryRowContext(ctx, lineSQL, itemID, id).Scan(&stock, &active)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -171,7 +181,7 @@ func (s *Service) removeItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.change(r.Context(), id, func(ctx context.Context, tx *sql.Tx, _ time.Time) error {
+	c, err := s.change(r.Context(), id, func(ctx context.Context, tx db.DBTX, _ time.Time) error {
 		res, err := tx.ExecContext(ctx, deleteLineSQL, itemID, id)
 		if err != nil {
 			return apperr.Wrap(op, apperr.Internal, err)

@@ -123,10 +123,14 @@ func (s *Service) load(ctx context.Context, q db.DBTX, id string, now time.Time)
 }
 
 // change runs fn in one transaction after touching the cart, and answers the cart as fn left it.
-func (s *Service) change(ctx context.Context, id string, fn func(ctx context.Context, tx *sql.Tx, now time.Time) error) (Cart, error) {
+func (s *Service) change(ctx context.Context, id string, fn func(ctx context.Context, tx db.DBTX, now time.Time) error) (Cart, error) {
 	var c Cart
 	now := s.now().UTC()
-	err := db.InTx(ctx, s.db, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.InTx(ctx, s.db, func(ctx context.Context, sqlTx *sql.Tx) error {
+		var tx db.DBTX = sqlTx
+		if s.intercept != nil {
+			tx = s.intercept(tx)
+		}
 		if err := s.touch(ctx, tx, id, now); err != nil {
 			return err
 		}

@@ -18,6 +18,15 @@
 //     0015; upper-case letters, digits and dashes, so the given code is upper-cased before the
 //     lookup on ux_campaigns_code); never the display name, which marketing may rename. Not both. A
 //     campaign must exist and not be a draft (a draft is not public), else 422 unknown_campaign.
+//   - A campaign that has ended (completed, or past its ends_at) still gives a lead, stored as if the
+//     request named no campaign (no campaign_id, no campaign points in the score, deduplicated with
+//     the email's leads without a campaign) and answered the same 202. Its code lives on in sent
+//     emails, printed flyers and old landing pages, and the person asking is a prospect marketing
+//     wants; a refusal would lose the enquiry for a form the visitor cannot fix. Not linking keeps
+//     the ended campaign's leads, funnel and conversion rate as they were when it ended. A paused
+//     campaign before its end still takes leads (it may resume). The campaign is read without a
+//     lock: a completion committing meanwhile may see one more lead linked, which is the order
+//     "lead, then completion" (the completion reads no leads), so nothing decided on a stale read.
 //   - The score is Score (score.go), a pure function of the submission, documented there.
 //   - Email: web.ValidEmail, the rule every function shares;
 //     stored as typed. The customer link is by case-insensitive email (the unique index on
@@ -133,8 +142,8 @@ func text(p *string) string {
 }
 
 const (
-	campaignByIDSQL   = `SELECT id, campaign_type FROM campaigns WHERE id = :1 AND status <> 'draft'`
-	campaignByCodeSQL = `SELECT id, campaign_type FROM campaigns WHERE code = UPPER(:1) AND status <> 'draft'`
+	campaignByIDSQL   = `SELECT id, campaign_type, status, ends_at FROM campaigns WHERE id = :1 AND status <> 'draft'`
+	campaignByCodeSQL = `SELECT id, campaign_type, status, ends_at FROM campaigns WHERE code = UPPER(:1) AND status <> 'draft'`
 
 	// currentLeadSQL reads the key's current lead and locks the key row until the transaction ends.
 	currentLeadSQL = `SELECT l.id, l.created_at, l.name, l.company, l.message, l.score
@@ -201,15 +210,29 @@ func (s *Service) campaign(ctx context.Context, req Request) (campaign, error) {
 	default:
 		return campaign{}, nil
 	}
-	var c campaign
-	err := row.Scan(&c.id, &c.kind)
+	var (
+		c      campaign
+		status string
+		ends   *time.Time // NULL: no end date
+	)
+	err := row.Scan(&c.id, &c.kind, &status, &ends)
 	if errors.Is(err, sql.ErrNoRows) {
 		return campaign{}, apperr.E(op, apperr.Unprocessable, "no such campaign").WithCode("unknown_campaign")
 	}
 	if err != nil {
 		return campaign{}, apperr.Wrap(op, apperr.Internal, err)
 	}
+	if ended(status, ends, s.now()) {
+		return campaign{}, nil // kept as a lead without a campaign (see the package's decisions)
+	}
 	return c, nil
+}
+
+// ended reports whether a launched campaign has ended: completed (final in crm-marketing's state
+// machine), or past its ends_at whatever its status (an active or paused campaign nobody completed
+// on its end date has still ended).
+func ended(status string, ends *time.Time, now time.Time) bool {
+	return status == "completed" || (ends != nil && !now.Before(*ends))
 }
 
 // store writes the submission: the key's current lead updated when it is within the window, else a
