@@ -1,13 +1,20 @@
 package admincatalog
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/dbtest"
+	"github.com/octo-drone-shop/serverless/shared/security"
 )
 
 // soldProduct writes a delivered order with a line of a new product and puts the product in two open
@@ -107,5 +114,41 @@ VALUES ((SELECT MIN(id) + :1 FROM customers), :2, 100, 90, :3, 'paid', :4, :5)`,
 	}
 	if r := f.do(t, "PATCH", "/api/admin/coupons/"+strconv.FormatInt(id, 10), `{"max_uses":1}`, "If-Match", r.etag); r.status != http.StatusConflict {
 		t.Fatalf("max_uses below the uses: %d %s, want 409", r.status, r.body)
+	}
+}
+
+// The archive and the product delete lock the product row before they touch carts: the cart's add
+// relies on it (it reads the product FOR UPDATE, so under Oracle's READ COMMITTED an add and an
+// archive serialise on that row; functions/cart TestAnAddRacingAnArchiveLeavesNoLine plays the
+// interleaving). The statements each request ran, in order, show the lock comes first.
+func TestArchiveLocksTheProductBeforeItEmptiesCarts(t *testing.T) {
+	spans := tracetest.NewSpanRecorder()
+	d := dbtest.Open(t, dbtest.Options{Seed: true, Spans: spans})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := New(d.DB, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{db: d, h: security.New(security.Config{}, d.DB, nil, log).Middleware(h)}
+	product, _ := soldProduct(t, f)
+	spans.Reset()
+	if r := f.do(t, "POST", "/api/admin/products/"+strconv.FormatInt(product, 10)+"/archive", ""); r.status != http.StatusOK {
+		t.Fatalf("archive: %d %s", r.status, r.body)
+	}
+	var texts []string
+	for _, s := range spans.Ended() {
+		for _, kv := range s.Attributes() {
+			if kv.Key == "db.query.text" {
+				texts = append(texts, kv.Value.AsString())
+			}
+		}
+	}
+	lock := slices.IndexFunc(texts, func(q string) bool {
+		return strings.Contains(q, "FROM products") && strings.Contains(q, "FOR UPDATE")
+	})
+	carts := slices.IndexFunc(texts, func(q string) bool { return strings.HasPrefix(q, "DELETE FROM cart_items") })
+	if lock < 0 || carts < 0 || lock > carts {
+		t.Fatalf("the product lock (statement %d) must come before the cart lines' delete (statement %d):\n%s",
+			lock, carts, strings.Join(texts, "\n"))
 	}
 }
