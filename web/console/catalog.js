@@ -72,7 +72,7 @@ export function catalogDetail(key, id) {
   const r = spec(key);
   return orMissing(r.Noun, async () => {
     const { data: rec, headers } = await api(`admin/${key}/${id}`, { session });
-    const etag = headers.get('ETag');
+    const etag = headers.get('ETag'); // without one (a proxy dropped it) the PATCH is 428, which writeError explains
     const out = h('div', { 'aria-live': 'polite' }, takeFlash());
     const fail = (err) => out.replaceChildren(writeError(err, r.noun), reload());
     const reload = () => h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => { refresh(); } }, `Reload the ${r.noun}`));
@@ -84,7 +84,7 @@ export function catalogDetail(key, id) {
       if (!Object.keys(changes).length) { out.replaceChildren(notice('info', 'Nothing changed: there is nothing to save.')); return; }
       save.disabled = true;
       try {
-        await api(`admin/${key}/${id}`, { method: 'PATCH', session, headers: { 'If-Match': etag }, body: changes });
+        await api(`admin/${key}/${id}`, { method: 'PATCH', session, headers: etag ? { 'If-Match': etag } : {}, body: changes });
         flash = `Saved: ${Object.keys(changes).join(', ').replace(/_/g, ' ')}.`;
         refresh();
       } catch (err) { fail(err); } finally { save.disabled = false; }

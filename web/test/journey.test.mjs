@@ -246,6 +246,12 @@ test('admin adds a product, edits it (a stale edit is refused), archives it; the
   await signInConsole(page, 'admin@octo-drone-shop.example', 'OctoAdmin!2026');
   await page.locator('#nav').getByRole('link', { name: 'Catalog' }).click();
   await capture(page, 'console-products', page.locator('#products tbody tr'));
+  // Keyset paging: "More" appends the next page, no product twice.
+  const skus = () => page.locator('#products tbody tr td:nth-child(2)').allTextContents();
+  assert.equal((await skus()).length, 25);
+  await page.getByRole('button', { name: 'More', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#products tbody tr').length > 25);
+  assert.equal(new Set(await skus()).size, (await skus()).length, 'the second page repeats no product');
   await page.getByRole('link', { name: 'New product' }).click();
   const form = page.locator('#new-product');
   await form.getByLabel('Name').fill('OCTO Scout Mini Trainer');
@@ -313,6 +319,12 @@ test('admin adds a product, edits it (a stale edit is refused), archives it; the
   await shop.reload();
   await shop.locator('main').getByText(/404/).waitFor();
   await shop.context().close();
+  // The admin list still has it, marked archived.
+  await page.locator('nav.tabs').getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('search').getByLabel('Search').fill('Mini Trainer');
+  await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await page.waitForFunction(() => location.hash.includes('q=Mini') && document.querySelectorAll('#products tbody tr').length === 1);
+  await page.locator('#products tbody tr', { hasText: 'DRN-MINI-TRN' }).locator('.badge', { hasText: 'archived' }).waitFor();
 
   // A coupon with a minimum subtotal and an end date, as the README's curl example makes it.
   await page.locator('nav.tabs').getByRole('link', { name: 'Coupons' }).click();
