@@ -50,7 +50,7 @@ export function catalogNew(key) {
   const r = spec(key);
   return orMissing(r.title, async () => {
     const out = h('div', { 'aria-live': 'polite' });
-    const { elements, body } = inputs(r.fields, null);
+    const { elements, body, mark } = inputs(r.fields, null);
     const submit = h('button', { type: 'submit' }, `Create ${r.noun}`);
     const form = h('form', { class: 'card', id: `new-${r.noun}`, onsubmit: async (e) => {
       e.preventDefault();
@@ -61,6 +61,7 @@ export function catalogNew(key) {
         location.hash = `#/catalog/${key}/${data.id}`;
       } catch (err) {
         out.replaceChildren(writeError(err, r.noun));
+        mark(err);
       } finally { submit.disabled = false; }
     } }, elements, submit);
     return [tabs(key), h('p', {}, h('a', { href: `#/catalog/${key}` }, `← ${r.title}`)), h('h1', {}, `New ${r.noun}`), out, form];
@@ -76,7 +77,7 @@ export function catalogDetail(key, id) {
     const out = h('div', { 'aria-live': 'polite' }, takeFlash());
     const fail = (err) => out.replaceChildren(writeError(err, r.noun), reload());
     const reload = () => h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => { refresh(); } }, `Reload the ${r.noun}`));
-    const { elements, body } = inputs(r.fields, rec);
+    const { elements, body, mark } = inputs(r.fields, rec);
     const save = h('button', { type: 'submit' }, 'Save changes');
     const form = h('form', { class: 'card', id: `edit-${r.noun}`, onsubmit: async (e) => {
       e.preventDefault();
@@ -87,7 +88,7 @@ export function catalogDetail(key, id) {
         await api(`admin/${key}/${id}`, { method: 'PATCH', session, headers: etag ? { 'If-Match': etag } : {}, body: changes });
         flash = `Saved: ${Object.keys(changes).join(', ').replace(/_/g, ' ')}.`;
         refresh();
-      } catch (err) { fail(err); } finally { save.disabled = false; }
+      } catch (err) { fail(err); mark(err); } finally { save.disabled = false; }
     } }, h('h2', {}, `Edit the ${r.noun}`), elements, save);
     return [tabs(key), h('p', {}, h('a', { href: `#/catalog/${key}` }, `← ${r.title}`)),
       h('h1', {}, `${r.name(rec)} `, badge(status(rec))), out,

@@ -51,8 +51,8 @@ function same(f, a, b) {
 }
 
 /**
- * The inputs of fields for record (null: a new one). Returns {elements, body()}: body() is the JSON
- * to send, every set field when creating, only the changed ones when editing.
+ * The inputs of fields for record (null: a new one). Returns {elements, body(), mark(err)}: body() is
+ * the JSON to send, every set field when creating, only the changed ones when editing.
  */
 export function inputs(fields, record) {
   const rows = fields.filter((f) => !(record && f.createOnly)).map((f) => {
@@ -89,7 +89,13 @@ export function inputs(fields, record) {
     }
     return out;
   };
-  return { elements: rows.map((r) => r.wrap), body };
+  /** Marks the input a 400 names (its message starts with the field's name) invalid and focuses it. */
+  const mark = (err) => {
+    for (const { wrap } of rows) wrap.input.removeAttribute('aria-invalid');
+    const bad = err?.status === 400 && rows.find(({ f }) => err.message.startsWith(`${f.name} `));
+    if (bad) { bad.wrap.input.setAttribute('aria-invalid', 'true'); bad.wrap.input.focus(); }
+  };
+  return { elements: rows.map((r) => r.wrap), body, mark };
 }
 
 /** What an API error on a catalog write means, then the API's own message (code, status, trace). */

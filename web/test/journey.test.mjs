@@ -263,6 +263,7 @@ test('admin adds a product, edits it (a stale edit is refused), archives it; the
   await form.getByRole('button', { name: 'Create product' }).click();
   await page.getByRole('alert').getByText(/sku must be upper-case/).waitFor();
   assert.match(await page.getByRole('alert').textContent(), /Not saved: check the fields\..*invalid_request 400/);
+  assert.equal(await form.getByLabel('SKU').getAttribute('aria-invalid'), 'true', 'the field the API named is marked');
   await capture(page, 'console-product-new', page.getByRole('alert'));
   await form.getByLabel('SKU').fill('DRN-MINI-TRN');
   await form.getByRole('button', { name: 'Create product' }).click();
@@ -300,13 +301,16 @@ test('admin adds a product, edits it (a stale edit is refused), archives it; the
   await other.context().close();
 
   // A product that orders reference cannot be deleted (409): the message says to archive it.
+  // (Each goto waits for the new page's heading: a click must not land on the previous page's button.)
   await page.goto(`${stack.base}/console/#/catalog/products/${productId}`);
+  await page.getByRole('heading', { name: 'OCTO Surveyor Q4 Mapping Quadcopter' }).waitFor();
   await page.getByRole('button', { name: 'Delete product' }).click();
   await page.getByRole('button', { name: 'Yes, delete product' }).click();
   assert.match(await page.getByRole('alert').textContent(), /archive it instead.*product_ordered 409/);
 
   // Archive the new one: the storefront's search and product page no longer show it.
   await page.goto(`${stack.base}/console/#/catalog/products/${newProductId}`);
+  await page.getByRole('heading', { name: 'OCTO Scout Mini Trainer' }).waitFor();
   await page.getByRole('button', { name: 'Archive product' }).click();
   await page.getByRole('button', { name: 'Yes, archive product' }).click();
   await page.getByText('OCTO Scout Mini Trainer is archived').waitFor();
