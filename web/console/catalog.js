@@ -3,7 +3,7 @@
 // sends only the changed fields with If-Match (the ETag of the read); a product can also be archived
 // (withdrawn from the storefront and every cart) or, when no order references it, deleted.
 import { api } from '../shared/api.js';
-import { h, badge, money, notice } from '../shared/ui.js';
+import { h, badge, money, notice, errorText } from '../shared/ui.js';
 import { session, refresh } from './app.js';
 import { orMissing, pagedTable, filterTo, hashQuery } from './list.js';
 import { cell } from './generic.js';
@@ -72,7 +72,15 @@ export function catalogNew(key) {
 export function catalogDetail(key, id) {
   const r = spec(key);
   return orMissing(r.Noun, async () => {
-    const { data: rec, headers } = await api(`admin/${key}/${id}`, { session });
+    let read;
+    try { read = await api(`admin/${key}/${id}`, { session }); } catch (e) {
+      // The function's own 404 names the record ("product not found"); the gateway's (no such route
+      // on this deployment) goes to orMissing.
+      if (e.status !== 404 || e.message !== `${r.noun} not found`) throw e;
+      return [tabs(key), h('h1', {}, `${r.Noun} #${id}`), notice('info', `There is no ${r.noun} #${id}: it was deleted or never existed (${errorText(e)}).`),
+        h('p', {}, h('a', { href: `#/catalog/${key}` }, `← ${r.title}`))];
+    }
+    const { data: rec, headers } = read;
     const etag = headers.get('ETag'); // without one (a proxy dropped it) the PATCH is 428, which writeError explains
     const out = h('div', { 'aria-live': 'polite' }, takeFlash());
     const fail = (err) => out.replaceChildren(writeError(err, r.noun), reload());

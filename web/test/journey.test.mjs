@@ -43,7 +43,6 @@ const shopper = { name: 'Pat Pilot', email: 'pat.pilot@example.com', password: '
 let orderId;
 let productId;
 let checkoutTrace;
-let newProductId;
 
 test('a shopper registers, verifies by the mailed link, buys a drone with a coupon and opens a ticket', async () => {
   const page = await newPage(browser, errors);
@@ -241,7 +240,7 @@ test('admin sees analytics charts, the query lab, campaigns, audit; other roles 
   await ful.context().close();
 });
 
-test('admin adds a product, edits it (a stale edit is refused), archives it; the storefront drops it', async () => {
+test('admin adds a product, edits it (a stale edit is refused), archives it (the storefront drops it) and deletes it; coupons and warehouses', async () => {
   const page = await newPage(browser, errors);
   await signInConsole(page, 'admin@octo-drone-shop.example', 'OctoAdmin!2026');
   await page.locator('#nav').getByRole('link', { name: 'Catalog' }).click();
@@ -268,7 +267,7 @@ test('admin adds a product, edits it (a stale edit is refused), archives it; the
   await form.getByLabel('SKU').fill('DRN-MINI-TRN');
   await form.getByRole('button', { name: 'Create product' }).click();
   await page.waitForURL(/#\/catalog\/products\/\d+$/);
-  newProductId = page.url().match(/(\d+)$/)[1];
+  const newProductId = page.url().match(/(\d+)$/)[1];
   await page.getByText('Product OCTO Scout Mini Trainer created.').waitFor();
 
   // The storefront lists it.
@@ -360,6 +359,17 @@ test('admin adds a product, edits it (a stale edit is refused), archives it; the
   await wf.getByLabel('Code').fill('WH-SEA-2');
   await wf.getByRole('button', { name: 'Create warehouse' }).click();
   await page.getByText('Warehouse WH-SEA-2 Seattle Overflow created.').waitFor();
+  // The archived product has no order: it can be deleted, and its page then says it is gone.
+  await page.goto(`${stack.base}/console/#/catalog/products/${newProductId}`);
+  await page.getByRole('heading', { name: 'OCTO Scout Mini Trainer' }).waitFor();
+  await page.getByRole('button', { name: 'Delete product' }).click();
+  await page.getByRole('button', { name: 'Yes, delete product' }).click();
+  await page.getByText('OCTO Scout Mini Trainer is deleted.').waitFor();
+  await page.goto(`${stack.base}/console/#/catalog/products/${newProductId}`);
+  await page.getByText(`There is no product #${newProductId}`).waitFor();
+  // A record that does not exist says so (not "not deployed").
+  await page.goto(`${stack.base}/console/#/catalog/warehouses/999999`);
+  await page.getByText('There is no warehouse #999999').waitFor();
   // Shops and services list their seeded rows.
   for (const key of ['shops', 'services']) {
     await page.locator('nav.tabs').getByRole('link', { name: key[0].toUpperCase() + key.slice(1) }).click();
@@ -381,7 +391,7 @@ test('the pages run under their own Content-Security-Policy without a violation'
   await page.locator('#shipment').waitFor();
   await page.goto(`${stack.base}/console/#/catalog/products`);
   await page.locator('#products tbody tr').first().waitFor();
-  await page.goto(`${stack.base}/console/#/catalog/products/${newProductId}`);
+  await page.goto(`${stack.base}/console/#/catalog/products/${productId}`);
   await page.locator('#edit-product').waitFor();
   await page.goto(`${stack.base}/console/#/catalog/coupons/new`);
   await page.locator('#new-coupon').waitFor();
