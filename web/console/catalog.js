@@ -3,7 +3,7 @@
 // sends only the changed fields with If-Match (the ETag of the read); a product can also be archived
 // (withdrawn from the storefront and every cart) or, when no order references it, deleted.
 import { api } from '../shared/api.js';
-import { h, badge, money, notice, errorText } from '../shared/ui.js';
+import { h, mount, badge, money, notice, errorText } from '../shared/ui.js';
 import { session, refresh } from './app.js';
 import { orMissing, pagedTable, filterTo, hashQuery } from './list.js';
 import { cell } from './generic.js';
@@ -83,8 +83,9 @@ export function catalogDetail(key, id) {
     const { data: rec, headers } = read;
     const etag = headers.get('ETag'); // without one (a proxy dropped it) the PATCH is 428, which writeError explains
     const out = h('div', { 'aria-live': 'polite' }, takeFlash());
-    const fail = (err) => out.replaceChildren(writeError(err, r.noun), reload());
-    const reload = () => h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => { refresh(); } }, `Reload the ${r.noun}`));
+    // A stale or version-less edit is offered a reload (which drops the edit); a 400 or 409 keeps it to correct.
+    const fail = (err) => mount(out, writeError(err, r.noun), [404, 412, 428].includes(err.status)
+      ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => refresh() }, `Reload the ${r.noun}`)) : null);
     const { elements, body, mark } = inputs(r.fields, rec);
     const save = h('button', { type: 'submit' }, 'Save changes');
     const form = h('form', { class: 'card', id: `edit-${r.noun}`, onsubmit: async (e) => {
