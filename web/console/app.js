@@ -8,11 +8,12 @@ import { tickets, ticketDetail } from './tickets.js';
 import { campaigns, campaignDetail, leads, leadDetail } from './marketing.js';
 import { analytics } from './analytics.js';
 import { audit, security } from './admin.js';
+import { catalogList, catalogNew, catalogDetail } from './catalog.js';
 import { lab } from './lab.js';
 
 export const session = new Session('octo.console.session');
 
-/** The console's pages: path, nav label, the scope it needs, the view. */
+/** The console's pages: path, nav label (current: the path prefix it is current for), the scope it needs, the view. */
 const pages = [
   { re: /^\/orders$/, nav: '#/orders', label: 'Orders', scope: 'crm.orders.read', view: () => orders() },
   { re: /^\/orders\/(\d+)$/, scope: 'crm.orders.read', view: (m) => orderDetail(m[1]) },
@@ -23,6 +24,9 @@ const pages = [
   { re: /^\/leads$/, nav: '#/leads', label: 'Leads', scope: 'marketing', view: () => leads() },
   { re: /^\/leads\/(\d+)$/, scope: 'marketing', view: (m) => leadDetail(m[1]) },
   { re: /^\/analytics$/, nav: '#/analytics', label: 'Analytics', scope: 'analytics', view: () => analytics() },
+  { re: /^\/catalog\/(products|coupons|shops|services|warehouses)$/, nav: '#/catalog/products', current: '/catalog/', label: 'Catalog', scope: 'admin', view: (m) => catalogList(m[1]) },
+  { re: /^\/catalog\/(products|coupons|shops|services|warehouses)\/new$/, scope: 'admin', view: (m) => catalogNew(m[1]) },
+  { re: /^\/catalog\/(products|coupons|shops|services|warehouses)\/(\d+)$/, scope: 'admin', view: (m) => catalogDetail(m[1], m[2]) },
   { re: /^\/audit$/, nav: '#/audit', label: 'Audit', scope: 'admin', view: () => audit() },
   { re: /^\/security$/, nav: '#/security', label: 'Security', scope: 'admin', view: () => security() },
   { re: /^\/lab$/, nav: '#/lab', label: 'Query lab', scope: 'ops', view: () => lab() },
@@ -64,7 +68,7 @@ async function render() {
   const me = session.get()?.me;
   const path = (location.hash.replace(/^#/, '') || '/').split('?')[0];
   mount(document.getElementById('nav'), me ? allowed().filter((p) => p.nav).map((p) =>
-    h('a', { href: p.nav, 'aria-current': path.startsWith(p.nav.slice(1)) ? 'page' : false }, p.label)) : []);
+    h('a', { href: p.nav, 'aria-current': path.startsWith(p.current || p.nav.slice(1)) ? 'page' : false }, p.label)) : []);
   mount(document.getElementById('who'), me ? [h('span', {}, `${me.name} (${me.role}) `),
     h('button', { class: 'secondary', type: 'button', onclick: async () => { await signOut(session); location.hash = '#/'; render(); } }, 'Sign out')] : []);
   if (!me) { mount(main, signInPage()); return; }
