@@ -3,25 +3,39 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/XSAM/otelsql"
+	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
 
+	"github.com/octo-drone-shop/serverless/shared/sqlid"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
+	"github.com/octo-drone-shop/serverless/shared/sqltext"
 )
 
-// The benchmark runs the same statements three ways on one SQLite file, all through the same driver
+// The benchmark runs the same statements four ways on one SQLite file, all through the same driver
 // (modernc.org/sqlite) below database/sql: plain, wrapped by this package's connector (Open), and
-// wrapped by github.com/XSAM/otelsql (the usual OpenTelemetry wrapper), the last two recording
-// spans in memory (tracetest.SpanRecorder on an SDK provider) and measuring into an SDK meter. The
-// per-statement overhead of an instrumentation is its ns/op minus plain's. otelsql is configured for
-// one span per statement (no connect, reset-session, prepare or rows spans), its leanest setting; we
-// additionally compute the SQL_ID, the session tags and the SQLite translation (all cached).
+// wrapped by github.com/XSAM/otelsql (the usual OpenTelemetry wrapper) twice, the instrumented ones
+// recording spans in memory (tracetest.SpanRecorder on an SDK provider) and measuring into an SDK
+// meter. The per-statement overhead of an instrumentation is its ns/op minus plain's.
+//
+// "otelsql" is configured to put on each span what ours does, the way an otelsql user would get that
+// telemetry (WithAttributes for the constant ones, an AttributesGetter for the per-statement ones,
+// the SQL_ID and summary cached per text as ours are): the judged comparison, since most of a
+// statement span's cost is its attributes (the SDK copies, normalises and de-duplicates each one),
+// and a comparison at different attribute counts measures the counts, not the wrappers.
+// "otelsql-lean" is otelsql's leanest setting (the query text only), reported for reference. Both
+// are set for one span per statement (no connect, reset-session, prepare or rows spans). Ours also
+// records the rows returned or changed, which otelsql cannot, and translates the statement.
 //
 // Run: go test ./shared/db -run '^$' -bench BenchmarkStatement -benchmem
 
@@ -64,13 +78,20 @@ func BenchmarkStatement(b *testing.B) {
 	}
 	defer ours.Close()
 
+	lean := otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitConnPrepare: true, OmitRows: true, OmitConnectorConnect: true})
 	peer, err := otelsql.Open("sqlite", sqlite.DSN(path),
-		otelsql.WithTracerProvider(tp), otelsql.WithMeterProvider(mp),
-		otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitConnPrepare: true, OmitRows: true, OmitConnectorConnect: true}))
+		otelsql.WithTracerProvider(tp), otelsql.WithMeterProvider(mp), lean,
+		otelsql.WithAttributes(semconv.DBSystemNameSQLite, keyModule.String("octo-drone-shop"), keyClientInfo.String("bench@1")),
+		otelsql.WithAttributesGetter(sameAttributes()))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer peer.Close()
+	peerLean, err := otelsql.Open("sqlite", sqlite.DSN(path), otelsql.WithTracerProvider(tp), otelsql.WithMeterProvider(mp), lean)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer peerLean.Close()
 
 	scan := func(row interface{ Scan(...any) error }) error {
 		var (
@@ -103,6 +124,7 @@ func BenchmarkStatement(b *testing.B) {
 			},
 		},
 		rawVariant("otelsql", peer),
+		rawVariant("otelsql-lean", peerLean),
 	}
 
 	for _, op := range []string{"select", "update"} {
@@ -138,5 +160,28 @@ func BenchmarkStatement(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// sameAttributes is the AttributesGetter that makes otelsql record the per-statement attributes ours
+// records (operation, main table, DbStatement, SQL_ID, ACTION, CLIENT_IDENTIFIER), with what is
+// derived from the text cached per text as ours is.
+func sameAttributes() otelsql.AttributesGetter {
+	var cache sync.Map // query -> []attribute.KeyValue
+	return func(ctx context.Context, _ otelsql.Method, query string, _ []driver.NamedValue) []attribute.KeyValue {
+		v, ok := cache.Load(query)
+		if !ok {
+			sum := sqltext.Summarize(query)
+			v, _ = cache.LoadOrStore(query, []attribute.KeyValue{semconv.DBOperationName(sum.Op), semconv.DBCollectionName(sum.Table),
+				keyStatement.String(query), keySQLID.String(sqlid.Of(query))})
+		}
+		fixed := v.([]attribute.KeyValue)
+		out := make([]attribute.KeyValue, len(fixed), len(fixed)+2)
+		copy(out, fixed)
+		out = append(out, keyAction.String(actionOf(ctx)))
+		if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+			out = append(out, keyClientIdentifier.String(sc.TraceID().String()))
+		}
+		return out
 	}
 }
