@@ -3,6 +3,7 @@ module github.com/octo-drone-shop/serverless/shared
 go 1.26.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/XSAM/otelsql v0.44.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/emersion/go-message v0.18.2
@@ -82,7 +83,7 @@ require (
 	github.com/sony/gobreaker/v2 v2.4.0 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
-	go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.47.0 // indirect
+	go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.47.0
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/exp v0.0.0-20251023183803-a4bb9ffd2546 // indirect

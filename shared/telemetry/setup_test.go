@@ -111,6 +111,7 @@ func TestResolveTargetPrecedence(t *testing.T) {
 		wantURL     string
 		wantHeaders map[string]string
 		wantTimeout time.Duration
+		wantGzip    bool
 		wantErr     string
 	}{
 		{name: "APM beats OTEL endpoint and its auth header", cfg: apm, s: tracesSignal,
@@ -127,6 +128,19 @@ func TestResolveTargetPrecedence(t *testing.T) {
 		{name: "export timeout capped at the flush timeout", s: metricsSignal,
 			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318/", "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT": "10000"},
 			wantURL: "http://generic:4318/v1/metrics", wantHeaders: map[string]string{}, wantTimeout: 2 * time.Second},
+		{name: "signal compression beats the generic one", s: tracesSignal,
+			env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318", "OTEL_EXPORTER_OTLP_COMPRESSION": "none",
+				"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip"},
+			wantURL: "http://generic:4318/v1/traces", wantHeaders: map[string]string{}, wantTimeout: 2 * time.Second, wantGzip: true},
+		{name: "unknown compression fails", s: metricsSignal,
+			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318", "OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"},
+			wantErr: "OTEL_EXPORTER_OTLP_COMPRESSION"},
+		{name: "unreadable certificate fails", s: metricsSignal,
+			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://generic:4318", "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE": "/nonexistent/ca.pem"},
+			wantErr: "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE"},
+		{name: "client certificate without its key fails", s: tracesSignal,
+			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://generic:4318", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE": "/c.pem"},
+			wantErr: "needs both"},
 		{name: "nothing configured exports nothing", s: tracesSignal},
 		{name: "exporter none switches APM off", cfg: apm, s: tracesSignal, env: map[string]string{"OTEL_TRACES_EXPORTER": "none"}},
 		{name: "malformed endpoint fails", s: tracesSignal, env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, wantErr: "not an http(s) URL"},
@@ -144,8 +158,8 @@ func TestResolveTargetPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.url != tt.wantURL || !maps.Equal(got.headers, tt.wantHeaders) || got.timeout != tt.wantTimeout {
-				t.Errorf("target = %+v, want url %q headers %v timeout %s", got, tt.wantURL, tt.wantHeaders, tt.wantTimeout)
+			if got.URL != tt.wantURL || !maps.Equal(got.Headers, tt.wantHeaders) || got.Timeout != tt.wantTimeout || got.Gzip != tt.wantGzip {
+				t.Errorf("target = %+v, want url %q headers %v timeout %s gzip %t", got, tt.wantURL, tt.wantHeaders, tt.wantTimeout, tt.wantGzip)
 			}
 		})
 	}
