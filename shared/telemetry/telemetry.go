@@ -144,11 +144,7 @@ func Setup(ctx context.Context, cfg Config, getenv func(string) string) (*Teleme
 
 	tpOpts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
 	if traces.URL != "" {
-		exporter, err := otlp.NewTraceExporter(ctx, traces)
-		if err != nil {
-			return nil, fmt.Errorf("telemetry setup: trace exporter: %w", err)
-		}
-		tpOpts = append(tpOpts, sdktrace.WithBatcher(exporter))
+		tpOpts = append(tpOpts, sdktrace.WithBatcher(otlp.NewTraceExporter(traces)))
 	}
 	for _, sp := range cfg.SpanProcessors {
 		tpOpts = append(tpOpts, sdktrace.WithSpanProcessor(sp))

@@ -2,8 +2,8 @@
 // build runs (package dbdriver): the local build SQLite and no godror, the image's build (-tags
 // oracle) godror and no SQLite, and the authorizer, which opens no database, neither; that no
 // function links what only the tools run (the local gateway, the YAML reader); and that none links
-// what it never runs at all: gRPC (telemetry exports OTLP over HTTP), and in the authorizer the OCI
-// SDK (it reads no Vault secret). See ARCHITECTURE.md, "Cold start".
+// what it never runs at all: gRPC and the protobuf runtime (telemetry encodes OTLP/HTTP itself), and
+// in the authorizer the OCI SDK (it reads no Vault secret). See ARCHITECTURE.md, "Cold start".
 package linkcheck
 
 import (
@@ -71,6 +71,11 @@ func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
 					if links(never) {
 						t.Errorf("%s (%s build) links %s, which no function runs", fn, build.name, never)
 					}
+				}
+				// Telemetry encodes OTLP itself (easyproto): no generated OTLP messages, and in the local
+				// build no protobuf runtime at all (the image's links it through godror).
+				if links("go.opentelemetry.io/proto/otlp") || build.name == "local" && links("google.golang.org/protobuf") {
+					t.Errorf("%s (%s build) links the protobuf runtime or the OTLP messages", fn, build.name)
 				}
 				// The authorizer reads no secret (package vault): no Vault client, no OCI SDK.
 				if noDB[fn] && (links(ociSDK) || links("github.com/octo-drone-shop/serverless/shared/oracle/ocivault")) {

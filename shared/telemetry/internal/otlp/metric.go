@@ -7,7 +7,6 @@ import (
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-	mpb "go.opentelemetry.io/proto/otlp/metrics/v1"
 )
 
 // MetricExporter is an sdkmetric.Exporter that POSTs ExportMetricsServiceRequests to its target.
@@ -54,11 +53,7 @@ func (e *MetricExporter) Export(ctx context.Context, rm *metricdata.ResourceMetr
 	if e.stopped {
 		return errShutdown
 	}
-	pb, err := resourceMetrics(rm)
-	body, merr := envelope([]*mpb.ResourceMetrics{pb})
-	if merr != nil {
-		return errors.Join(err, merr)
-	}
+	body, err := encodeMetrics(rm)
 	return errors.Join(err, e.s.post(ctx, body))
 }
 

@@ -4,11 +4,11 @@
 // The upstream exporters (otlptracehttp, otlpmetrichttp) share their configuration code and their
 // request types with the gRPC exporters, so every function binary linked google.golang.org/grpc,
 // grpc-gateway and their package inits without ever running them (open-telemetry/opentelemetry-go
-// issue 2579). Here the spans are turned into OTLP messages by the upstream otlptrace exporter
-// (TraceClient is its otlptrace.Client); the metrics by metricsToProto, which follows the upstream
-// transform and is checked byte for byte against otlpmetrichttp's requests in the tests (so are the
-// trace requests against otlptracehttp's). Only the HTTP POST and the two request envelopes, one
-// repeated field each, are written here.
+// issue 2579); their messages are protobuf-go's generated types, whose runtime builds its descriptor
+// registry in ~20 package inits at every cold start. Here the spans and metrics are encoded directly
+// with easyproto (wire.go), following the upstream transforms field by field: the tests send the same
+// spans and metrics through otlptracehttp and otlpmetrichttp and require the same request bodies,
+// byte for byte, so a difference in encoding or in the transform fails them.
 package otlp
 
 import (
@@ -24,8 +24,7 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/proto"
+	"github.com/VictoriaMetrics/easyproto"
 )
 
 // Target is where and how one signal is sent.
@@ -61,21 +60,6 @@ func newSender(t Target, kind string) *sender {
 
 // maxResponseBytes bounds how much of an answer is read (upstream's default).
 const maxResponseBytes = 64 << 20
-
-// envelope encodes an Export*ServiceRequest: its only field, number 1, repeated, holding each
-// already-encoded Resource* message. This is the same encoding proto.Marshal gives the request type.
-func envelope[M proto.Message](items []M) ([]byte, error) {
-	var out []byte
-	for _, m := range items {
-		b, err := proto.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		out = protowire.AppendTag(out, 1, protowire.BytesType)
-		out = protowire.AppendBytes(out, b)
-	}
-	return out, nil
-}
 
 // post sends body and interprets the answer as the upstream exporters do: 2xx is success unless it
 // reports a partial success; anything else is an error carrying the status and the answer's text.
@@ -134,52 +118,31 @@ var ErrPartialSuccess = errors.New("OTLP partial success")
 func partialSuccess(b []byte, kind string) error {
 	var rejected int64
 	var msg string
+	var fc easyproto.FieldContext
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return fmt.Errorf("OTLP response: %w", protowire.ParseError(n))
+		var err error
+		if b, err = fc.NextField(b); err != nil {
+			return fmt.Errorf("OTLP response: %w", err)
 		}
-		b = b[n:]
-		if num == 1 && typ == protowire.BytesType {
-			ps, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return fmt.Errorf("OTLP response: %w", protowire.ParseError(n))
-			}
-			b = b[n:]
-			for len(ps) > 0 {
-				pn, pt, m := protowire.ConsumeTag(ps)
-				if m < 0 {
-					return fmt.Errorf("OTLP response: %w", protowire.ParseError(m))
-				}
-				ps = ps[m:]
-				switch {
-				case pn == 1 && pt == protowire.VarintType:
-					v, k := protowire.ConsumeVarint(ps)
-					if k < 0 {
-						return fmt.Errorf("OTLP response: %w", protowire.ParseError(k))
-					}
-					rejected, ps = int64(v), ps[k:]
-				case pn == 2 && pt == protowire.BytesType:
-					v, k := protowire.ConsumeBytes(ps)
-					if k < 0 {
-						return fmt.Errorf("OTLP response: %w", protowire.ParseError(k))
-					}
-					msg, ps = string(v), ps[k:]
-				default:
-					k := protowire.ConsumeFieldValue(pn, pt, ps)
-					if k < 0 {
-						return fmt.Errorf("OTLP response: %w", protowire.ParseError(k))
-					}
-					ps = ps[k:]
-				}
-			}
+		ps, ok := fc.MessageData()
+		if fc.FieldNum != 1 || !ok {
 			continue
 		}
-		n = protowire.ConsumeFieldValue(num, typ, b)
-		if n < 0 {
-			return fmt.Errorf("OTLP response: %w", protowire.ParseError(n))
+		for len(ps) > 0 {
+			if ps, err = fc.NextField(ps); err != nil {
+				return fmt.Errorf("OTLP response: %w", err)
+			}
+			switch fc.FieldNum {
+			case 1:
+				if v, ok := fc.Int64(); ok {
+					rejected = v
+				}
+			case 2:
+				if v, ok := fc.String(); ok {
+					msg = v
+				}
+			}
 		}
-		b = b[n:]
 	}
 	if rejected == 0 && msg == "" {
 		return nil

@@ -98,6 +98,10 @@ func spans(t *testing.T) []sdktrace.ReadOnlySpan {
 	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sid, TraceFlags: trace.FlagsSampled})
 	parent := trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: pid, Remote: true})
 	start := time.Unix(1700000000, 123)
+	ts, err := trace.ParseTraceState("octo=1,apm=x")
+	if err != nil {
+		t.Fatal(err)
+	}
 	stubs := tracetest.SpanStubs{
 		{Name: "GET /api/products/{id}", SpanContext: sc, Parent: parent, SpanKind: trace.SpanKindServer,
 			StartTime: start, EndTime: start.Add(time.Millisecond), Attributes: everyType,
@@ -107,6 +111,12 @@ func spans(t *testing.T) []sdktrace.ReadOnlySpan {
 			Resource: res, InstrumentationScope: instrumentation.Scope{Name: "octo", Version: "1"}},
 		{Name: "SELECT products", SpanContext: sc, SpanKind: trace.SpanKindClient, StartTime: start,
 			EndTime: start.Add(2 * time.Millisecond), Resource: res, InstrumentationScope: instrumentation.Scope{Name: "db"}},
+		{Name: "no scope", SpanContext: sc.WithTraceState(ts), Parent: parent.WithRemote(false), StartTime: start,
+			EndTime: start, Resource: res, Status: sdktrace.Status{Code: codes.Ok}, DroppedAttributes: 2,
+			DroppedEvents: 1, DroppedLinks: 3, ChildSpanCount: 1},
+		{Name: "UPDATE carts", SpanContext: sc, SpanKind: trace.SpanKindInternal, StartTime: start,
+			EndTime: start.Add(time.Millisecond), Resource: res,
+			InstrumentationScope: instrumentation.Scope{Name: "db", SchemaURL: "https://opentelemetry.io/schemas/1.26.0"}},
 	}
 	return stubs.Snapshots()
 }
@@ -120,10 +130,7 @@ func TestTraceRequestsMatchUpstream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mine, err := NewTraceExporter(ctx, Target{URL: server(t, &ours) + "/v1/traces", Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mine := NewTraceExporter(Target{URL: server(t, &ours) + "/v1/traces", Timeout: 5 * time.Second})
 	for _, e := range []sdktrace.SpanExporter{upstream, mine} {
 		if err := e.ExportSpans(ctx, spans(t)); err != nil {
 			t.Fatal(err)
@@ -134,8 +141,8 @@ func TestTraceRequestsMatchUpstream(t *testing.T) {
 		t.Errorf("request body differs from otlptracehttp's:\n got %x\nwant %x", got, want)
 	}
 	var req coltracepb.ExportTraceServiceRequest
-	if err := proto.Unmarshal(got, &req); err != nil || len(req.ResourceSpans[0].ScopeSpans) != 2 {
-		t.Errorf("decoded %v (%v), want the two spans' scopes", &req, err)
+	if err := proto.Unmarshal(got, &req); err != nil || len(req.ResourceSpans[0].ScopeSpans) != 4 {
+		t.Errorf("decoded %v (%v), want the spans' four scopes", &req, err)
 	}
 }
 

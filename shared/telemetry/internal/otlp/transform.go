@@ -3,260 +3,238 @@ package otlp
 import (
 	"errors"
 	"fmt"
-	"time"
 
-	"go.opentelemetry.io/otel/attribute"
+	"github.com/VictoriaMetrics/easyproto"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-	cpb "go.opentelemetry.io/proto/otlp/common/v1"
-	mpb "go.opentelemetry.io/proto/otlp/metrics/v1"
-	rpb "go.opentelemetry.io/proto/otlp/resource/v1"
 )
 
-// resourceMetrics is the OTLP form of rm, field for field as otlpmetrichttp's transform writes it
-// (TestMetricRequestsMatchUpstream). A metric of an unknown aggregation or temporality is left out
-// and named in the error; the rest are kept.
-func resourceMetrics(rm *metricdata.ResourceMetrics) (*mpb.ResourceMetrics, error) {
+// encodeMetrics is the ExportMetricsServiceRequest of rm (resource_metrics = 1), field for field as
+// otlpmetrichttp's transform and protobuf-go write it (TestMetricRequestsMatchUpstream). A metric of
+// an unknown aggregation or temporality is left out and named in the error; the rest are kept.
+func encodeMetrics(rm *metricdata.ResourceMetrics) ([]byte, error) {
 	var errs []error
-	scopes := make([]*mpb.ScopeMetrics, 0, len(rm.ScopeMetrics))
-	for _, sm := range rm.ScopeMetrics {
-		ms := make([]*mpb.Metric, 0, len(sm.Metrics))
-		for _, m := range sm.Metrics {
-			o, err := metric(m)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("metric %s: %w", m.Name, err))
-				continue
-			}
-			ms = append(ms, o)
+	body := encode(func(req *easyproto.MessageMarshaler) {
+		r := req.AppendMessage(1)
+		res := r.AppendMessage(1) // ResourceMetrics.resource, always present
+		if rm.Resource != nil {
+			putKeyValueIter(res, 1, rm.Resource.Iter())
 		}
-		scopes = append(scopes, &mpb.ScopeMetrics{
-			Scope: &cpb.InstrumentationScope{Name: sm.Scope.Name, Version: sm.Scope.Version,
-				Attributes: attrs(sm.Scope.Attributes.Iter())},
-			Metrics:   ms,
-			SchemaUrl: sm.Scope.SchemaURL,
-		})
-	}
-	var res []*cpb.KeyValue
-	schema := ""
-	if rm.Resource != nil {
-		res, schema = attrs(rm.Resource.Iter()), rm.Resource.SchemaURL()
-	}
-	out := &mpb.ResourceMetrics{Resource: &rpb.Resource{Attributes: res}, ScopeMetrics: scopes, SchemaUrl: schema}
+		for _, sm := range rm.ScopeMetrics {
+			s := r.AppendMessage(2)
+			putScope(s.AppendMessage(1), sm.Scope) // ScopeMetrics.scope, always present
+			for _, m := range sm.Metrics {
+				if err := check(m.Data); err != nil {
+					errs = append(errs, fmt.Errorf("metric %s: %w", m.Name, err))
+					continue
+				}
+				putMetric(s.AppendMessage(2), m)
+			}
+			putString(s, 3, sm.Scope.SchemaURL)
+		}
+		if rm.Resource != nil {
+			putString(r, 3, rm.Resource.SchemaURL())
+		}
+	})
 	if len(errs) > 0 {
-		return out, fmt.Errorf("OTLP metrics transform: %w", errors.Join(errs...))
+		return body, fmt.Errorf("OTLP metrics transform: %w", errors.Join(errs...))
 	}
-	return out, nil
+	return body, nil
 }
 
-func metric(m metricdata.Metrics) (*mpb.Metric, error) {
-	out := &mpb.Metric{Name: m.Name, Description: m.Description, Unit: m.Unit}
-	var err error
-	switch a := m.Data.(type) {
-	case metricdata.Gauge[int64]:
-		out.Data = &mpb.Metric_Gauge{Gauge: &mpb.Gauge{DataPoints: numberPoints(a.DataPoints)}}
-	case metricdata.Gauge[float64]:
-		out.Data = &mpb.Metric_Gauge{Gauge: &mpb.Gauge{DataPoints: numberPoints(a.DataPoints)}}
+// check refuses what upstream's transform refuses: an unknown aggregation or temporality.
+func check(data metricdata.Aggregation) error {
+	var t metricdata.Temporality
+	switch a := data.(type) {
+	case metricdata.Gauge[int64], metricdata.Gauge[float64], metricdata.Summary:
+		return nil
 	case metricdata.Sum[int64]:
-		out.Data, err = sum(a)
+		t = a.Temporality
 	case metricdata.Sum[float64]:
-		out.Data, err = sum(a)
+		t = a.Temporality
 	case metricdata.Histogram[int64]:
-		out.Data, err = histogram(a)
+		t = a.Temporality
 	case metricdata.Histogram[float64]:
-		out.Data, err = histogram(a)
+		t = a.Temporality
 	case metricdata.ExponentialHistogram[int64]:
-		out.Data, err = expHistogram(a)
+		t = a.Temporality
 	case metricdata.ExponentialHistogram[float64]:
-		out.Data, err = expHistogram(a)
-	case metricdata.Summary:
-		out.Data = summary(a)
+		t = a.Temporality
 	default:
-		return nil, fmt.Errorf("unknown aggregation %T", a)
+		return fmt.Errorf("unknown aggregation %T", a)
 	}
-	if err != nil {
-		return nil, err
+	if _, err := temporality(t); err != nil {
+		return err
 	}
-	return out, nil
+	return nil
 }
 
-func temporality(t metricdata.Temporality) (mpb.AggregationTemporality, error) {
+// temporality is AggregationTemporality: delta 1, cumulative 2.
+func temporality(t metricdata.Temporality) (int32, error) {
 	switch t {
 	case metricdata.DeltaTemporality:
-		return mpb.AggregationTemporality_AGGREGATION_TEMPORALITY_DELTA, nil
+		return 1, nil
 	case metricdata.CumulativeTemporality:
-		return mpb.AggregationTemporality_AGGREGATION_TEMPORALITY_CUMULATIVE, nil
+		return 2, nil
 	}
-	return mpb.AggregationTemporality_AGGREGATION_TEMPORALITY_UNSPECIFIED, fmt.Errorf("unknown temporality %s", t)
+	return 0, fmt.Errorf("unknown temporality %s", t)
 }
 
-func sum[N int64 | float64](s metricdata.Sum[N]) (*mpb.Metric_Sum, error) {
-	t, err := temporality(s.Temporality)
-	if err != nil {
-		return nil, err
+// putMetric writes a Metric: name 1, description 2, unit 3, then its data: gauge 5, sum 7,
+// histogram 9, exponential_histogram 10, summary 11.
+func putMetric(m *easyproto.MessageMarshaler, mt metricdata.Metrics) {
+	putString(m, 1, mt.Name)
+	putString(m, 2, mt.Description)
+	putString(m, 3, mt.Unit)
+	switch a := mt.Data.(type) {
+	case metricdata.Gauge[int64]:
+		putNumberPoints(m.AppendMessage(5), a.DataPoints)
+	case metricdata.Gauge[float64]:
+		putNumberPoints(m.AppendMessage(5), a.DataPoints)
+	case metricdata.Sum[int64]:
+		putSum(m.AppendMessage(7), a)
+	case metricdata.Sum[float64]:
+		putSum(m.AppendMessage(7), a)
+	case metricdata.Histogram[int64]:
+		putHistogram(m.AppendMessage(9), a)
+	case metricdata.Histogram[float64]:
+		putHistogram(m.AppendMessage(9), a)
+	case metricdata.ExponentialHistogram[int64]:
+		putExpHistogram(m.AppendMessage(10), a)
+	case metricdata.ExponentialHistogram[float64]:
+		putExpHistogram(m.AppendMessage(10), a)
+	case metricdata.Summary:
+		putSummary(m.AppendMessage(11), a)
 	}
-	return &mpb.Metric_Sum{Sum: &mpb.Sum{AggregationTemporality: t, IsMonotonic: s.IsMonotonic,
-		DataPoints: numberPoints(s.DataPoints)}}, nil
 }
 
-func numberPoints[N int64 | float64](pts []metricdata.DataPoint[N]) []*mpb.NumberDataPoint {
-	out := make([]*mpb.NumberDataPoint, 0, len(pts))
+// putSum writes a Sum: data_points 1, aggregation_temporality 2, is_monotonic 3.
+func putSum[N int64 | float64](m *easyproto.MessageMarshaler, s metricdata.Sum[N]) {
+	putNumberPoints(m, s.DataPoints)
+	t, _ := temporality(s.Temporality)
+	putEnum(m, 2, t)
+	if s.IsMonotonic {
+		m.AppendBool(3, true)
+	}
+}
+
+// putNumberPoints writes data_points (field 1) as NumberDataPoints: start 2, time 3, exemplars 5,
+// attributes 7, then the value oneof (as_double 4 or as_int 6): protobuf-go writes a message's
+// fields in number order and its oneofs after them.
+func putNumberPoints[N int64 | float64](m *easyproto.MessageMarshaler, pts []metricdata.DataPoint[N]) {
 	for _, p := range pts {
-		dp := &mpb.NumberDataPoint{Attributes: attrs(p.Attributes.Iter()), StartTimeUnixNano: unixNano(p.StartTime),
-			TimeUnixNano: unixNano(p.Time), Exemplars: exemplars(p.Exemplars)}
-		switch v := any(p.Value).(type) {
-		case int64:
-			dp.Value = &mpb.NumberDataPoint_AsInt{AsInt: v}
-		case float64:
-			dp.Value = &mpb.NumberDataPoint_AsDouble{AsDouble: v}
+		dp := m.AppendMessage(1)
+		putFixed64(dp, 2, unixNano(p.StartTime.UnixNano()))
+		putFixed64(dp, 3, unixNano(p.Time.UnixNano()))
+		putExemplars(dp, 5, p.Exemplars)
+		putKeyValueIter(dp, 7, p.Attributes.Iter())
+		putNumber(dp, 4, 6, p.Value)
+	}
+}
+
+// putHistogram writes a Histogram: data_points 1 (start 2, time 3, count 4, sum 5, bucket_counts
+// 6, explicit_bounds 7, exemplars 8, attributes 9, min 11, max 12), aggregation_temporality 2.
+func putHistogram[N int64 | float64](m *easyproto.MessageMarshaler, h metricdata.Histogram[N]) {
+	for _, p := range h.DataPoints {
+		dp := m.AppendMessage(1)
+		putFixed64(dp, 2, unixNano(p.StartTime.UnixNano()))
+		putFixed64(dp, 3, unixNano(p.Time.UnixNano()))
+		putFixed64(dp, 4, p.Count)
+		dp.AppendDouble(5, float64(p.Sum))
+		if len(p.BucketCounts) > 0 {
+			dp.AppendFixed64s(6, p.BucketCounts)
 		}
-		out = append(out, dp)
+		if len(p.Bounds) > 0 {
+			dp.AppendDoubles(7, p.Bounds)
+		}
+		putExemplars(dp, 8, p.Exemplars)
+		putKeyValueIter(dp, 9, p.Attributes.Iter())
+		putExtremum(dp, 11, p.Min)
+		putExtremum(dp, 12, p.Max)
 	}
-	return out
+	t, _ := temporality(h.Temporality)
+	putEnum(m, 2, t)
 }
 
-func histogram[N int64 | float64](h metricdata.Histogram[N]) (*mpb.Metric_Histogram, error) {
-	t, err := temporality(h.Temporality)
-	if err != nil {
-		return nil, err
-	}
-	pts := make([]*mpb.HistogramDataPoint, 0, len(h.DataPoints))
+// putExpHistogram writes an ExponentialHistogram: data_points 1 (attributes 1, start 2, time 3,
+// count 4, sum 5, scale 6, zero_count 7, positive 8, negative 9, exemplars 11, min 12, max 13,
+// zero_threshold 14), aggregation_temporality 2.
+func putExpHistogram[N int64 | float64](m *easyproto.MessageMarshaler, h metricdata.ExponentialHistogram[N]) {
 	for _, p := range h.DataPoints {
-		s := float64(p.Sum)
-		dp := &mpb.HistogramDataPoint{Attributes: attrs(p.Attributes.Iter()), StartTimeUnixNano: unixNano(p.StartTime),
-			TimeUnixNano: unixNano(p.Time), Count: p.Count, Sum: &s, BucketCounts: p.BucketCounts,
-			ExplicitBounds: p.Bounds, Exemplars: exemplars(p.Exemplars)}
-		dp.Min, dp.Max = extremum(p.Min), extremum(p.Max)
-		pts = append(pts, dp)
+		dp := m.AppendMessage(1)
+		putKeyValueIter(dp, 1, p.Attributes.Iter())
+		putFixed64(dp, 2, unixNano(p.StartTime.UnixNano()))
+		putFixed64(dp, 3, unixNano(p.Time.UnixNano()))
+		putFixed64(dp, 4, p.Count)
+		dp.AppendDouble(5, float64(p.Sum))
+		if p.Scale != 0 {
+			dp.AppendSint32(6, p.Scale)
+		}
+		putFixed64(dp, 7, p.ZeroCount)
+		putBuckets(dp.AppendMessage(8), p.PositiveBucket)
+		putBuckets(dp.AppendMessage(9), p.NegativeBucket)
+		putExemplars(dp, 11, p.Exemplars)
+		putExtremum(dp, 12, p.Min)
+		putExtremum(dp, 13, p.Max)
+		putDouble(dp, 14, p.ZeroThreshold)
 	}
-	return &mpb.Metric_Histogram{Histogram: &mpb.Histogram{AggregationTemporality: t, DataPoints: pts}}, nil
+	t, _ := temporality(h.Temporality)
+	putEnum(m, 2, t)
 }
 
-func expHistogram[N int64 | float64](h metricdata.ExponentialHistogram[N]) (*mpb.Metric_ExponentialHistogram, error) {
-	t, err := temporality(h.Temporality)
-	if err != nil {
-		return nil, err
+// putBuckets writes Buckets: offset 1, bucket_counts 2.
+func putBuckets(m *easyproto.MessageMarshaler, b metricdata.ExponentialBucket) {
+	if b.Offset != 0 {
+		m.AppendSint32(1, b.Offset)
 	}
-	pts := make([]*mpb.ExponentialHistogramDataPoint, 0, len(h.DataPoints))
-	for _, p := range h.DataPoints {
-		s := float64(p.Sum)
-		dp := &mpb.ExponentialHistogramDataPoint{Attributes: attrs(p.Attributes.Iter()),
-			StartTimeUnixNano: unixNano(p.StartTime), TimeUnixNano: unixNano(p.Time), Count: p.Count, Sum: &s,
-			Scale: p.Scale, ZeroCount: p.ZeroCount, ZeroThreshold: p.ZeroThreshold, Exemplars: exemplars(p.Exemplars),
-			Positive: &mpb.ExponentialHistogramDataPoint_Buckets{Offset: p.PositiveBucket.Offset, BucketCounts: p.PositiveBucket.Counts},
-			Negative: &mpb.ExponentialHistogramDataPoint_Buckets{Offset: p.NegativeBucket.Offset, BucketCounts: p.NegativeBucket.Counts}}
-		dp.Min, dp.Max = extremum(p.Min), extremum(p.Max)
-		pts = append(pts, dp)
+	if len(b.Counts) > 0 {
+		m.AppendUint64s(2, b.Counts)
 	}
-	return &mpb.Metric_ExponentialHistogram{ExponentialHistogram: &mpb.ExponentialHistogram{AggregationTemporality: t,
-		DataPoints: pts}}, nil
 }
 
-func extremum[N int64 | float64](e metricdata.Extrema[N]) *float64 {
-	v, ok := e.Value()
-	if !ok {
-		return nil
+func putExtremum[N int64 | float64](m *easyproto.MessageMarshaler, n uint32, e metricdata.Extrema[N]) {
+	if v, ok := e.Value(); ok {
+		m.AppendDouble(n, float64(v))
 	}
-	f := float64(v)
-	return &f
 }
 
-func summary(s metricdata.Summary) *mpb.Metric_Summary {
-	pts := make([]*mpb.SummaryDataPoint, 0, len(s.DataPoints))
+// putSummary writes a Summary: data_points 1 (start 2, time 3, count 4, sum 5, quantile_values 6
+// (quantile 1, value 2), attributes 7).
+func putSummary(m *easyproto.MessageMarshaler, s metricdata.Summary) {
 	for _, p := range s.DataPoints {
-		qs := make([]*mpb.SummaryDataPoint_ValueAtQuantile, 0, len(p.QuantileValues))
+		dp := m.AppendMessage(1)
+		putFixed64(dp, 2, unixNano(p.StartTime.UnixNano()))
+		putFixed64(dp, 3, unixNano(p.Time.UnixNano()))
+		putFixed64(dp, 4, p.Count)
+		putDouble(dp, 5, p.Sum)
 		for _, q := range p.QuantileValues {
-			qs = append(qs, &mpb.SummaryDataPoint_ValueAtQuantile{Quantile: q.Quantile, Value: q.Value})
+			qv := dp.AppendMessage(6)
+			putDouble(qv, 1, q.Quantile)
+			putDouble(qv, 2, q.Value)
 		}
-		pts = append(pts, &mpb.SummaryDataPoint{Attributes: attrs(p.Attributes.Iter()), StartTimeUnixNano: unixNano(p.StartTime),
-			TimeUnixNano: unixNano(p.Time), Count: p.Count, Sum: p.Sum, QuantileValues: qs})
+		putKeyValueIter(dp, 7, p.Attributes.Iter())
 	}
-	return &mpb.Metric_Summary{Summary: &mpb.Summary{DataPoints: pts}}
 }
 
-func exemplars[N int64 | float64](es []metricdata.Exemplar[N]) []*mpb.Exemplar {
-	out := make([]*mpb.Exemplar, 0, len(es))
+// putExemplars writes repeated Exemplar field n: time 2, span_id 4, trace_id 5, filtered_attributes
+// 7, then the value oneof (as_double 3 or as_int 6).
+func putExemplars[N int64 | float64](m *easyproto.MessageMarshaler, n uint32, es []metricdata.Exemplar[N]) {
 	for _, e := range es {
-		x := &mpb.Exemplar{FilteredAttributes: keyValues(e.FilteredAttributes), TimeUnixNano: unixNano(e.Time),
-			SpanId: e.SpanID, TraceId: e.TraceID}
-		switch v := any(e.Value).(type) {
-		case int64:
-			x.Value = &mpb.Exemplar_AsInt{AsInt: v}
-		case float64:
-			x.Value = &mpb.Exemplar_AsDouble{AsDouble: v}
-		}
-		out = append(out, x)
+		x := m.AppendMessage(n)
+		putFixed64(x, 2, unixNano(e.Time.UnixNano()))
+		putBytes(x, 4, e.SpanID)
+		putBytes(x, 5, e.TraceID)
+		putKeyValues(x, 7, e.FilteredAttributes)
+		putNumber(x, 3, 6, e.Value)
 	}
-	return out
 }
 
-func unixNano(t time.Time) uint64 { return uint64(max(0, t.UnixNano())) }
-
-func attrs(it attribute.Iterator) []*cpb.KeyValue {
-	if it.Len() == 0 {
-		return nil
+// putNumber writes the value oneof of a data point or exemplar: field asDouble for a float64,
+// asInt (sfixed64) for an int64.
+func putNumber[N int64 | float64](m *easyproto.MessageMarshaler, asDouble, asInt uint32, v N) {
+	switch v := any(v).(type) {
+	case float64:
+		m.AppendDouble(asDouble, v)
+	case int64:
+		m.AppendSfixed64(asInt, v)
 	}
-	out := make([]*cpb.KeyValue, 0, it.Len())
-	for it.Next() {
-		kv := it.Attribute()
-		out = append(out, &cpb.KeyValue{Key: string(kv.Key), Value: value(kv.Value)})
-	}
-	return out
-}
-
-func keyValues(kvs []attribute.KeyValue) []*cpb.KeyValue {
-	if len(kvs) == 0 {
-		return nil
-	}
-	out := make([]*cpb.KeyValue, 0, len(kvs))
-	for _, kv := range kvs {
-		out = append(out, &cpb.KeyValue{Key: string(kv.Key), Value: value(kv.Value)})
-	}
-	return out
-}
-
-func value(v attribute.Value) *cpb.AnyValue {
-	av := &cpb.AnyValue{}
-	switch v.Type() {
-	case attribute.BOOL:
-		av.Value = &cpb.AnyValue_BoolValue{BoolValue: v.AsBool()}
-	case attribute.INT64:
-		av.Value = &cpb.AnyValue_IntValue{IntValue: v.AsInt64()}
-	case attribute.FLOAT64:
-		av.Value = &cpb.AnyValue_DoubleValue{DoubleValue: v.AsFloat64()}
-	case attribute.STRING:
-		av.Value = &cpb.AnyValue_StringValue{StringValue: v.AsString()}
-	case attribute.BYTESLICE:
-		av.Value = &cpb.AnyValue_BytesValue{BytesValue: v.AsByteSlice()}
-	case attribute.BOOLSLICE:
-		av.Value = array(v.AsBoolSlice(), func(b bool) *cpb.AnyValue {
-			return &cpb.AnyValue{Value: &cpb.AnyValue_BoolValue{BoolValue: b}}
-		})
-	case attribute.INT64SLICE:
-		av.Value = array(v.AsInt64Slice(), func(i int64) *cpb.AnyValue {
-			return &cpb.AnyValue{Value: &cpb.AnyValue_IntValue{IntValue: i}}
-		})
-	case attribute.FLOAT64SLICE:
-		av.Value = array(v.AsFloat64Slice(), func(f float64) *cpb.AnyValue {
-			return &cpb.AnyValue{Value: &cpb.AnyValue_DoubleValue{DoubleValue: f}}
-		})
-	case attribute.STRINGSLICE:
-		av.Value = array(v.AsStringSlice(), func(s string) *cpb.AnyValue {
-			return &cpb.AnyValue{Value: &cpb.AnyValue_StringValue{StringValue: s}}
-		})
-	case attribute.SLICE:
-		av.Value = array(v.AsSlice(), value)
-	case attribute.MAP:
-		av.Value = &cpb.AnyValue_KvlistValue{KvlistValue: &cpb.KeyValueList{Values: keyValues(v.AsMap())}}
-	case attribute.EMPTY:
-	default:
-		av.Value = &cpb.AnyValue_StringValue{StringValue: "INVALID"}
-	}
-	return av
-}
-
-func array[T any](vs []T, conv func(T) *cpb.AnyValue) *cpb.AnyValue_ArrayValue {
-	out := make([]*cpb.AnyValue, len(vs))
-	for i, v := range vs {
-		out[i] = conv(v)
-	}
-	return &cpb.AnyValue_ArrayValue{ArrayValue: &cpb.ArrayValue{Values: out}}
 }
