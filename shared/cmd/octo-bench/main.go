@@ -19,6 +19,10 @@
 // Beside each wall-clock median the report gives the process's CPU time and page faults at its answer,
 // and the machine's load during the cold starts (see usage): the 2x budget is judged on wall time,
 // and these tell a slower function from a busier machine.
+//
+// For judging one change: -only names the functions to time, and -variant DIR times each of them a
+// second time from another directory of binaries (the build before the change), interleaved with the
+// first, as "<name>@variant"; -warm=false and -binaries=false skip the rest.
 package main
 
 import (
