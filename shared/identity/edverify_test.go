@@ -111,3 +111,19 @@ func FuzzEd25519Verifier(f *testing.F) {
 		}
 	})
 }
+
+// Ed25519 tokens are verified by ed25519Verifier, not by go-jose's call to crypto/ed25519 (whose first
+// Verify builds the base-point table on the authorizer's cold start); other keys go to go-jose as
+// they are.
+func TestEd25519KeysVerifyWithoutTheBasePointTable(t *testing.T) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := joseKey(VerificationKey{Algorithm: EdDSA, Key: pub}).(ed25519Verifier); !ok {
+		t.Errorf("joseKey(Ed25519) = %T, want ed25519Verifier", joseKey(VerificationKey{Key: pub}))
+	}
+	if k := joseKey(VerificationKey{Algorithm: "RS256", Key: "rsa"}); k != "rsa" {
+		t.Errorf("joseKey(RSA) = %v, want the key itself", k)
+	}
+}

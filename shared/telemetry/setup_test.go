@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
@@ -255,5 +256,35 @@ func TestInstrumentsRecordBusinessMetrics(t *testing.T) {
 	}
 	if !maps.Equal(sums, want) {
 		t.Errorf("metrics = %v, want %v", sums, want)
+	}
+}
+
+func TestMetricSelectorsFromEnv(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	temp, agg, err := metricSelectorsFromEnv(env())
+	if _, explicit := agg(sdkmetric.InstrumentKindHistogram).(sdkmetric.AggregationExplicitBucketHistogram); err != nil ||
+		temp(sdkmetric.InstrumentKindCounter) != metricdata.CumulativeTemporality || !explicit {
+		t.Errorf("defaults: %v, %T, %v", temp(sdkmetric.InstrumentKindCounter), agg(sdkmetric.InstrumentKindHistogram), err)
+	}
+	temp, agg, err = metricSelectorsFromEnv(env("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "Delta",
+		"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "base2_exponential_bucket_histogram"))
+	if err != nil || temp(sdkmetric.InstrumentKindCounter) != metricdata.DeltaTemporality ||
+		temp(sdkmetric.InstrumentKindUpDownCounter) != metricdata.CumulativeTemporality {
+		t.Errorf("delta: counter %v, up-down %v, %v", temp(sdkmetric.InstrumentKindCounter), temp(sdkmetric.InstrumentKindUpDownCounter), err)
+	}
+	if _, ok := agg(sdkmetric.InstrumentKindHistogram).(sdkmetric.AggregationBase2ExponentialHistogram); !ok {
+		t.Errorf("histogram aggregation = %T, want base-2 exponential", agg(sdkmetric.InstrumentKindHistogram))
+	}
+	for _, bad := range [][]string{{"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes"},
+		{"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "linear"}} {
+		if _, _, err := metricSelectorsFromEnv(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%s=%s: err = %v, want one naming the variable", bad[0], bad[1], err)
+		}
 	}
 }
