@@ -25,9 +25,9 @@ export OCTO_RIE := $(TOOLS)/aws-lambda-rie
 # Dockerfile builds every function with the same (a tfcheck test compares them with this line):
 # - lambda.norpc drops aws-lambda-go's legacy net/rpc mode (Go 1.x runtime), which the provided.al2023
 #   runtime never uses: net/rpc and encoding/gob leave every binary, and with them part of each cold start;
-# - grpcnotrace drops gRPC's golang.org/x/net/trace (with text/template and html/template): gRPC is
-#   linked only because the OTLP/HTTP exporters' packages reference it, and never runs. 6 MB less per
-#   function binary.
+# - grpcnotrace drops gRPC's golang.org/x/net/trace (with text/template and html/template) where gRPC
+#   is linked: no function links it any more (telemetry exports OTLP/HTTP without it, see
+#   ARCHITECTURE.md "Cold start"), the Terraform schema provider and some tests still do.
 BUILD_TAGS := lambda.norpc,grpcnotrace
 export GOFLAGS := $(strip $(GOFLAGS) -tags=$(BUILD_TAGS))
 # The image's build adds `oracle` (the Dockerfile): package shared/dbdriver then links godror instead of

@@ -3,6 +3,7 @@ module github.com/octo-drone-shop/serverless/shared
 go 1.26.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/XSAM/otelsql v0.44.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/emersion/go-message v0.18.2
@@ -57,7 +58,7 @@ require (
 )
 
 require (
-	github.com/VictoriaMetrics/easyproto v0.1.4 // indirect
+	github.com/VictoriaMetrics/easyproto v0.1.4
 	github.com/agext/levenshtein v1.2.1 // indirect
 	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
 	github.com/apparentlymart/go-textseg/v17 v17.0.1 // indirect

@@ -12,13 +12,15 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/migrate"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
+	"github.com/octo-drone-shop/serverless/shared/oracle/ocivault"
+	"github.com/octo-drone-shop/serverless/shared/vault"
 )
 
 // oracleRunner is the Oracle invocation (see the package documentation).
 type oracleRunner struct {
 	cfg     Config
 	wallets *walletStore
-	secrets *oracle.VaultSecrets
+	secrets *ocivault.Secrets
 	log     *slog.Logger
 }
 
@@ -31,7 +33,7 @@ func newOracleRunner(cfg Config, log *slog.Logger) (*oracleRunner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema-migrate: %w", err)
 	}
-	vs, err := oracle.NewVaultSecrets(oracle.VaultConfig{Region: cfg.Region, Endpoint: cfg.VaultHost})
+	vs, err := ocivault.New(vault.Config{Region: cfg.Region, Endpoint: cfg.VaultHost})
 	if err != nil {
 		return nil, fmt.Errorf("schema-migrate: %w", err)
 	}

@@ -22,10 +22,10 @@ import (
 	"github.com/octo-drone-shop/serverless/schema/dialects"
 	"github.com/octo-drone-shop/serverless/shared/config"
 	"github.com/octo-drone-shop/serverless/shared/db"
-	"github.com/octo-drone-shop/serverless/shared/oracle"
 	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/serve"
 	"github.com/octo-drone-shop/serverless/shared/telemetry"
+	"github.com/octo-drone-shop/serverless/shared/vault"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
 
@@ -39,9 +39,9 @@ type Env struct {
 	Security  *security.Guard
 
 	getenv   func(string) string
-	secrets  *oracle.VaultSecrets // built on first use, once per container
-	optional *oracle.VaultSecrets // the same without retries, for secrets a function starts without
-	signals  *serve.Signals       // started by Open for Run; nil lets serve.Run start its own
+	secrets  vault.Source   // built on first use, once per container
+	optional vault.Source   // the same without retries, for secrets a function starts without
+	signals  *serve.Signals // started by Open for Run; nil lets serve.Run start its own
 
 	// dbReady is closed when the database's first connection has been made and checked, with dbErr
 	// its outcome; see startDB.
@@ -51,10 +51,11 @@ type Env struct {
 
 // Vault returns the function's Vault client for the database's wallet and password, built on first
 // use (once per container). OCTO_OCI_REGION and OCTO_VAULT_ENDPOINT (a private endpoint) override the
-// resource principal's region and the service endpoint.
-func (e *Env) Vault() (*oracle.VaultSecrets, error) {
+// resource principal's region and the service endpoint. It fails with vault.ErrNotLinked in a binary
+// without a database (package dbdriver links the client).
+func (e *Env) Vault() (vault.Source, error) {
 	if e.secrets == nil {
-		vs, err := oracle.NewVaultSecrets(e.vaultConfig(0))
+		vs, err := vault.Open(e.vaultConfig(0))
 		if err != nil {
 			return nil, err
 		}
@@ -63,19 +64,19 @@ func (e *Env) Vault() (*oracle.VaultSecrets, error) {
 	return e.secrets, nil
 }
 
-func (e *Env) vaultConfig(attempts uint) oracle.VaultConfig {
+func (e *Env) vaultConfig(attempts uint) vault.Config {
 	region := e.Config.DB.Oracle.Region
 	if region == "" {
 		region = strings.TrimSpace(e.getenv("OCTO_OCI_REGION"))
 	}
-	return oracle.VaultConfig{Region: region, Endpoint: strings.TrimSpace(e.getenv("OCTO_VAULT_ENDPOINT")), MaxAttempts: attempts}
+	return vault.Config{Region: region, Endpoint: strings.TrimSpace(e.getenv("OCTO_VAULT_ENDPOINT")), MaxAttempts: attempts}
 }
 
 // optionalSecret reads a secret the function can run without (the APM data key): one attempt, no
 // retries, so a Vault or IAM fault costs the cold start one round trip, not the retry schedule.
 func (e *Env) optionalSecret(ctx context.Context, ocid string) ([]byte, error) {
 	if e.optional == nil {
-		vs, err := oracle.NewVaultSecrets(e.vaultConfig(1))
+		vs, err := vault.Open(e.vaultConfig(1))
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,10 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/boot"
 	"github.com/octo-drone-shop/serverless/shared/oracle"
 	"github.com/octo-drone-shop/serverless/shared/oracle/oradb"
+
+	// The OCI Vault client (package vault's): the wallet and password, the APM data key, the token
+	// signing key.
+	_ "github.com/octo-drone-shop/serverless/shared/oracle/ocivault"
 )
 
 func init() { boot.RegisterDatabase(oradb.Dialect.Name(), OpenOracle) }

@@ -7,6 +7,10 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/boot"
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
+
+	// The OCI Vault client (package vault's), for the secrets a function with a database reads
+	// at cold start in this build too: the APM data key, the token signing key.
+	_ "github.com/octo-drone-shop/serverless/shared/oracle/ocivault"
 )
 
 func init() { boot.RegisterDatabase(sqlite.Dialect.Name(), OpenSQLite) }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/octo-drone-shop/serverless/shared/oracle"
+	"github.com/octo-drone-shop/serverless/shared/vault"
 )
 
 // Defaults of our own token issuer.
@@ -118,9 +118,7 @@ func or(v, def string) string {
 }
 
 // SecretSource reads a secret's content; *oracle.VaultSecrets is the OCI Vault implementation.
-type SecretSource interface {
-	SecretContent(ctx context.Context, secretOCID string) ([]byte, error)
-}
+type SecretSource = vault.Source
 
 // noSecrets is the SecretSource of settings that name no secret.
 type noSecrets struct{}
@@ -130,12 +128,14 @@ func (noSecrets) SecretContent(context.Context, string) ([]byte, error) {
 }
 
 // Secrets returns the OCI Vault client when the settings name a key secret, otherwise a source that
-// has no secrets. Call it once at cold start: the client holds the signed SDK configuration.
+// has no secrets. Call it once at cold start: the client holds the signed SDK configuration. A
+// binary that links no Vault client (the authorizer, which verifies with OCTO_TOKEN_PUBLIC_KEYS)
+// fails here with vault.ErrNotLinked when given a key secret.
 func (s TokenSettings) Secrets() (SecretSource, error) {
 	if s.KeySecretOCID == "" {
 		return noSecrets{}, nil
 	}
-	v, err := oracle.NewVaultSecrets(oracle.VaultConfig{Region: s.Region})
+	v, err := vault.Open(vault.Config{Region: s.Region})
 	if err != nil {
 		return nil, fmt.Errorf("identity: token key secret: %w", err)
 	}

@@ -174,7 +174,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Verified, error) {
 	}
 	var std jwt.Claims
 	var extra claimSet
-	if err := tok.Claims(key.Key, &std, &extra); err != nil {
+	if err := tok.Claims(joseKey(key), &std, &extra); err != nil {
 		return invalid("signature: %v", err)
 	}
 	if std.Expiry == nil {

@@ -1,8 +1,8 @@
 // Package oracle is what opening Oracle Autonomous Database (ATP) needs besides the driver: the
 // configuration, the wallet and the Vault secrets, and the statements only ATP runs. It links no
-// driver, so functions that read Vault secrets without a database (the authorizer's configuration)
-// do not link godror; package oracle/oradb opens the pool through godror and is Oracle's dialect of
-// package db.
+// driver and no OCI SDK, so package config can name its Config without the authorizer linking
+// either; package oracle/oradb opens the pool through godror and is Oracle's dialect of package db,
+// and package oracle/ocivault is the Vault client.
 //
 // Prepare takes a Config and fetches what it needs at cold start; oradb.Open makes one *sql.DB of it
 // for the life of the process:
@@ -14,8 +14,8 @@
 //   - the password is either given (Config.Password) or read from another Vault secret
 //     (Config.PasswordSecretOCID);
 //   - secrets are read through a SecretSource; the default one is the OCI Vault secrets client
-//     authenticated by the function's resource principal, built once per Open (that is, once per
-//     container);
+//     (package oracle/ocivault, through package vault: dbdriver links it) authenticated by the
+//     function's resource principal, built once per Open (that is, once per container);
 //   - godror receives its parameters as a godror.ConnectionParams value (never a DSN string holding
 //     the password), with configDir = the wallet directory and the ODPI-C session pool enabled.
 //

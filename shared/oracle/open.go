@@ -6,7 +6,16 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/octo-drone-shop/serverless/shared/vault"
 )
+
+// SecretSource reads the current version of a secret, decoded. Open uses it for the wallet and the
+// password; ocivault.Secrets is the OCI Vault implementation.
+type SecretSource = vault.Source
+
+// ErrSecretUnreadable reports a Vault secret that could not be read or decoded (vault's).
+var ErrSecretUnreadable = vault.ErrSecretUnreadable
 
 // Option adjusts Open.
 type Option func(*options)
@@ -15,8 +24,8 @@ type options struct {
 	secrets SecretSource
 }
 
-// WithSecretSource makes Open read Vault secrets through src instead of building a VaultSecrets client
-// from the resource principal.
+// WithSecretSource makes Open read Vault secrets through src instead of building the registered Vault
+// client (package vault) from the resource principal.
 func WithSecretSource(src SecretSource) Option {
 	return func(o *options) { o.secrets = src }
 }
@@ -42,11 +51,11 @@ func Prepare(ctx context.Context, cfg Config, opts ...Option) (Connection, error
 		opt(&o)
 	}
 	if o.secrets == nil && (cfg.WalletSecretOCID != "" || cfg.PasswordSecretOCID != "") {
-		vault, err := NewVaultSecrets(VaultConfig{Region: cfg.Region})
+		src, err := vault.Open(vault.Config{Region: cfg.Region})
 		if err != nil {
 			return Connection{}, fmt.Errorf("open oracle: %w", err)
 		}
-		o.secrets = vault
+		o.secrets = src
 	}
 
 	password := cfg.Password

@@ -23,6 +23,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/oracle/ocivault"
+	"github.com/octo-drone-shop/serverless/shared/vault"
 )
 
 // fakePrincipal is a resource principal as OCI Functions provides it: a fresh RSA key as PEM and an
@@ -149,12 +152,12 @@ func (v *fakeVault) verify(r *http.Request) error {
 
 // startVault starts a fake Vault and returns a VaultSecrets client built the production way and then
 // pointed at it.
-func startVault(t *testing.T, secrets map[string][]byte) (*fakeVault, *VaultSecrets) {
+func startVault(t *testing.T, secrets map[string][]byte) (*fakeVault, *ocivault.Secrets) {
 	t.Helper()
 	v := &fakeVault{principal: newFakePrincipal(t), secrets: secrets}
 	srv := httptest.NewServer(v)
 	t.Cleanup(srv.Close)
-	client, err := NewVaultSecrets(VaultConfig{Endpoint: srv.URL, MaxAttempts: 1})
+	client, err := ocivault.New(vault.Config{Endpoint: srv.URL, MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/octo-drone-shop/serverless/shared/telemetry/internal/otlp"
 )
 
 // OCI APM's OTLP/HTTP paths, appended to the APM domain's data upload endpoint.
@@ -26,12 +28,8 @@ const (
 	metricsSignal signal = "METRICS"
 )
 
-// exportTarget is where one signal goes; a zero value means the signal is not exported.
-type exportTarget struct {
-	url     string
-	headers map[string]string
-	timeout time.Duration
-}
+// exportTarget is where one signal goes; a zero URL means the signal is not exported.
+type exportTarget = otlp.Target
 
 // resolveTarget applies the precedence documented on Config: APM settings, then the signal-specific
 // OTEL_EXPORTER_OTLP_<signal>_* variable, then the generic OTEL_EXPORTER_OTLP_* one; the export timeout
@@ -57,21 +55,27 @@ func resolveTarget(cfg Config, s signal, getenv func(string) string, flushTimeou
 		if s == metricsSignal {
 			path = apmMetricsPath
 		}
-		t.url = strings.TrimRight(cfg.APMEndpoint, "/") + path
+		t.URL = strings.TrimRight(cfg.APMEndpoint, "/") + path
 		headers["Authorization"] = "dataKey " + cfg.APMPrivateDataKey
 	case getenv("OTEL_EXPORTER_OTLP_"+string(s)+"_ENDPOINT") != "":
-		t.url = getenv("OTEL_EXPORTER_OTLP_" + string(s) + "_ENDPOINT")
+		t.URL = getenv("OTEL_EXPORTER_OTLP_" + string(s) + "_ENDPOINT")
 	case getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "":
-		t.url = strings.TrimRight(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), "/") + "/v1/" + strings.ToLower(string(s))
+		t.URL = strings.TrimRight(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"), "/") + "/v1/" + strings.ToLower(string(s))
 	default:
 		return exportTarget{}, nil
 	}
-	if u, err := url.Parse(t.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return exportTarget{}, fmt.Errorf("%s endpoint %q is not an http(s) URL", strings.ToLower(string(s)), t.url)
+	if u, err := url.Parse(t.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return exportTarget{}, fmt.Errorf("%s endpoint %q is not an http(s) URL", strings.ToLower(string(s)), t.URL)
 	}
-	t.headers = headers
+	t.Headers = headers
+	if t.Gzip, err = compression(s, getenv); err != nil {
+		return exportTarget{}, err
+	}
+	if t.TLS, err = tlsConfig(s, getenv); err != nil {
+		return exportTarget{}, err
+	}
 
-	t.timeout = flushTimeout
+	t.Timeout = flushTimeout
 	for _, name := range []string{"OTEL_EXPORTER_OTLP_" + string(s) + "_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"} {
 		v := getenv(name)
 		if v == "" {
@@ -81,7 +85,7 @@ func resolveTarget(cfg Config, s signal, getenv func(string) string, flushTimeou
 		if err != nil || ms <= 0 {
 			return exportTarget{}, fmt.Errorf("%s=%q: want a positive number of milliseconds", name, v)
 		}
-		t.timeout = min(time.Duration(ms)*time.Millisecond, flushTimeout)
+		t.Timeout = min(time.Duration(ms)*time.Millisecond, flushTimeout)
 		break
 	}
 	return t, nil

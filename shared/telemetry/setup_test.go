@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
@@ -111,6 +112,7 @@ func TestResolveTargetPrecedence(t *testing.T) {
 		wantURL     string
 		wantHeaders map[string]string
 		wantTimeout time.Duration
+		wantGzip    bool
 		wantErr     string
 	}{
 		{name: "APM beats OTEL endpoint and its auth header", cfg: apm, s: tracesSignal,
@@ -127,6 +129,19 @@ func TestResolveTargetPrecedence(t *testing.T) {
 		{name: "export timeout capped at the flush timeout", s: metricsSignal,
 			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318/", "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT": "10000"},
 			wantURL: "http://generic:4318/v1/metrics", wantHeaders: map[string]string{}, wantTimeout: 2 * time.Second},
+		{name: "signal compression beats the generic one", s: tracesSignal,
+			env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318", "OTEL_EXPORTER_OTLP_COMPRESSION": "none",
+				"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip"},
+			wantURL: "http://generic:4318/v1/traces", wantHeaders: map[string]string{}, wantTimeout: 2 * time.Second, wantGzip: true},
+		{name: "unknown compression fails", s: metricsSignal,
+			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4318", "OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"},
+			wantErr: "OTEL_EXPORTER_OTLP_COMPRESSION"},
+		{name: "unreadable certificate fails", s: metricsSignal,
+			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://generic:4318", "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE": "/nonexistent/ca.pem"},
+			wantErr: "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE"},
+		{name: "client certificate without its key fails", s: tracesSignal,
+			env:     map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://generic:4318", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE": "/c.pem"},
+			wantErr: "needs both"},
 		{name: "nothing configured exports nothing", s: tracesSignal},
 		{name: "exporter none switches APM off", cfg: apm, s: tracesSignal, env: map[string]string{"OTEL_TRACES_EXPORTER": "none"}},
 		{name: "malformed endpoint fails", s: tracesSignal, env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, wantErr: "not an http(s) URL"},
@@ -144,8 +159,8 @@ func TestResolveTargetPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.url != tt.wantURL || !maps.Equal(got.headers, tt.wantHeaders) || got.timeout != tt.wantTimeout {
-				t.Errorf("target = %+v, want url %q headers %v timeout %s", got, tt.wantURL, tt.wantHeaders, tt.wantTimeout)
+			if got.URL != tt.wantURL || !maps.Equal(got.Headers, tt.wantHeaders) || got.Timeout != tt.wantTimeout || got.Gzip != tt.wantGzip {
+				t.Errorf("target = %+v, want url %q headers %v timeout %s gzip %t", got, tt.wantURL, tt.wantHeaders, tt.wantTimeout, tt.wantGzip)
 			}
 		})
 	}
@@ -241,5 +256,35 @@ func TestInstrumentsRecordBusinessMetrics(t *testing.T) {
 	}
 	if !maps.Equal(sums, want) {
 		t.Errorf("metrics = %v, want %v", sums, want)
+	}
+}
+
+func TestMetricSelectorsFromEnv(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	temp, agg, err := metricSelectorsFromEnv(env())
+	if _, explicit := agg(sdkmetric.InstrumentKindHistogram).(sdkmetric.AggregationExplicitBucketHistogram); err != nil ||
+		temp(sdkmetric.InstrumentKindCounter) != metricdata.CumulativeTemporality || !explicit {
+		t.Errorf("defaults: %v, %T, %v", temp(sdkmetric.InstrumentKindCounter), agg(sdkmetric.InstrumentKindHistogram), err)
+	}
+	temp, agg, err = metricSelectorsFromEnv(env("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "Delta",
+		"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "base2_exponential_bucket_histogram"))
+	if err != nil || temp(sdkmetric.InstrumentKindCounter) != metricdata.DeltaTemporality ||
+		temp(sdkmetric.InstrumentKindUpDownCounter) != metricdata.CumulativeTemporality {
+		t.Errorf("delta: counter %v, up-down %v, %v", temp(sdkmetric.InstrumentKindCounter), temp(sdkmetric.InstrumentKindUpDownCounter), err)
+	}
+	if _, ok := agg(sdkmetric.InstrumentKindHistogram).(sdkmetric.AggregationBase2ExponentialHistogram); !ok {
+		t.Errorf("histogram aggregation = %T, want base-2 exponential", agg(sdkmetric.InstrumentKindHistogram))
+	}
+	for _, bad := range [][]string{{"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes"},
+		{"OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "linear"}} {
+		if _, _, err := metricSelectorsFromEnv(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Errorf("%s=%s: err = %v, want one naming the variable", bad[0], bad[1], err)
+		}
 	}
 }

@@ -52,13 +52,13 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/propagators/b3"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/octo-drone-shop/serverless/shared/telemetry/internal/otlp"
 )
 
 // DefaultFlushTimeout bounds Flush when Config.FlushTimeout is zero.
@@ -143,37 +143,24 @@ func Setup(ctx context.Context, cfg Config, getenv func(string) string) (*Teleme
 	}
 
 	tpOpts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
-	if traces.url != "" {
-		exporter, err := otlptracehttp.New(ctx,
-			otlptracehttp.WithEndpointURL(traces.url),
-			otlptracehttp.WithHeaders(traces.headers),
-			otlptracehttp.WithTimeout(traces.timeout),
-			otlptracehttp.WithRetry(otlptracehttp.RetryConfig{Enabled: false}),
-		)
-		if err != nil {
-			return nil, fmt.Errorf("telemetry setup: trace exporter: %w", err)
-		}
-		tpOpts = append(tpOpts, sdktrace.WithBatcher(exporter))
+	if traces.URL != "" {
+		tpOpts = append(tpOpts, sdktrace.WithBatcher(otlp.NewTraceExporter(traces)))
 	}
 	for _, sp := range cfg.SpanProcessors {
 		tpOpts = append(tpOpts, sdktrace.WithSpanProcessor(sp))
 	}
 
 	mpOpts := []sdkmetric.Option{sdkmetric.WithResource(res)}
-	if metrics.url != "" {
-		exporter, err := otlpmetrichttp.New(ctx,
-			otlpmetrichttp.WithEndpointURL(metrics.url),
-			otlpmetrichttp.WithHeaders(metrics.headers),
-			otlpmetrichttp.WithTimeout(metrics.timeout),
-			otlpmetrichttp.WithRetry(otlpmetrichttp.RetryConfig{Enabled: false}),
-		)
+	if metrics.URL != "" {
+		temporality, aggregation, err := metricSelectorsFromEnv(getenv)
 		if err != nil {
-			return nil, fmt.Errorf("telemetry setup: metric exporter: %w", err)
+			return nil, fmt.Errorf("telemetry setup: metrics: %w", err)
 		}
+		exporter := otlp.NewMetricExporter(metrics, temporality, aggregation)
 		// Flush exports at the end of every request; the periodic export only matters for a
 		// long-running local process.
 		mpOpts = append(mpOpts, sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exporter,
-			sdkmetric.WithInterval(time.Minute), sdkmetric.WithTimeout(metrics.timeout))))
+			sdkmetric.WithInterval(time.Minute), sdkmetric.WithTimeout(metrics.Timeout))))
 	}
 	for _, r := range cfg.MetricReaders {
 		mpOpts = append(mpOpts, sdkmetric.WithReader(r))

@@ -19,6 +19,10 @@
 // Beside each wall-clock median the report gives the process's CPU time and page faults at its answer,
 // and the machine's load during the cold starts (see usage): the 2x budget is judged on wall time,
 // and these tell a slower function from a busier machine.
+//
+// For judging one change: -only names the functions to time, and -variant DIR times each of them a
+// second time from another directory of binaries (the build before the change), interleaved with the
+// first, as "<name>@variant"; -warm=false and -binaries=false skip the rest.
 package main
 
 import (
@@ -33,6 +37,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,7 +62,9 @@ type options struct {
 	root, binDir, dataDir, hello, out string
 	oracleTags                        string
 	runs, requests                    int
-	strict, binaries                  bool
+	strict, binaries, warm            bool
+	only                              []string // functions to time (all when empty)
+	variant                           string   // a second binary directory timed beside binDir
 }
 
 // errOverBudget is returned under -strict when a function's cold start exceeds its budget.
@@ -76,6 +84,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.strict, "strict", false, "exit 1 when a function's cold start exceeds its budget (the authorizer 1.3x hello-world's, the others 2x)")
 	fs.BoolVar(&o.binaries, "binaries", true, "report each function's binary size and package inits in both builds (builds the Oracle ones)")
 	fs.StringVar(&o.oracleTags, "oracle-tags", "lambda.norpc,grpcnotrace,oracle", "build tags of the Oracle (image) build")
+	fs.BoolVar(&o.warm, "warm", true, "measure warm latency through the gateway and directly")
+	fs.Func("only", "comma-separated functions to time (default: every function with a probe)", func(v string) error {
+		o.only = strings.Split(v, ",")
+		return nil
+	})
+	fs.StringVar(&o.variant, "variant", "", "A/B: also time each function's binary from this directory, interleaved, as \"<name>@variant\"")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,11 +125,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "warm latency: %d requests per function and path\n", o.requests)
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	warm, err := measureWarm(ctx, o, subjects[1:], log)
-	if err != nil {
-		return err
+	var warm map[string]warmResult
+	if o.warm {
+		fmt.Fprintf(stderr, "warm latency: %d requests per function and path\n", o.requests)
+		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		if warm, err = measureWarm(ctx, o, subjects[1:], log); err != nil {
+			return err
+		}
 	}
 	rep := newReport(subjects, cold, warm, o)
 	if o.binaries {
@@ -180,19 +196,28 @@ func newSubjects(b *manifest.Bundle, o options, dbPath string, pr *prober) ([]su
 			// request waits on their cold start, and they declare no smoke request to time it with.
 			continue
 		}
-		bin, err := filepath.Abs(filepath.Join(o.binDir, fn.Name))
-		if err != nil {
-			return nil, err
-		}
-		if _, err := os.Stat(bin); err != nil {
-			return nil, fmt.Errorf("function binary (run make build): %w", err)
+		if len(o.only) > 0 && !slices.Contains(o.only, fn.Name) {
+			continue
 		}
 		p, err := pr.probeFor(fn)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, subject{name: fn.Name, probe: p,
-			spec: spec(fn.Name, bin, gateway.FunctionEnv(fn, dbPath, os.Environ()))})
+		dirs := []struct{ dir, suffix string }{{o.binDir, ""}}
+		if o.variant != "" {
+			dirs = append(dirs, struct{ dir, suffix string }{o.variant, "@variant"})
+		}
+		for _, d := range dirs {
+			bin, err := filepath.Abs(filepath.Join(d.dir, fn.Name))
+			if err != nil {
+				return nil, err
+			}
+			if _, err := os.Stat(bin); err != nil {
+				return nil, fmt.Errorf("function binary (run make build): %w", err)
+			}
+			out = append(out, subject{name: fn.Name + d.suffix, probe: p,
+				spec: spec(fn.Name, bin, gateway.FunctionEnv(fn, dbPath, os.Environ()))})
+		}
 	}
 	return out, nil
 }

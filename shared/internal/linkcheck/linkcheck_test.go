@@ -1,7 +1,9 @@
 // Package linkcheck holds the test that each function's binary links only the database driver its
 // build runs (package dbdriver): the local build SQLite and no godror, the image's build (-tags
-// oracle) godror and no SQLite, and the authorizer, which opens no database, neither; and that no
-// function links what only the tools run (the local gateway, the YAML reader).
+// oracle) godror and no SQLite, and the authorizer, which opens no database, neither; that no
+// function links what only the tools run (the local gateway, the YAML reader); and that none links
+// what it never runs at all: gRPC and the protobuf runtime (telemetry encodes OTLP/HTTP itself), and
+// in the authorizer the OCI SDK (it reads no Vault secret). See ARCHITECTURE.md, "Cold start".
 package linkcheck
 
 import (
@@ -23,6 +25,8 @@ const (
 const (
 	godror = "github.com/godror/godror"
 	sqlite = "modernc.org/sqlite"
+	grpc   = "google.golang.org/grpc"
+	ociSDK = "github.com/oracle/oci-go-sdk/v65"
 )
 
 func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
@@ -60,6 +64,22 @@ func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
 					if links(tool) {
 						t.Errorf("%s (%s build) links %s, which only the tools run", fn, build.name, tool)
 					}
+				}
+				// What no function runs: gRPC and grpc-gateway came with the upstream OTLP/HTTP
+				// exporters (shared/telemetry/internal/otlp replaces their HTTP half).
+				for _, never := range []string{grpc, "github.com/grpc-ecosystem/grpc-gateway/v2", "go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp", "go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"} {
+					if links(never) {
+						t.Errorf("%s (%s build) links %s, which no function runs", fn, build.name, never)
+					}
+				}
+				// Telemetry encodes OTLP itself (easyproto): no generated OTLP messages, and in the local
+				// build no protobuf runtime at all (the image's links it through godror).
+				if links("go.opentelemetry.io/proto/otlp") || build.name == "local" && links("google.golang.org/protobuf") {
+					t.Errorf("%s (%s build) links the protobuf runtime or the OTLP messages", fn, build.name)
+				}
+				// The authorizer reads no secret (package vault): no Vault client, no OCI SDK.
+				if noDB[fn] && (links(ociSDK) || links("github.com/octo-drone-shop/serverless/shared/oracle/ocivault")) {
+					t.Errorf("%s (%s build) links the OCI SDK, though it reads no Vault secret", fn, build.name)
 				}
 				switch {
 				case noDB[fn] && (links(godror) || links(sqlite)):

@@ -1,53 +1,44 @@
-package oracle
+// Package ocivault is the OCI Vault client: it reads secret bundles with the function's resource
+// principal through the OCI SDK, and registers itself with package vault when linked. Package
+// dbdriver links it into every function with a database (the wallet and password on Oracle, the APM
+// data key, the token signing key); the authorizer does not, and so links no OCI SDK.
+package ocivault
 
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 	"github.com/oracle/oci-go-sdk/v65/common/auth"
 	"github.com/oracle/oci-go-sdk/v65/secrets"
+
+	"github.com/octo-drone-shop/serverless/shared/vault"
 )
 
-// ErrSecretUnreadable reports a Vault secret that could not be read or decoded. The error names the
-// secret OCID and the HTTP status; it never contains secret content.
-var ErrSecretUnreadable = errors.New("secret unreadable")
+// ErrSecretUnreadable reports a Vault secret that could not be read or decoded (vault's).
+var ErrSecretUnreadable = vault.ErrSecretUnreadable
 
-// SecretSource reads the current version of a secret, decoded. Open uses it for the wallet and the
-// password; VaultSecrets is the OCI Vault implementation.
-type SecretSource interface {
-	SecretContent(ctx context.Context, secretOCID string) ([]byte, error)
+func init() {
+	vault.Register(func(cfg vault.Config) (vault.Source, error) { return New(cfg) })
 }
 
-// DefaultVaultAttempts is how many times VaultSecrets tries a call the SDK deems retryable (429, 5xx,
+// DefaultAttempts is how many times Secrets tries a call the SDK deems retryable (429, 5xx,
 // network errors) at cold start, so a Vault hiccup costs a second or two, not the SDK's default eight
 // attempts.
-const DefaultVaultAttempts = 3
+const DefaultAttempts = 3
 
-// VaultConfig tunes the Vault client; the zero value is right on OCI Functions.
-type VaultConfig struct {
-	// Region overrides the resource principal's region.
-	Region string
-	// Endpoint overrides the service endpoint (a private endpoint or a test server), e.g.
-	// "https://secrets.vaults.us-ashburn-1.oci.oraclecloud.com".
-	Endpoint string
-	// MaxAttempts bounds the attempts per call; 0 means DefaultVaultAttempts, 1 disables retries.
-	MaxAttempts uint
-}
-
-// VaultSecrets reads OCI Vault secret bundles with the function's resource principal. Build it once per
+// Secrets reads OCI Vault secret bundles with the function's resource principal. Build it once per
 // container: it holds the signed SDK client.
-type VaultSecrets struct {
+type Secrets struct {
 	client secrets.SecretsClient
 }
 
-// NewVaultSecrets builds the Vault secrets client from the resource principal the OCI Functions
+// New builds the Vault secrets client from the resource principal the OCI Functions
 // platform provides (OCI_RESOURCE_PRINCIPAL_VERSION, _RPST, _PRIVATE_PEM, _REGION). The policy must
-// allow the function's dynamic group to "read secret-bundles".
-func NewVaultSecrets(cfg VaultConfig) (*VaultSecrets, error) {
+// allow the function's dynamic group to "read secret-bundles". cfg.MaxAttempts 0 means DefaultAttempts.
+func New(cfg vault.Config) (*Secrets, error) {
 	provider, err := auth.ResourcePrincipalConfigurationProvider()
 	if err != nil {
 		return nil, fmt.Errorf("vault secrets: resource principal: %w", err)
@@ -65,7 +56,7 @@ func NewVaultSecrets(cfg VaultConfig) (*VaultSecrets, error) {
 	policy := common.NoRetryPolicy()
 	attempts := cfg.MaxAttempts
 	if attempts == 0 {
-		attempts = DefaultVaultAttempts
+		attempts = DefaultAttempts
 	}
 	if attempts > 1 {
 		policy = common.NewRetryPolicyWithOptions(
@@ -75,11 +66,11 @@ func NewVaultSecrets(cfg VaultConfig) (*VaultSecrets, error) {
 	// Replacing the whole client configuration also drops the SDK's circuit breaker, which only
 	// matters for long-lived clients making many calls; this one makes two at cold start.
 	client.SetCustomClientConfiguration(common.CustomClientConfiguration{RetryPolicy: &policy})
-	return &VaultSecrets{client: client}, nil
+	return &Secrets{client: client}, nil
 }
 
 // SecretContent returns the decoded content of the secret's current version.
-func (v *VaultSecrets) SecretContent(ctx context.Context, secretOCID string) ([]byte, error) {
+func (v *Secrets) SecretContent(ctx context.Context, secretOCID string) ([]byte, error) {
 	resp, err := v.client.GetSecretBundle(ctx, secrets.GetSecretBundleRequest{SecretId: &secretOCID})
 	if err != nil {
 		status := "no HTTP response"
