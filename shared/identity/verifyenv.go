@@ -129,3 +129,14 @@ func Bearer(v string) string {
 	}
 	return v
 }
+
+// VerifierFromEnv is VerifierConfigFromEnv then NewVerifier with http.DefaultClient: what a function
+// that verifies tokens itself (a route declaring auth: optional, see security.Optional) builds at
+// cold start, with the authorizer's settings and public keys.
+func VerifierFromEnv(ctx context.Context, getenv func(string) string) (*Verifier, error) {
+	c, err := VerifierConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return c.NewVerifier(ctx, nil)
+}

@@ -21,11 +21,7 @@ func main() {
 		}
 		// The routes are signed in by the caller's token, verified here with the authorizer's keys
 		// (public keys only; see security.Optional).
-		vc, err := identity.VerifierConfigFromEnv(e.Getenv)
-		if err != nil {
-			return nil, err
-		}
-		verifier, err := vc.NewVerifier(context.Background(), nil)
+		verifier, err := identity.VerifierFromEnv(context.Background(), e.Getenv)
 		if err != nil {
 			return nil, err
 		}
