@@ -21,6 +21,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,30 @@ type Target struct {
 	Timeout time.Duration     // bounds each export
 	Gzip    bool              // Content-Encoding: gzip
 	TLS     *tls.Config       // nil: the system roots
+	Retry   Retry             // how a refused export is retried; the zero value is upstream's default
+}
+
+// Retry is how an export the receiver answers 429, 502, 503 or 504 is sent again, as the upstream
+// exporters do by default: after Initial, doubling up to Max (or after the answer's Retry-After when
+// that is longer), until MaxElapsed has passed since the first attempt or the export's context ends.
+// Zero durations take upstream's defaults (5 s, 30 s, 1 min); the export's context usually ends
+// first (the batch processor gives an export 30 s). Any other failure is not retried.
+type Retry struct {
+	Initial, Max, MaxElapsed time.Duration
+	Disabled                 bool
+}
+
+func (r Retry) withDefaults() Retry {
+	if r.Initial <= 0 {
+		r.Initial = 5 * time.Second
+	}
+	if r.Max <= 0 {
+		r.Max = 30 * time.Second
+	}
+	if r.MaxElapsed <= 0 {
+		r.MaxElapsed = time.Minute
+	}
+	return r
 }
 
 // sender POSTs export requests to one target.
@@ -61,8 +86,9 @@ func newSender(t Target, kind string) *sender {
 // maxResponseBytes bounds how much of an answer is read (upstream's default).
 const maxResponseBytes = 64 << 20
 
-// post sends body and interprets the answer as the upstream exporters do: 2xx is success unless it
-// reports a partial success; anything else is an error carrying the status and the answer's text.
+// post sends body, again while the receiver answers it is busy (see Retry), and interprets the answer
+// as the upstream exporters do: 2xx is success unless it reports a partial success; anything else is
+// an error carrying the status and the answer's text.
 func (s *sender) post(ctx context.Context, body []byte) error {
 	if s.t.Gzip {
 		var b bytes.Buffer
@@ -75,9 +101,34 @@ func (s *sender) post(ctx context.Context, body []byte) error {
 		}
 		body = b.Bytes()
 	}
+	r := s.t.Retry.withDefaults()
+	start, wait := time.Now(), r.Initial
+	for {
+		again, after, err := s.send(ctx, body)
+		if !again || r.Disabled {
+			return err
+		}
+		d := max(wait, after)
+		if time.Since(start)+d > r.MaxElapsed {
+			return err
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+		wait = min(2*wait, r.Max)
+	}
+}
+
+// send makes one attempt; again reports an answer worth retrying (429, 502, 503, 504), after its
+// Retry-After in seconds (0 without one).
+func (s *sender) send(ctx context.Context, body []byte) (again bool, after time.Duration, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.t.URL, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return false, 0, err
 	}
 	req.Header.Set("User-Agent", "octo-drone-shop OTLP/HTTP exporter")
 	for k, v := range s.t.Headers {
@@ -89,24 +140,32 @@ func (s *sender) post(ctx context.Context, body []byte) error {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return err
+		return false, 0, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return err
+		return false, 0, err
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		if resp.Header.Get("Content-Type") != "application/x-protobuf" || len(data) == 0 {
-			return nil
+			return false, 0, nil
 		}
-		return partialSuccess(data, s.kind)
+		return false, 0, partialSuccess(data, s.kind)
 	}
 	text := strings.TrimSpace(string(data))
 	if text == "" {
 		text = "(empty)"
 	}
-	return fmt.Errorf("failed to send to %s: %s (body: %s)", s.t.URL, resp.Status, text)
+	err = fmt.Errorf("failed to send to %s: %s (body: %s)", s.t.URL, resp.Status, text)
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if secs, perr := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); perr == nil && secs > 0 {
+			after = time.Duration(secs) * time.Second
+		}
+		return true, after, err
+	}
+	return false, 0, err
 }
 
 // ErrPartialSuccess is wrapped by the error of an export the receiver accepted only in part.

@@ -36,6 +36,9 @@ type capture struct {
 	status int
 	ctype  string
 	answer []byte
+	// before, when set, are the statuses of the first requests (with header Retry-After: 0 for 429),
+	// status answering those after.
+	before []int
 }
 
 func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +58,12 @@ func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.mu.Lock()
 	c.bodies, c.heads = append(c.bodies, b), append(c.heads, r.Header.Clone())
+	n := len(c.bodies)
 	c.mu.Unlock()
+	if n <= len(c.before) {
+		w.WriteHeader(c.before[n-1])
+		return
+	}
 	if c.ctype != "" {
 		w.Header().Set("Content-Type", c.ctype)
 	}
@@ -243,7 +251,7 @@ func TestAnswersAndCompression(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := NewMetricExporter(Target{URL: server(t, tt.c), Timeout: 5 * time.Second, Gzip: tt.gzip,
-				Headers: map[string]string{"Authorization": "dataKey K"}}, nil, nil)
+				Headers: map[string]string{"Authorization": "dataKey K"}, Retry: Retry{Disabled: true}}, nil, nil)
 			rm := resourceMetricsOfEveryKind()
 			rm.ScopeMetrics[0].Metrics = rm.ScopeMetrics[0].Metrics[:1]
 			err := e.Export(ctx, rm)
@@ -263,5 +271,57 @@ func TestAnswersAndCompression(t *testing.T) {
 				t.Errorf("body decoded to %v (%v)", &req, err)
 			}
 		})
+	}
+}
+
+// An export the receiver refuses as busy (429, 502, 503, 504) is sent again with growing waits, as
+// upstream's exporters do; other refusals are not, and the retries stop when MaxElapsed would pass.
+func TestBusyReceiversAreRetried(t *testing.T) {
+	quick := Retry{Initial: time.Millisecond, Max: 4 * time.Millisecond, MaxElapsed: 2 * time.Second}
+	for _, tt := range []struct {
+		name     string
+		c        *capture
+		retry    Retry
+		requests int
+		wantErr  string
+	}{
+		{"503 then 502 then 504 then 429, then accepted", &capture{before: []int{503, 502, 504, 429}}, quick, 5, ""},
+		{"400 is not retried", &capture{status: http.StatusBadRequest}, quick, 1, "400 Bad Request"},
+		{"500 is not retried", &capture{status: http.StatusInternalServerError}, quick, 1, "500 Internal Server Error"},
+		{"still busy when MaxElapsed passes", &capture{status: http.StatusServiceUnavailable},
+			Retry{Initial: 20 * time.Millisecond, Max: 20 * time.Millisecond, MaxElapsed: 50 * time.Millisecond}, 3, "503"},
+		{"disabled", &capture{status: http.StatusServiceUnavailable}, Retry{Disabled: true}, 1, "503"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := NewMetricExporter(Target{URL: server(t, tt.c), Timeout: 5 * time.Second, Retry: tt.retry}, nil, nil)
+			rm := resourceMetricsOfEveryKind()
+			rm.ScopeMetrics[0].Metrics = rm.ScopeMetrics[0].Metrics[:1]
+			err := e.Export(t.Context(), rm)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("Export = %v, want %q", err, tt.wantErr)
+			}
+			tt.c.mu.Lock()
+			defer tt.c.mu.Unlock()
+			if len(tt.c.bodies) != tt.requests {
+				t.Fatalf("%d requests, want %d", len(tt.c.bodies), tt.requests)
+			}
+			for i, b := range tt.c.bodies {
+				if !bytes.Equal(b, tt.c.bodies[0]) {
+					t.Fatalf("request %d sent another body", i)
+				}
+			}
+		})
+	}
+	// A retry never outlives the export's context.
+	c := &capture{status: http.StatusServiceUnavailable}
+	e := NewMetricExporter(Target{URL: server(t, c), Timeout: 5 * time.Second,
+		Retry: Retry{Initial: time.Hour, Max: time.Hour, MaxElapsed: 2 * time.Hour}}, nil, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	rm := resourceMetricsOfEveryKind()
+	rm.ScopeMetrics[0].Metrics = rm.ScopeMetrics[0].Metrics[:1]
+	if err := e.Export(ctx, rm); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Fatalf("Export = %v after %s, want the context's deadline", err, time.Since(start))
 	}
 }
