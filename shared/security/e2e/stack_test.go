@@ -3,11 +3,8 @@ package e2e
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"io"
 	"net/http"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/identity"
@@ -29,6 +26,7 @@ func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
 // stack is the local gateway over the built binaries and a migrated, seeded database, as `make run`
 // sets it up, with the database open to the test.
 type stack struct {
+	st     *stacktest.Stack
 	url    string
 	bundle *manifest.Bundle
 	db     *sql.DB
@@ -40,7 +38,7 @@ func startStack(t *testing.T) *stack {
 	st := stacktest.Start(t, root, binDir, stacktest.Options{CORSOrigins: []string{allowedOrigin},
 		// Set for the functions too: they must ignore it (one CORS owner, the gateway).
 		Env: []string{"OCTO_CORS_ORIGINS=" + allowedOrigin}})
-	return &stack{url: st.URL, bundle: st.Bundle, db: st.DB, issuer: st.Issuer}
+	return &stack{st: st, url: st.URL, bundle: st.Bundle, db: st.DB, issuer: st.Issuer}
 }
 
 // response is one answer through the gateway.
@@ -50,37 +48,15 @@ type response struct {
 	body   string
 }
 
-// do sends a request; a non-nil body is sent as JSON.
+// do sends a request through the stack's client (stacktest.Stack.Do); a non-nil body is sent as JSON.
 func (s *stack) do(t *testing.T, method, path string, body any, header map[string]string) response {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = strings.NewReader(string(b))
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, s.url+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	pairs := make([]string, 0, 2*len(header))
 	for k, v := range header {
-		req.Header.Set(k, v)
+		pairs = append(pairs, k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	a := s.st.Do(t, method, path, "", body, pairs...)
+	return response{status: a.Status, header: a.Header, body: a.Body}
 }
 
 // int runs a query returning one integer.
