@@ -1,8 +1,9 @@
 # The data-layer benchmark (issue 4): plain database/sql, our instrumentation and otelsql on the same
 # queries, interleaved, plus the SQL_ID cost cached and uncached. Included by the Makefile.
 #
-#   make bench-db                       -> bench/results/db.{md,json}
-#   make bench-db BENCH_DB_ARGS=-strict fail when our overhead exceeds otelsql's
+#   make bench-db                       -> bench/results/db.{md,json}; fails when our overhead exceeds
+#                                          otelsql's (set to record the same span attributes)
+#   make bench-db BENCH_DB_ARGS=        report without judging
 
 BENCH_DB_COUNT ?= 8
 BENCH_DB_ARGS  ?= -strict
