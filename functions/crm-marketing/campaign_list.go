@@ -1,6 +1,7 @@
 package crmmarketing
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -52,26 +53,32 @@ func (s *Service) listCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var items []Campaign
-	err = db.Each(r.Context(), s.db, campaignListSQL, []any{status, status, kind, kind, first, after, limit + 1},
-		func(scan func(...any) error) error {
-			c, err := scanCampaign(scan)
-			items = append(items, c)
-			return err
-		})
+	items, next, err := idPage(r.Context(), s.db, campaignListSQL, []any{status, status, kind, kind, first, after, limit + 1},
+		limit, scanCampaign, func(c Campaign) int64 { return c.ID })
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	page := CampaignPage{Items: []Campaign{}}
-	if items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any { return idCursor{I: items[i].ID} }); err != nil {
-		return apperr.Wrap(op, apperr.Internal, err)
-	}
-	if len(items) > 0 {
-		page.Items = items
-	}
+	page := CampaignPage{Items: items, NextCursor: next}
 	web.NoStore(w)
 	web.JSON(w, http.StatusOK, page)
 	return nil
+}
+
+// idPage reads one page of an id-ordered list in one statement: query (which reads limit+1 rows, the
+// extra one telling whether a next page exists) with args, each row scanned by scan; items is never
+// nil, next is the cursor of the page after (nil when there is none).
+func idPage[T any](ctx context.Context, q db.DBTX, query string, args []any, limit int,
+	scan func(func(...any) error) (T, error), id func(T) int64) (items []T, next *string, err error) {
+	items = []T{}
+	err = db.Each(ctx, q, query, args, func(row func(...any) error) error {
+		v, err := scan(row)
+		items = append(items, v)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return web.NextPage(items, limit, func(i int) any { return idCursor{I: id(items[i])} })
 }
 
 // cursor reads the keyset of an id-ordered list: first = 1 on the first page, else the id after.

@@ -131,23 +131,12 @@ func (s *Service) listLeads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var items []Lead
-	err = db.Each(r.Context(), s.db, leadListSQL, []any{campaign, campaign, status, status, minScore, minScore, maxScore, maxScore,
-		owner, owner, first, after, limit + 1}, func(scan func(...any) error) error {
-		l, err := scanLead(scan)
-		items = append(items, l)
-		return err
-	})
+	items, next, err := idPage(r.Context(), s.db, leadListSQL, []any{campaign, campaign, status, status, minScore, minScore, maxScore, maxScore,
+		owner, owner, first, after, limit + 1}, limit, scanLead, func(l Lead) int64 { return l.ID })
 	if err != nil {
 		return apperr.Wrap(op, apperr.Internal, err)
 	}
-	page := LeadPage{Items: []Lead{}}
-	if items, page.NextCursor, err = web.NextPage(items, limit, func(i int) any { return idCursor{I: items[i].ID} }); err != nil {
-		return apperr.Wrap(op, apperr.Internal, err)
-	}
-	if len(items) > 0 {
-		page.Items = items
-	}
+	page := LeadPage{Items: items, NextCursor: next}
 	web.NoStore(w)
 	web.JSON(w, http.StatusOK, page)
 	return nil
