@@ -79,10 +79,11 @@ const fnHeaderPrefix = "Fn-Http-H-"
 // (fdk.HTTPContext) loses the prefixed copies fdk-go leaves next to the unprefixed headers (so a
 // client header that itself starts with Fn-Http-H- does not survive) and gets what net/http would
 // have set: Host promoted from the header, RequestURI, ContentLength. Any other call becomes the
-// non-HTTP invocation request on InvokePath.
+// non-HTTP invocation request on InvokePath. Both carry the runtime's ResponseBudget.
 func fdkRequest(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fctx := fdk.GetContext(r.Context())
+		r = r.WithContext(WithResponseBudget(r.Context(), fdkBudget))
 		if _, ok := fctx.(fdk.HTTPContext); !ok {
 			h.ServeHTTP(w, invokeRequest(r.Context(), fctx.ContentType(), fctx.CallID(), r.Body, contentLength(r.Header)))
 			return

@@ -30,6 +30,7 @@ type echoed struct {
 	Body          string              `json:"body"`
 	ContentLength int64               `json:"content_length"`
 	Deadline      string              `json:"deadline"`
+	Budget        int                 `json:"response_budget"`
 	CtxErr        string              `json:"ctx_err"`
 }
 
@@ -157,6 +158,9 @@ func TestOCIFunctionsProtocol(t *testing.T) {
 		}
 		if e.Body != `{"sku":"DRN-001"}` {
 			t.Errorf("body = %q", e.Body)
+		}
+		if e.Budget != fdkBudget.Limit || fdkBudget.Limit != MaxResponse-headerReserve {
+			t.Errorf("response budget = %d, want OCI Functions' %d", e.Budget, fdkBudget.Limit)
 		}
 		if got := e.Headers["Accept"]; !slices.Equal(got, []string{"application/json", "text/plain"}) {
 			t.Errorf("Accept = %q, want both values", got)

@@ -18,6 +18,10 @@ func TestRunPlainHTTPServesAndShutsDownGracefully(t *testing.T) {
 	started := make(chan struct{})
 	mux := http.NewServeMux()
 	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := ResponseBudgetFrom(r.Context()); ok {
+			http.Error(w, "plain HTTP streams: no response budget", http.StatusInternalServerError)
+			return
+		}
 		_, _ = io.WriteString(w, "hello "+r.RemoteAddr)
 	})
 	mux.HandleFunc("/panic", func(http.ResponseWriter, *http.Request) { panic("boom") })

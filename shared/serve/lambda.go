@@ -142,10 +142,11 @@ func invokeResult(rec *responseBuffer) ([]byte, error) {
 	return marshalResponse(string(body))
 }
 
-// serveBuffered runs h on r into a buffer. A response Recover aborted (http.ErrAbortHandler)
+// serveBuffered runs h on r into a buffer, with Lambda's ResponseBudget in r's context. A response Recover aborted (http.ErrAbortHandler)
 // becomes an invocation error instead of a panic that would make aws-lambda-go exit the process.
 func serveBuffered(h http.Handler, r *http.Request) (rec *responseBuffer, err error) {
 	rec = newResponseBuffer()
+	r = r.WithContext(WithResponseBudget(r.Context(), lambdaBudget))
 	defer func() {
 		if v := recover(); v != nil {
 			if e, ok := v.(error); ok && errors.Is(e, http.ErrAbortHandler) {

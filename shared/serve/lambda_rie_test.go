@@ -123,6 +123,9 @@ func TestLambdaRuntimeInterfaceEmulator(t *testing.T) {
 		if e.Host != "aaaaaaaaaa.execute-api.us-west-2.amazonaws.com" || e.RemoteAddr != "198.51.100.7:0" {
 			t.Errorf("host %q remote %q", e.Host, e.RemoteAddr)
 		}
+		if e.Budget != lambdaBudget.Limit {
+			t.Errorf("response budget = %d, want Lambda's %d", e.Budget, lambdaBudget.Limit)
+		}
 		if e.Body != sampleBody || e.ContentLength != int64(len(sampleBody)) {
 			t.Errorf("body %q (length %d), want %q", e.Body, e.ContentLength, sampleBody)
 		}

@@ -40,6 +40,7 @@ type echo struct {
 	Body          string              `json:"body"`
 	ContentLength int64               `json:"content_length"`
 	Deadline      string              `json:"deadline"`
+	Budget        int                 `json:"response_budget"` // serve.ResponseBudget's Limit; 0 for none
 	CtxErr        string              `json:"ctx_err"`
 }
 
@@ -121,6 +122,9 @@ func reply(w http.ResponseWriter, r *http.Request, route string, status int) {
 	}
 	if d, ok := r.Context().Deadline(); ok {
 		e.Deadline = d.Format(time.RFC3339Nano)
+	}
+	if b, ok := serve.ResponseBudgetFrom(r.Context()); ok {
+		e.Budget = b.Limit
 	}
 	if err := r.Context().Err(); err != nil {
 		e.CtxErr = err.Error()
