@@ -65,6 +65,10 @@ func headerComponents() map[string]any {
 		"Idempotent-Replayed": map[string]any{"description": "true: the answer is the one the Idempotency-Key's first request got; nothing was done again.",
 			"required": true, "schema": map[string]any{"type": "string", "enum": []string{"true"}}},
 		"Content-Disposition": str("With a text/csv answer: attachment; filename=\"<name>.csv\".", false),
+		"X-Export-Limit": map[string]any{"description": "With a text/csv answer: the most rows this export holds. An export of exactly " +
+			"that many rows may continue: ask again with before_id=<the last row's id>. On OCI Functions and AWS Lambda, whose " +
+			"answers are limited to 6 MB, an export that reaches the limit ends early and this says how many rows it holds.",
+			"required": false, "schema": map[string]any{"type": "string", "pattern": "^[0-9]+$"}},
 	}
 }
 
@@ -202,7 +206,7 @@ func operation(s, in *schemas, r manifest.BoundRoute, c Operation) (map[string]a
 
 // statusHeaders adds to headers (those of every success answer) what the answer with status carries:
 // Location on a create's 201, Idempotent-Replayed on an idempotent write's replay (200), and
-// Content-Disposition where the answer can be CSV.
+// Content-Disposition and X-Export-Limit where the answer can be CSV.
 func statusHeaders(headers map[string]any, c Operation, status int) map[string]any {
 	out := maps.Clone(headers)
 	if c.Location && status == 201 {
@@ -213,6 +217,7 @@ func statusHeaders(headers map[string]any, c Operation, status int) map[string]a
 	}
 	if slices.Contains(c.Produces, "text/csv") {
 		out["Content-Disposition"] = ref("headers", "Content-Disposition")
+		out["X-Export-Limit"] = ref("headers", "X-Export-Limit")
 	}
 	return out
 }
