@@ -230,21 +230,24 @@ func spec(name, bin string, env []string) gateway.ProcessSpec {
 // coldStarts is every subject's cold starts, by subject index, and the machine's load meanwhile.
 type coldStarts struct {
 	wall    [][]time.Duration
-	usage   [][]usage // empty where /proc is not available
+	socket  [][]time.Duration // exec to the listener's appearance (gateway.Process.ColdStart)
+	usage   [][]usage         // empty where /proc is not available
 	machine machine
 }
 
 // measureColdStarts starts every subject runs times, interleaved.
 func measureColdStarts(ctx context.Context, subjects []subject, runs int) (coldStarts, error) {
-	out := coldStarts{wall: make([][]time.Duration, len(subjects)), usage: make([][]usage, len(subjects))}
+	out := coldStarts{wall: make([][]time.Duration, len(subjects)), socket: make([][]time.Duration, len(subjects)),
+		usage: make([][]usage, len(subjects))}
 	t0, statErr := readCPUTimes()
 	for range runs {
 		for i, s := range subjects {
-			d, u, err := coldStart(ctx, s)
+			d, sock, u, err := coldStart(ctx, s)
 			if err != nil {
 				return coldStarts{}, err
 			}
 			out.wall[i] = append(out.wall[i], d)
+			out.socket[i] = append(out.socket[i], sock)
 			if u != nil {
 				out.usage[i] = append(out.usage[i], *u)
 			}
@@ -257,25 +260,26 @@ func measureColdStarts(ctx context.Context, subjects []subject, runs int) (coldS
 }
 
 // coldStart runs one process: exec, socket, probe answered; then stops it. It returns the time from
-// exec to the answer and, on Linux, what the process had consumed by then (nil elsewhere).
-func coldStart(ctx context.Context, s subject) (time.Duration, *usage, error) {
+// exec to the answer and to the socket's appearance and, on Linux, what the process had consumed by
+// the answer (nil elsewhere).
+func coldStart(ctx context.Context, s subject) (time.Duration, time.Duration, *usage, error) {
 	p, err := gateway.StartProcess(ctx, s.spec)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer p.Stop(3 * time.Second)
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.probe.once(cctx, p.Client()); err != nil {
-		return 0, nil, fmt.Errorf("cold start of %s: %w", s.name, err)
+		return 0, 0, nil, fmt.Errorf("cold start of %s: %w", s.name, err)
 	}
 	d := time.Since(p.Started)
 	if runtime.GOOS != "linux" {
-		return d, nil, nil
+		return d, p.ColdStart, nil, nil
 	}
 	u, err := readUsage(p.PID)
 	if err != nil {
-		return 0, nil, fmt.Errorf("cold start of %s: usage: %w", s.name, err)
+		return 0, 0, nil, fmt.Errorf("cold start of %s: usage: %w", s.name, err)
 	}
-	return d, &u, nil
+	return d, p.ColdStart, &u, nil
 }

@@ -108,7 +108,8 @@ func TestReportShowsCPUNextToWallTime(t *testing.T) {
 	subjects := []subject{{name: "fdk hello-world"}, {name: "catalog", probe: probe{method: "GET", path: "/api/products"}},
 		{name: "elsewhere", probe: probe{method: "GET", path: "/x"}}}
 	cold := coldStarts{
-		wall: [][]time.Duration{{4 * ms, 3 * ms, 5 * ms}, {9 * ms, 7 * ms, 8 * ms}, {9 * ms, 9 * ms, 9 * ms}},
+		wall:   [][]time.Duration{{4 * ms, 3 * ms, 5 * ms}, {9 * ms, 7 * ms, 8 * ms}, {9 * ms, 9 * ms, 9 * ms}},
+		socket: [][]time.Duration{{3 * ms, 2 * ms, 4 * ms}, {5 * ms, 4 * ms, 6 * ms}, {6 * ms, 6 * ms, 6 * ms}},
 		usage: [][]usage{{{CPU: 4 * ms, Faults: 430}, {CPU: 3 * ms, Faults: 440}, {CPU: 5 * ms, Faults: 420}},
 			{{CPU: 8 * ms, Faults: 990}, {CPU: 9 * ms, Faults: 980}, {CPU: 10 * ms, Faults: 1000}}, nil},
 		machine: machine{BusyPercent: 61, StealPercent: 0.5},
@@ -125,9 +126,9 @@ func TestReportShowsCPUNextToWallTime(t *testing.T) {
 		t.Errorf("row without usage %+v, over budget %v", e, rep.OverBudget)
 	}
 	md := rep.markdown()
-	for _, want := range []string{"| catalog | GET /api/products | 8.00 | 4.00 | 2.00 | ok | 9.00 | 2.25 | 990 |",
-		"| elsewhere | GET /x | 9.00 | 4.00 | 2.25 | **over 2x** | - | - | - |",
-		"hello-world: 4.00 ms cold start, 4.00 ms CPU, 430 page faults", "61% busy, 0.5% steal"} {
+	for _, want := range []string{"| catalog | GET /api/products | 8.00 | 5.00 | 4.00 | 2.00 | ok | 9.00 | 2.25 | 990 |",
+		"| elsewhere | GET /x | 9.00 | 6.00 | 4.00 | 2.25 | **over 2x** | - | - | - |",
+		"hello-world: 4.00 ms cold start (socket at 3.00), 4.00 ms CPU, 430 page faults", "61% busy, 0.5% steal"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
@@ -139,7 +140,8 @@ func TestAuthorizerBudgetIsTighter(t *testing.T) {
 	ms := time.Millisecond
 	subjects := []subject{{name: "fdk hello-world"}, {name: "authorizer", probe: probe{authorizer: true}},
 		{name: "catalog", probe: probe{method: "GET", path: "/api/products"}}}
-	cold := coldStarts{wall: [][]time.Duration{{10 * ms}, {14 * ms}, {14 * ms}}, usage: [][]usage{nil, nil, nil}}
+	cold := coldStarts{wall: [][]time.Duration{{10 * ms}, {14 * ms}, {14 * ms}}, socket: [][]time.Duration{{8 * ms}, {9 * ms}, {9 * ms}},
+		usage: [][]usage{nil, nil, nil}}
 	rep := newReport(subjects, cold, nil, options{runs: 1, requests: 1})
 	if a := rep.Functions[0]; a.Budget != 1.3 || !a.Over2x {
 		t.Errorf("authorizer at 1.4x: %+v, want over its 1.3x budget", a)
