@@ -101,10 +101,11 @@ vet:
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags=$(ORACLE_BUILD_TAGS) $(PKGS)
 
-## lint: gofmt, go vet and staticcheck across every module
+## lint: gofmt, go vet, staticcheck and go mod tidy across every module
 lint: tools vet
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(TOOLS)/staticcheck $(PKGS)
+	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff >/dev/null) || { echo "go.mod/go.sum of $$m are not tidy: cd $$m && go mod tidy"; exit 1; }; done
 
 fmt:
 	gofmt -w $(MODULES)
