@@ -102,3 +102,21 @@ func TestAnExportWithinTheBudgetIsWhole(t *testing.T) {
 		t.Fatalf("%d rows (streamed %d), X-Export-Limit %s", len(rows), len(streamed), rec.Header().Get("X-Export-Limit"))
 	}
 }
+
+// A budget that holds the header but not even one row is an error answer, never an empty export that says
+// "continue" forever.
+func TestABudgetNoRowFitsIsAnError(t *testing.T) {
+	f := newFixture(t)
+	addAuditRows(t, f, 3, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	ctx := serve.WithResponseBudget(context.Background(), serve.ResponseBudget{Limit: 120, Cost: func(p []byte) int { return len(p) }})
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/admin/audit-logs?actor=user:2", nil)
+	for k, v := range f.db.As(t, seed.AdminUser) {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Accept", "text/csv")
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusInternalServerError || !bytes.Contains(rec.Body.Bytes(), []byte(`"code":"internal"`)) {
+		t.Fatalf("%d %s, want a 500 JSON error", rec.Code, rec.Body)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -131,6 +132,10 @@ func (e *exporter) finish(r *http.Request, log *slog.Logger, err error) error {
 	if e.budget.Limit > 0 {
 		if err != nil && !errors.Is(err, errFull) {
 			return err
+		}
+		if e.full && e.rows == 0 {
+			// Not even one row fits: an empty answer of X-Export-Limit 0 would be an endless export.
+			return fmt.Errorf("adminaudit: one row exceeds the runtime's response budget of %d bytes", e.budget.Limit)
 		}
 		limit := ExportRows
 		if e.full {
