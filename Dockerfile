@@ -9,7 +9,7 @@
 ARG GO_IMAGE=docker.io/library/golang:1.26.8
 FROM ${GO_IMAGE} AS go
 
-# Build on Oracle Linux 9 with cgo (godror), so the binary's glibc matches the run image. The oracle tag
+# Build on Oracle Linux 9 with cgo available (godror), so the binary's glibc matches the run image. The oracle tag
 # selects the Oracle build (package shared/dbdriver): godror linked, the embedded SQLite not.
 FROM container-registry.oracle.com/os/oraclelinux:9 AS build
 ARG FUNCTION
@@ -24,9 +24,13 @@ COPY go.work go.work.sum ./
 COPY shared/ shared/
 COPY schema/ schema/
 COPY functions/${FUNCTION}/ functions/${FUNCTION}/
-# go.work lists every function; drop the ones not in this context, then build this one.
+# go.work lists every function; drop the ones not in this context. Then build this one, with cgo only
+# when a package it links has cgo files (godror, in every function with a database; the rule is
+# shared/internal/cgorule's): the authorizer links no driver and is built static, which skips the
+# dynamic loader and the C library's start-up on each cold start (ARCHITECTURE.md, "Cold start").
 RUN go work use -r . && \
-    go build -ldflags="-s -w" -o /out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION}
+    cgo=$(go list -deps -f '{{if and (not .Standard) .CgoFiles}}{{.ImportPath}}{{end}}' ./functions/${FUNCTION}/cmd/${FUNCTION}) && \
+    CGO_ENABLED=$([ -n "$cgo" ] && echo 1 || echo 0) go build -ldflags="-s -w" -o /out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION}
 
 # Run on Oracle Linux 9 slim with Oracle Instant Client (godror loads libclntsh at run time). An
 # exec-form ENTRYPOINT expands no build argument, so the binary has one fixed name in every image.

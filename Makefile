@@ -42,9 +42,12 @@ all: build
 build: $(addprefix $(BIN)/,$(FUNCTIONS)) $(BIN)/octo $(BIN)/octo-gateway
 
 # Go's build cache decides what is stale, so these always ask it (FORCE) rather than trust mtimes.
-# Function binaries compile their func.yaml in (declaration_gen.go), so generate runs first.
+# Function binaries compile their func.yaml in (declaration_gen.go), so generate runs first. They are
+# built without cgo: the local build links no package that needs it (SQLite is pure Go; the linkcheck
+# test keeps it so), and a static binary skips the dynamic loader and the C library's start-up on every
+# cold start (ARCHITECTURE.md, "Cold start"). The image's build decides per function (Dockerfile).
 $(addprefix $(BIN)/,$(FUNCTIONS)): $(BIN)/%: FORCE | generate
-	$(GO) build -o $@ ./functions/$*/cmd/$*
+	CGO_ENABLED=0 $(GO) build -o $@ ./functions/$*/cmd/$*
 
 $(BIN)/octo $(BIN)/octo-gateway: $(BIN)/%: FORCE
 	$(GO) build -o $@ ./shared/cmd/$*
@@ -99,7 +102,7 @@ test: tools vet
 
 vet:
 	$(GO) vet $(PKGS)
-	$(GO) vet -tags=$(ORACLE_BUILD_TAGS) $(PKGS)
+	CGO_ENABLED=1 $(GO) vet -tags=$(ORACLE_BUILD_TAGS) $(PKGS)
 
 ## lint: gofmt, go vet, staticcheck and go mod tidy across every module
 lint: tools vet

@@ -6,6 +6,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/cgorule"
 )
 
 // The images a function's Dockerfile must build on: Oracle Linux 9 for the cgo build (so the binary's
@@ -18,6 +20,9 @@ var (
 	argRefRE     = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 	cgoEnvRE     = regexp.MustCompile(`(^|\s)CGO_ENABLED=1(\s|$)`)
 	tagsRE       = regexp.MustCompile(`-tags[= ]([A-Za-z0-9_.,]+)`)
+	// cgoRuleRE is the build's cgo decision (package cgorule): the function's package listed with
+	// cgorule.Template, then go build with CGO_ENABLED=1 only when that printed a package.
+	cgoRuleRE = regexp.MustCompile(`cgo=\$\((go list -deps -f '([^']*)' (\S+))\)\s+&&\s+CGO_ENABLED=\$\(\[ -n "\$cgo" \] && echo 1 \|\| echo 0\) go build `)
 )
 
 type instruction struct {
@@ -35,8 +40,10 @@ type stage struct {
 
 // CheckDockerfile checks the structure of the bundle's one Dockerfile as `docker build --build-arg
 // FUNCTION=fn` builds it from the repository root: a stage sees the build argument only where it
-// declares ARG FUNCTION, and an exec-form ENTRYPOINT or CMD expands nothing. It needs a build stage FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and
-// only functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>; a final stage FROM oraclelinux:9-slim
+// declares ARG FUNCTION, and an exec-form ENTRYPOINT or CMD expands nothing. It needs a build stage
+// FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and only
+// functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>, with cgo only when the packages it links need
+// it (package cgorule's rule, see CgoListCommand); a final stage FROM oraclelinux:9-slim
 // with Oracle Instant Client 23ai basiclite, running as uid 1000 with the copied binary as its
 // exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS plus
 // oracle, the image's database driver), so the image ships the binary the tests exercised, with godror
@@ -85,7 +92,7 @@ func CheckDockerfile(fn string, src []byte, tags string) []string {
 func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags string) []string {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	var hasGo, cgo, built bool
+	var hasGo, cgo, built, cgoRule bool
 	var usedTags []string
 	copied := map[string]bool{}
 	pkg := "./functions/" + fn + "/cmd/" + fn
@@ -128,6 +135,8 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags stri
 			}
 			if strings.Contains(in.args, "go build") && containsWord(in.args, pkg) && containsWord(in.args, binary) {
 				built = true
+				m := cgoRuleRE.FindStringSubmatch(in.args)
+				cgoRule = m != nil && m[2] == cgorule.Template && m[3] == pkg
 			}
 		}
 	}
@@ -144,6 +153,9 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags stri
 	}
 	if !built {
 		bad("build stage must RUN go build -o %s %s", binary, pkg)
+	} else if !cgoRule {
+		bad(`build stage must choose cgo by the packages %s links: cgo=$(go list -deps -f '%s' %s) && CGO_ENABLED=$([ -n "$cgo" ] && echo 1 || echo 0) go build ...`,
+			pkg, cgorule.Template, pkg)
 	}
 	if len(usedTags) != 1 || usedTags[0] != tags {
 		bad("build stage must build with -tags=%s (the Makefile's BUILD_TAGS plus oracle) exactly once, has %q", tags, usedTags)
@@ -184,6 +196,22 @@ func checkRunStage(fn string, final *stage, binary, dest string) []string {
 		bad("ENTRYPOINT must start the function binary %s, is %v", dest, entrypoint)
 	}
 	return problems
+}
+
+// CgoListCommand returns the go list command whose output decides, in the Dockerfile src built for
+// fn, whether the build uses cgo (non-empty: CGO_ENABLED=1), with the build argument expanded; "" when
+// there is none. CheckDockerfile checks where it stands and what it lists; the tests run it.
+func CgoListCommand(fn string, src []byte) string {
+	stages, _ := parseDockerfile(src)
+	applyBuildArgs(stages, map[string]string{"FUNCTION": fn})
+	for _, s := range stages {
+		for _, in := range s.instrs {
+			if m := cgoRuleRE.FindStringSubmatch(in.args); in.cmd == "RUN" && m != nil {
+				return m[1]
+			}
+		}
+	}
+	return ""
 }
 
 // applyBuildArgs expands the build arguments in each stage that declares them, as docker build does,

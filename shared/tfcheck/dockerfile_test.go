@@ -2,9 +2,12 @@ package tfcheck
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 )
 
 // TestTheDockerfileBuildsEveryFunction checks the bundle's one Dockerfile as built for each declared
@@ -22,15 +25,41 @@ func TestTheDockerfileBuildsEveryFunction(t *testing.T) {
 	// The image is the Oracle build: the tests' tags plus oracle, which links godror and no SQLite
 	// (package dbdriver).
 	tags := makefileBuildTags(t, root) + ",oracle"
+	bundle, err := funcyaml.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, decl := range decls {
 		dir := filepath.Dir(decl)
 		fn := filepath.Base(dir)
 		t.Run(fn, func(t *testing.T) {
+			t.Parallel()
 			for _, p := range CheckDockerfile(fn, src, tags) {
 				t.Error(p)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "Dockerfile")); err == nil {
 				t.Errorf("functions/%s/Dockerfile: every function builds from the root Dockerfile (--build-arg FUNCTION=%s)", fn, fn)
+			}
+			// The cgo decision, run as the build stage runs it (its ENV: cgo on, GOFLAGS with the
+			// tags): godror alone in a function with a database, nothing in the authorizer, which is
+			// then built static.
+			f, ok := bundle.Function(fn)
+			if !ok {
+				t.Fatalf("%s is not in the bundle", fn)
+			}
+			want := "github.com/godror/godror"
+			if f.Authorizer {
+				want = ""
+			}
+			cmd := exec.Command("sh", "-c", CgoListCommand(fn, src))
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=-trimpath -tags="+tags)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("the Dockerfile's cgo decision: %s: %v\n%s", cmd.Args[2], err, out)
+			}
+			if got := strings.Join(strings.Fields(string(out)), " "); got != want {
+				t.Errorf("the Dockerfile's cgo decision for %s lists %q, want %q", fn, got, want)
 			}
 		})
 	}
@@ -71,7 +100,10 @@ func TestCheckDockerfile(t *testing.T) {
 		{name: "missing instant client repository fails", old: "oracle-instantclient-release-23ai-el9", new: "oracle-instantclient-release-el9", want: "must install oracle-instantclient-release-23ai-el9"},
 		{name: "cgo disabled fails", old: "CGO_ENABLED=1", new: "CGO_ENABLED=0", want: "CGO_ENABLED=1"},
 		{name: "older Go fails", old: "golang:1.26.8", new: "golang:1.24.4", want: "Go 1.26"},
-		{name: "a fixed function's package fails", old: "./functions/${FUNCTION}/cmd/${FUNCTION}", new: "./functions/other/cmd/other", want: "must RUN go build"},
+		{name: "a fixed function's package fails", old: "/out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION}", new: "/out/${FUNCTION} ./functions/other/cmd/other", want: "must RUN go build"},
+		{name: "cgo whatever the packages fails", old: `CGO_ENABLED=$([ -n "$cgo" ] && echo 1 || echo 0) go build`, new: "go build", want: "must choose cgo by the packages"},
+		{name: "cgo decided by another package fails", old: "}}' ./functions/${FUNCTION}/cmd/${FUNCTION})", new: "}}' ./shared/...)", want: "must choose cgo by the packages"},
+		{name: "cgo decided by another template fails", old: "{{if and (not .Standard) .CgoFiles}}", new: "{{if .CgoFiles}}", want: "must choose cgo by the packages"},
 		{name: "copying the whole context fails", old: "COPY functions/${FUNCTION}/ functions/${FUNCTION}/", new: "COPY . .", want: "copy only go.work"},
 		{name: "copying every function fails", old: "COPY functions/${FUNCTION}/ functions/${FUNCTION}/", new: "COPY functions/ functions/", want: "copy only go.work"},
 		{name: "missing shared fails", old: "COPY shared/ shared/\n", new: "", want: "must COPY shared"},

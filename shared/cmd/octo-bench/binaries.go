@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/elf"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/cgorule"
 )
 
 // binaryRow is one function binary of one build: its size and the package inits its start runs.
@@ -19,11 +22,12 @@ type binaryRow struct {
 	Build    string `json:"build"` // "local" (SQLite) or "oracle" (godror, the image's)
 	Bytes    int64  `json:"bytes"`
 	Inits    int    `json:"package_inits"` // GODEBUG=inittrace=1 lines: packages whose init ran
+	Linking  string `json:"linking"`       // "static" or "dynamic" (an ELF interpreter: the dynamic loader)
 }
 
 // measureBinaries reports every function's binary in both builds: the local one already built in
-// o.binDir (make build), and the Oracle one (-tags o.oracleTags, cgo) built here into a temporary
-// directory. Each binary is started once with GODEBUG=inittrace=1 and no configuration: the runtime
+// o.binDir (make build), and the Oracle one (-tags o.oracleTags, with cgo only when a package it
+// links needs it, as the Dockerfile decides: package cgorule) built here into a temporary directory. Each binary is started once with GODEBUG=inittrace=1 and no configuration: the runtime
 // prints one line per package init before main, and main then stops on the missing configuration.
 func measureBinaries(ctx context.Context, o options, names []string, stderr io.Writer) ([]binaryRow, error) {
 	tmp, err := os.MkdirTemp("", "octo-bench-oracle-")
@@ -36,9 +40,14 @@ func measureBinaries(ctx context.Context, o options, names []string, stderr io.W
 		local := filepath.Join(o.binDir, name)
 		fmt.Fprintf(stderr, "binaries: %s (local, oracle)\n", name)
 		oracle := filepath.Join(tmp, name)
-		build := exec.CommandContext(ctx, "go", "build", "-tags="+o.oracleTags, "-o", oracle, "./functions/"+name+"/cmd/"+name)
+		pkg := "./functions/" + name + "/cmd/" + name
+		cgo, err := cgorule.Packages(ctx, o.root, o.oracleTags, pkg)
+		if err != nil {
+			return nil, err
+		}
+		build := exec.CommandContext(ctx, "go", "build", "-tags="+o.oracleTags, "-o", oracle, pkg)
 		build.Dir = o.root
-		build.Env = append(os.Environ(), "CGO_ENABLED=1")
+		build.Env = append(os.Environ(), cgorule.Env(cgo), "GOFLAGS=")
 		if out, err := build.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("oracle build of %s: %w\n%s", name, err, out)
 		}
@@ -65,7 +74,27 @@ func measureBinary(ctx context.Context, name, build, path string) (binaryRow, er
 	var out bytes.Buffer
 	cmd.Stderr = &out
 	_ = cmd.Run() // it exits non-zero on the missing configuration, after the inits
-	return binaryRow{Function: name, Build: build, Bytes: st.Size(), Inits: countInits(&out)}, nil
+	linking, err := linkingOf(path)
+	if err != nil {
+		return binaryRow{}, fmt.Errorf("%s binary of %s: %w", build, name, err)
+	}
+	return binaryRow{Function: name, Build: build, Bytes: st.Size(), Inits: countInits(&out), Linking: linking}, nil
+}
+
+// linkingOf reports whether the executable at path is "dynamic" (it names an interpreter, the
+// dynamic loader the kernel runs first) or "static".
+func linkingOf(path string) (string, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return "dynamic", nil
+		}
+	}
+	return "static", nil
 }
 
 // countInits counts the runtime's inittrace lines ("init <package> @... ms, ...").

@@ -14,8 +14,15 @@
 // (hello, f1, f2, ..., hello, f1, ...) so machine noise hits every subject alike; the median is
 // reported. A function whose median exceeds its budget is flagged (and fails with -strict): 2x
 // hello-world's, 1.3x for the authorizer, which links no database driver and sits on the path of
-// every protected request. The report also gives each function's binary size and package-init count
-// in both builds (local: SQLite; oracle: godror, the image's), see measureBinaries.
+// every protected request. The report also gives each function's binary size, package-init count and
+// linking (static or dynamic) in both builds (local: SQLite; oracle: godror, the image's), see
+// measureBinaries.
+//
+// The hello-world is built as fdk-go's own build image builds a function (golang on Alpine with
+// build-base: cgo on, so net links the C library and the binary is dynamic); make build links the
+// functions without cgo (static), and the image's build the ones that need no cgo. With
+// -hello-static, the hello-world built without cgo is timed too, as a reference row that no budget
+// judges, so the report shows what linking alone is worth.
 // Beside each wall-clock median the report gives the process's CPU time and page faults at its answer,
 // and the machine's load during the cold starts (see usage): the 2x budget is judged on wall time,
 // and these tell a slower function from a busier machine.
@@ -60,6 +67,7 @@ func main() {
 
 type options struct {
 	root, binDir, dataDir, hello, out string
+	helloStatic                       string // the hello-world built without cgo, a reference row
 	oracleTags                        string
 	runs, requests                    int
 	strict, binaries, warm            bool
@@ -77,7 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.root, "root", ".", "repository root holding func.yaml and functions/")
 	fs.StringVar(&o.binDir, "bin-dir", "bin", "directory of the function binaries")
 	fs.StringVar(&o.dataDir, "data-dir", ".octo", "directory of the migrated and seeded octo.db")
-	fs.StringVar(&o.hello, "hello", "bin/fdkhello", "the fdk-go hello-world binary (go build ./shared/internal/fdkhello)")
+	fs.StringVar(&o.hello, "hello", "bin/fdkhello", "the fdk-go hello-world binary (CGO_ENABLED=1 go build ./shared/internal/fdkhello, as fdk-go's build image builds it)")
+	fs.StringVar(&o.helloStatic, "hello-static", "", "the same hello-world built with CGO_ENABLED=0, timed as a reference row no budget judges (optional)")
 	fs.StringVar(&o.out, "out", "bench/results", "directory for spine.md and spine.json")
 	fs.IntVar(&o.runs, "runs", 61, "cold starts per subject")
 	fs.IntVar(&o.requests, "requests", 300, "warm requests per function and path")
@@ -129,7 +138,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.warm {
 		fmt.Fprintf(stderr, "warm latency: %d requests per function and path\n", o.requests)
 		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-		if warm, err = measureWarm(ctx, o, subjects[1:], log); err != nil {
+		var measured []subject
+		for _, s := range subjects[1:] {
+			if !s.reference {
+				measured = append(measured, s)
+			}
+		}
+		if warm, err = measureWarm(ctx, o, measured, log); err != nil {
 			return err
 		}
 	}
@@ -174,9 +189,10 @@ func holdOpen(ctx context.Context, dbPath string) (release func(), err error) {
 
 // subject is one binary whose cold start is measured.
 type subject struct {
-	name  string
-	spec  gateway.ProcessSpec
-	probe probe
+	name      string
+	spec      gateway.ProcessSpec
+	probe     probe
+	reference bool // the static hello-world: reported, judged by no budget
 }
 
 func newSubjects(b *manifest.Bundle, o options, dbPath string, pr *prober) ([]subject, error) {
@@ -190,6 +206,17 @@ func newSubjects(b *manifest.Bundle, o options, dbPath string, pr *prober) ([]su
 	helloFn := manifest.Function{Name: "fdkhello", Memory: b.Defaults.Memory}
 	out := []subject{{name: "fdk hello-world", probe: probe{method: http.MethodGet, path: "/"},
 		spec: spec("fdkhello", hello, gateway.FunctionEnv(helloFn, dbPath, os.Environ()))}}
+	if o.helloStatic != "" {
+		static, err := filepath.Abs(o.helloStatic)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(static); err != nil {
+			return nil, fmt.Errorf("static hello-world binary: %w", err)
+		}
+		out = append(out, subject{name: "fdk hello-world, static (reference)", probe: probe{method: http.MethodGet, path: "/"},
+			spec: spec("fdkhello", static, gateway.FunctionEnv(helloFn, dbPath, os.Environ())), reference: true})
+	}
 	for _, fn := range b.Functions {
 		if fn.Migrator || len(fn.Routes) == 0 && !fn.Authorizer {
 			// The deploy step's schema load and the scheduled-only functions (the notifier): no

@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -128,9 +130,44 @@ func TestReportShowsCPUNextToWallTime(t *testing.T) {
 	md := rep.markdown()
 	for _, want := range []string{"| catalog | GET /api/products | 8.00 | 5.00 | 4.00 | 2.00 | ok | 9.00 | 2.25 | 990 |",
 		"| elsewhere | GET /x | 9.00 | 6.00 | 4.00 | 2.25 | **over 2x** | - | - | - |",
-		"hello-world: 4.00 ms cold start (socket at 3.00), 4.00 ms CPU, 430 page faults", "61% busy, 0.5% steal"} {
+		"hello-world (fdk-go, built with cgo as fdk-go's build image builds it: dynamic): 4.00 ms cold start (socket at 3.00), 4.00 ms CPU, 430 page faults",
+		"61% busy, 0.5% steal"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// The static hello-world is a reference row: shown with its ratio, judged by no budget, never the
+// reason a run is over budget.
+func TestTheStaticHelloWorldIsAReference(t *testing.T) {
+	ms := time.Millisecond
+	subjects := []subject{{name: "fdk hello-world"}, {name: "fdk hello-world, static (reference)", reference: true, probe: probe{method: "GET", path: "/"}},
+		{name: "catalog", probe: probe{method: "GET", path: "/api/products"}}}
+	cold := coldStarts{wall: [][]time.Duration{{4 * ms}, {3 * ms}, {7 * ms}}, socket: [][]time.Duration{{3 * ms}, {2 * ms}, {5 * ms}},
+		usage: [][]usage{nil, nil, nil}}
+	rep := newReport(subjects, cold, nil, options{runs: 1, requests: 1})
+	if r := rep.Functions[0]; !r.Reference || r.Budget != 0 || r.Over2x || r.Ratio != 0.75 || rep.OverBudget {
+		t.Errorf("reference row %+v, over budget %v", r, rep.OverBudget)
+	}
+	if md := rep.markdown(); !strings.Contains(md, "| fdk hello-world, static (reference) | GET / | 3.00 | 2.00 | 4.00 | 0.75 | reference |") {
+		t.Errorf("markdown lacks the reference row:\n%s", md)
+	}
+}
+
+// linkingOf tells the hello-world built with cgo (dynamic: it names the dynamic loader) from the same
+// program built without.
+func TestLinkingOf(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ cgo, want string }{{"1", "dynamic"}, {"0", "static"}} {
+		bin := filepath.Join(dir, "hello"+tt.cgo)
+		cmd := exec.Command("go", "build", "-o", bin, "../../internal/fdkhello")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED="+tt.cgo)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		if got, err := linkingOf(bin); err != nil || got != tt.want {
+			t.Errorf("CGO_ENABLED=%s: linkingOf = %q, %v; want %q", tt.cgo, got, err, tt.want)
 		}
 	}
 }

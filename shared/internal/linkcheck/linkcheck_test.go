@@ -3,7 +3,8 @@
 // oracle) godror and no SQLite, and the authorizer, which opens no database, neither; that no
 // function links what only the tools run (the local gateway, the YAML reader); and that none links
 // what it never runs at all: gRPC and the protobuf runtime (telemetry encodes OTLP/HTTP itself), and
-// in the authorizer the OCI SDK (it reads no Vault secret). See ARCHITECTURE.md, "Cold start".
+// in the authorizer the OCI SDK (it reads no Vault secret); and that the local build links no package
+// that needs cgo, so make build's static binaries stay possible. See ARCHITECTURE.md, "Cold start".
 package linkcheck
 
 import (
@@ -11,9 +12,12 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/octo-drone-shop/serverless/shared/internal/cgorule"
 )
 
 // The build tags of every binary (the Makefile's BUILD_TAGS) and the image's extra one.
@@ -87,6 +91,29 @@ func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
 				case !noDB[fn] && !links(build.want):
 					t.Errorf("%s (%s build) does not link %s: its main must import shared/dbdriver", fn, build.name, build.want)
 				}
+			}
+		})
+	}
+}
+
+// TestTheLocalBuildNeedsNoCgo: make build links every function without cgo (CGO_ENABLED=0, a static
+// binary), which only works while no package of the local build, outside the standard library, has cgo
+// files (package cgorule's rule; the image's build, which links godror, decides per function).
+func TestTheLocalBuildNeedsNoCgo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lists the dependencies of every function")
+	}
+	root := repoRoot(t)
+	_, cmds := functionsWithoutDatabase(t, root)
+	for _, c := range cmds {
+		t.Run(path.Base(c), func(t *testing.T) {
+			t.Parallel()
+			pkgs, err := cgorule.Packages(t.Context(), root, buildTags, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pkgs) > 0 {
+				t.Errorf("%s links packages with cgo files in the local build, which make build links without cgo: %v", c, pkgs)
 			}
 		})
 	}

@@ -23,9 +23,11 @@ COPY go.work go.work.sum ./
 COPY shared/ shared/
 COPY schema/ schema/
 COPY functions/${FUNCTION}/ functions/${FUNCTION}/
-# go.work lists every function; drop the ones not in this context, then build this one.
+# go.work lists every function; drop the ones not in this context, then build this one, with cgo only
+# when a package it links has cgo files.
 RUN go work use -r . && \
-    go build -ldflags="-s -w" -o /out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION}
+    cgo=$(go list -deps -f '{{if and (not .Standard) .CgoFiles}}{{.ImportPath}}{{end}}' ./functions/${FUNCTION}/cmd/${FUNCTION}) && \
+    CGO_ENABLED=$([ -n "$cgo" ] && echo 1 || echo 0) go build -ldflags="-s -w" -o /out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION}
 
 # Run on Oracle Linux 9 slim with Oracle Instant Client (godror loads libclntsh at run time). An
 # exec-form ENTRYPOINT expands no build argument, so the binary has one fixed name in every image.
