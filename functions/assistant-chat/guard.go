@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RefusalReply is the one answer to a refused message: stable, so clients and tests can rely on it,
@@ -18,10 +20,21 @@ const (
 	reasonOffTopic     = "off_topic"
 )
 
-// guardRule is a pattern a refused message matches.
+// guardRule is a pattern a refused message matches. Every rule names the literals (needs), lower-case,
+// one of which any message it matches holds once folded (foldASCII): its expression is compiled and run
+// only on messages holding one, as the attack rules of package security are. An ordinary question
+// ("which thermal camera do you have for roof inspection?") holds none, so a cold start's first chat
+// compiles no expression: compiling all ten cost ~0.5 ms of it. TestGuardNeedsAreSound and
+// FuzzGuardNeeds check each rule's needs against its expression.
 type guardRule struct {
 	reason string
-	expr   string
+	needs  []string
+	re     func() *regexp.Regexp
+}
+
+// guard compiles expr, case-insensitive and with . matching newlines, on first use.
+func guard(reason string, needs []string, expr string) guardRule {
+	return guardRule{reason: reason, needs: needs, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)` + expr) })}
 }
 
 // guardRules catch instructions aimed at the model and requests for data the assistant must never
@@ -29,27 +42,65 @@ type guardRule struct {
 // phrase, never a lone word, so on-topic questions ("which system...", "can I pay by card?", "ignore
 // the wind rating...") pass: TestGuardrails holds both sides.
 var guardRules = []guardRule{
-	{reasonInjection, `\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directives|system|above|previous|prior)\b`},
-	{reasonInjection, `\b(system|hidden|initial|original|developer)\s+(prompt|message|instructions?)\b`},
-	{reasonInjection, `\b(reveal|print|show|repeat|output|leak|dump|tell me)\b.{0,30}\byour\s+(prompt|instructions?|rules|configuration|preamble)\b`},
-	{reasonInjection, `\byou are (now|no longer)\b|\bdeveloper mode\b|\bjailbreak|\bdo anything now\b|\bDAN\b|\bact as (an? )?(unrestricted|different|evil|root|admin)`},
-	{reasonInjection, `\bpretend (to be|you are)\b|\brole-?play as\b|\bnew (instructions|persona|rules)\b`},
-	{reasonExfiltration, `\b(api|secret|access|private|signing)\s+keys?\b|\b(admin|database|db|root|system|user'?s?|customers?'?|other)\s+passwords?\b|\bpasswords? (of|for) (the )?(admin|users?|customers?|database)\b`},
-	{reasonExfiltration, `\bconnection string\b|\bwallet\b.{0,20}\b(password|file|zip)\b|\benvironment variables?\b|\bcredentials?\b|\btokens? (of|for) (other|another|all)\b|\bocid1\.`},
-	{reasonExfiltration, `\b(select|delete|update|insert|drop|truncate|alter|grant)\b.{0,60}\b(from|into|table|set|where|to)\b.{0,60}\b(users|customers|orders|products|payments|assistant_\w+|dual|all_\w+|user_\w+|v\$\w+)\b|\bunion\s+select\b|;\s*--`},
-	{reasonExfiltration, `\b(other|another|all|every|list( of)?|previous)\s+(customers?|users|accounts|buyers|shoppers)\b|\bcustomers?'?s? (names?|emails?|addresses|phone|orders|data|details|list)\b|\bwho (else )?(bought|ordered|purchased)\b`},
-	{reasonExfiltration, `\b(card|credit card|cvv|cvc)\s*(numbers?|details|data)\b.{0,40}\b(of|from|for|stored|saved|list|other|customers?)\b|\b(stored|saved) (card|credit card|payment)s?\b`},
+	guard(reasonInjection, []string{"ignore", "disregard", "forget", "override", "bypass"},
+		`\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directives|system|above|previous|prior)\b`),
+	guard(reasonInjection, []string{"prompt", "message", "instruction"},
+		`\b(system|hidden|initial|original|developer)\s+(prompt|message|instructions?)\b`),
+	guard(reasonInjection, []string{"prompt", "instruction", "rules", "configuration", "preamble"},
+		`\b(reveal|print|show|repeat|output|leak|dump|tell me)\b.{0,30}\byour\s+(prompt|instructions?|rules|configuration|preamble)\b`),
+	guard(reasonInjection, []string{"you are", "developer mode", "jailbreak", "do anything now", "dan", "act as"},
+		`\byou are (now|no longer)\b|\bdeveloper mode\b|\bjailbreak|\bdo anything now\b|\bDAN\b|\bact as (an? )?(unrestricted|different|evil|root|admin)`),
+	guard(reasonInjection, []string{"pretend", "play as", "new instructions", "new persona", "new rules"},
+		`\bpretend (to be|you are)\b|\brole-?play as\b|\bnew (instructions|persona|rules)\b`),
+	guard(reasonExfiltration, []string{"key", "password"},
+		`\b(api|secret|access|private|signing)\s+keys?\b|\b(admin|database|db|root|system|user'?s?|customers?'?|other)\s+passwords?\b|\bpasswords? (of|for) (the )?(admin|users?|customers?|database)\b`),
+	guard(reasonExfiltration, []string{"connection string", "wallet", "environment variable", "credential", "token", "ocid1."},
+		`\bconnection string\b|\bwallet\b.{0,20}\b(password|file|zip)\b|\benvironment variables?\b|\bcredentials?\b|\btokens? (of|for) (other|another|all)\b|\bocid1\.`),
+	guard(reasonExfiltration, []string{"select", "delete", "update", "insert", "drop", "truncate", "alter", "grant", ";"},
+		`\b(select|delete|update|insert|drop|truncate|alter|grant)\b.{0,60}\b(from|into|table|set|where|to)\b.{0,60}\b(users|customers|orders|products|payments|assistant_\w+|dual|all_\w+|user_\w+|v\$\w+)\b|\bunion\s+select\b|;\s*--`),
+	guard(reasonExfiltration, []string{"customer", "users", "account", "buyer", "shopper", "bought", "ordered", "purchased"},
+		`\b(other|another|all|every|list( of)?|previous)\s+(customers?|users|accounts|buyers|shoppers)\b|\bcustomers?'?s? (names?|emails?|addresses|phone|orders|data|details|list)\b|\bwho (else )?(bought|ordered|purchased)\b`),
+	guard(reasonExfiltration, []string{"card", "cvv", "cvc", "payment"},
+		`\b(card|credit card|cvv|cvc)\s*(numbers?|details|data)\b.{0,40}\b(of|from|for|stored|saved|list|other|customers?)\b|\b(stored|saved) (card|credit card|payment)s?\b`),
 }
 
-// compiledGuard compiles the rules once, on first use (no regular expression at cold start: see
-// ARCHITECTURE.md, "Cold start").
-var compiledGuard = sync.OnceValue(func() []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(guardRules))
-	for i, r := range guardRules {
-		out[i] = regexp.MustCompile(`(?is)` + r.expr)
+// foldASCII lower-cases s and also maps the non-ASCII letters that case-insensitive matching equates
+// with an ASCII one (the Kelvin sign with k, the long s with s), so a literal a (?i) expression
+// matches is always found in it.
+func foldASCII(s string) string {
+	s = strings.ToLower(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	return out
-})
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf {
+			return r
+		}
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				return unicode.ToLower(f)
+			}
+		}
+		return r
+	}, s)
+}
+
+// matches reports whether the guard rule r matches message, whose foldASCII form is folded.
+func (r guardRule) matches(message, folded string) bool {
+	for _, n := range r.needs {
+		if strings.Contains(folded, n) {
+			return r.re().MatchString(message)
+		}
+	}
+	return false
+}
 
 // shopWords are the shop's own topics besides its products: a question about them is on-topic even
 // when it names no product term.
@@ -66,9 +117,10 @@ enterprise industrial commercial licence license regulation regulations certific
 // trade's synonyms or the shop's own topics know (off-topic). A message of stop words only
 // ("hi!") is answered.
 func classify(ix *Index, message string) string {
-	for i, re := range compiledGuard() {
-		if re.MatchString(message) {
-			return guardRules[i].reason
+	folded := foldASCII(message)
+	for _, r := range guardRules {
+		if r.matches(message, folded) {
+			return r.reason
 		}
 	}
 	if hasCardNumber(message) {

@@ -45,12 +45,13 @@ type Index struct {
 
 // NewIndex indexes the products.
 func NewIndex(products []Product) *Index {
-	ix := &Index{products: products, df: map[string]int{}, synonyms: synonyms()}
+	stem := stemmer{}
+	ix := &Index{products: products, df: map[string]int{}, synonyms: synonyms(stem.term)}
 	var total float64
 	for _, p := range products {
 		tf := map[string]float64{}
 		add := func(text string, w float64) {
-			for _, t := range terms(text) {
+			for _, t := range stem.terms(text) {
 				tf[t] += w
 			}
 		}

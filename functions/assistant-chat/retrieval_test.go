@@ -137,3 +137,17 @@ func BenchmarkRetrieval(b *testing.B) {
 	b.ReportMetric(float64(samples[len(samples)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(samples[len(samples)*99/100].Microseconds()), "p99-µs")
 }
+
+// BenchmarkNewIndex builds the index of the seeded catalog, as the first chat of every cold start
+// does (and each catalog reload after).
+func BenchmarkNewIndex(b *testing.B) {
+	d := dbtest.Open(b, dbtest.Options{Seed: true})
+	products, err := loadCatalog(context.Background(), d.DB)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		NewIndex(products)
+	}
+}

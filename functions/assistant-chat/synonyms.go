@@ -45,8 +45,8 @@ var synonymGroups = [][]string{
 // synonymWeight is how much a synonym counts against the word itself.
 const synonymWeight = 0.6
 
-// synonyms maps each stemmed term to the stemmed terms of its groups (itself excluded).
-func synonyms() map[string][]string {
+// synonyms maps each stemmed term (by term) to the stemmed terms of its groups (itself excluded).
+func synonyms(term func(string) string) map[string][]string {
 	m := map[string][]string{}
 	for _, g := range synonymGroups {
 		var stems []string
