@@ -10,6 +10,8 @@
 //
 //	import _ "github.com/octo-drone-shop/serverless/shared/dbdriver"
 //
-// A function without a database (the authorizer) does not, so it links neither driver. The
-// shared/internal/linkcheck test checks each function's binary, in both builds, links what it should.
+// A function without a database (the authorizer) does not, so it links neither driver. The image's
+// build also links the OCI Vault client (the wallet and password, the APM data key, the token signing
+// key); the local build, which never runs on OCI, does not. The shared/internal/linkcheck test checks
+// each function's binary, in both builds, links what it should.
 package dbdriver

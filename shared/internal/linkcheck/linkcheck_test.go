@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,6 +94,33 @@ func TestEachBuildLinksOnlyItsDriver(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOnlyTheImageLinksVaultForTheDriver: the image's build reads the wallet, the password and the
+// other secrets from OCI Vault, so its dbdriver links the Vault client; the local build runs outside
+// OCI and its dbdriver links no Vault client and no OCI SDK (a function that calls an OCI service
+// itself, GenAI or Email Delivery, still links that service's client).
+func TestOnlyTheImageLinksVaultForTheDriver(t *testing.T) {
+	root := repoRoot(t)
+	const dbdriver = "./shared/dbdriver"
+	for _, build := range []struct {
+		name, tags string
+		vault      bool
+	}{{"local", buildTags, false}, {"oracle", oracleTags, true}} {
+		cmd := exec.Command("go", "list", "-deps", "-tags="+build.tags, dbdriver)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOFLAGS=")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
+		}
+		deps := strings.Fields(string(out))
+		links := slices.Contains(deps, "github.com/octo-drone-shop/serverless/shared/oracle/ocivault")
+		sdk := slices.ContainsFunc(deps, func(d string) bool { return strings.HasPrefix(d, ociSDK+"/") })
+		if links != build.vault || sdk != build.vault {
+			t.Errorf("%s build: dbdriver links the Vault client %v and the OCI SDK %v, want %v", build.name, links, sdk, build.vault)
+		}
 	}
 }
 
