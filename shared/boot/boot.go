@@ -230,6 +230,7 @@ func (e *Env) startDB(ctx context.Context) error {
 	e.dbReady = make(chan struct{})
 	go func() {
 		defer close(e.dbReady)
+		growStack() // the schema parse below runs deep (see growStack)
 		if err := check(context.WithoutCancel(ctx)); err != nil {
 			e.dbErr = fmt.Errorf("boot: database: %w", err)
 		}
@@ -276,7 +277,11 @@ func (e *Env) Handler(h http.Handler) http.Handler {
 	if e.DB != nil {
 		inner = waitDB(e, inner)
 	}
-	return web.WithRequestID(web.WithRoute(h, e.Telemetry.Middleware(accessLog(e.Log, inner))))
+	outer := web.WithRequestID(web.WithRoute(h, e.Telemetry.Middleware(accessLog(e.Log, inner))))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		growStack() // a request's statements and encoding run deep (see growStack)
+		outer.ServeHTTP(w, r)
+	})
 }
 
 // Getenv reads the environment the Env was opened from, for settings a function reads itself.

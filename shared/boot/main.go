@@ -15,6 +15,7 @@ type BuildFunc func(e *Env) (http.Handler, error)
 // Run opens the Env of the function named name, builds its handler and serves it until ctx ends.
 // Tests call it with their own getenv to drive the real wiring.
 func Run(ctx context.Context, name string, getenv func(string) string, build BuildFunc, opts Options) error {
+	growStack() // the cold start's set-up runs on this goroutine (see growStack)
 	// Signal handling is installed in the background, overlapping the cold start (see
 	// serve.WatchSignals); Open starts it right after the database's first connection. Lambda gets
 	// none, as serve.Run documents.
