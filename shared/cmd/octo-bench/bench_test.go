@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +94,32 @@ func TestProbesAreSmokeRequestsAsSeededAccounts(t *testing.T) {
 	// An answer outside 2xx, or an authorizer answer that is not active, fails the probe.
 	if p.check(401, nil) == nil || auth.check(200, []byte(`{"active":false}`)) == nil || auth.check(200, []byte(`{"active":true}`)) != nil {
 		t.Fatal("check accepts what it must refuse, or the reverse")
+	}
+}
+
+// Every subject starts from a copy of its binary: same bytes, executable, in the staging directory.
+func TestSubjectsStartFromCopies(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "fn")
+	if err := os.WriteFile(src, []byte("#!/bin/sh\necho hi\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	subjects := []subject{{name: "a", spec: gateway.ProcessSpec{Binary: src}}, {name: "b", spec: gateway.ProcessSpec{Binary: src}}}
+	staged, err := stageBinaries(subjects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(staged)
+	if subjects[0].spec.Binary == subjects[1].spec.Binary {
+		t.Fatal("two subjects share one copy")
+	}
+	for _, s := range subjects {
+		if filepath.Dir(s.spec.Binary) != staged {
+			t.Fatalf("%s starts %s, not a copy in %s", s.name, s.spec.Binary, staged)
+		}
+		out, err := exec.Command(s.spec.Binary).Output()
+		if err != nil || string(out) != "hi\n" {
+			t.Fatalf("the copy of %s ran %q, %v", s.name, out, err)
+		}
 	}
 }

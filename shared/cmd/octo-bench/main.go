@@ -27,6 +27,9 @@
 // and the machine's load during the cold starts (see usage): the 2x budget is judged on wall time,
 // and these tell a slower function from a busier machine.
 //
+// Every timed binary (the hello-worlds too) is first copied into a temporary directory with ordinary
+// writes and synced, and the copies are what start: see stageBinaries.
+//
 // For judging one change: -only names the functions to time, and -variant DIR times each of them a
 // second time from another directory of binaries (the build before the change), interleaved with the
 // first, as "<name>@variant"; -warm=false and -binaries=false skip the rest.
@@ -129,6 +132,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	staged, err := stageBinaries(subjects)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(staged)
 	fmt.Fprintf(stderr, "cold starts: %d runs x %d subjects\n", o.runs, len(subjects))
 	cold, err := measureColdStarts(ctx, subjects, o.runs)
 	if err != nil {

@@ -102,7 +102,7 @@ func medianUsage(us []usage) (time.Duration, int64) {
 
 func (r report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Spine benchmark\n\n%s, %s, %d CPUs; cold start = median of %d runs (exec to first good answer over the http-stream socket); warm = %d sequential requests.\n\n",
+	fmt.Fprintf(&b, "# Spine benchmark\n\n%s, %s, %d CPUs; cold start = median of %d runs (exec to first good answer over the http-stream socket; every binary, the hello-worlds too, started from a copy written with ordinary writes, as an image's layers are, not from the linker's output); warm = %d sequential requests.\n\n",
 		r.GeneratedAt.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Runs, r.Requests)
 	fmt.Fprintf(&b, "hello-world (fdk-go, built with cgo as fdk-go's build image builds it: dynamic): %.2f ms cold start (socket at %.2f), %s ms CPU, %s page faults (medians); machine during the cold starts: %.0f%% busy, %.1f%% steal.\n\n",
 		r.HelloMedianMS, r.HelloSocketMS, cell(r.HelloCPUMS, 2), count(r.HelloFaults), r.Machine.BusyPercent, r.Machine.StealPercent)
