@@ -272,6 +272,8 @@ func (e *Env) namespace() string {
 //  6. security (headers, attack detection and security events, recorded on the request's
 //     connection; a rejection answers with the request id already in the context);
 //  7. the router, which names the session ACTION from the route and runs the handler.
+//
+// Outside them all, each call first grows its goroutine's stack (growStack): no layer reads it.
 func (e *Env) Handler(h http.Handler) http.Handler {
 	inner := e.Security.Middleware(h)
 	if e.DB != nil {

@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 )
 
-// stageBinaries copies every subject's binary into a new temporary directory, with ordinary writes,
-// syncs each copy, and points the subject at it; it returns the directory for the caller to remove.
+// stageBinaries copies every subject's binary into a new temporary directory, syncs each copy, and
+// points the subject at it; it returns the directory for the caller to remove. The copy is io.Copy's,
+// copy_file_range as cp does it: the kernel writes it through the page cache, as it writes a file
+// extracted with write(2), not through a memory mapping.
 //
 // A function reaches OCI Functions (and Lambda) inside an image whose layers are extracted file by
 // file with write(2), never as the Go linker leaves it: the linker writes its output through a
