@@ -37,10 +37,16 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/sqlite"
 )
 
-// Main is a TestMain body: it builds every function of the bundle at root (one go build, without cgo
-// as make build does) into a temporary directory, stores it in *binDir, runs the tests and removes
-// the binaries.
-func Main(m *testing.M, root string, binDir *string) int {
+// built is what Main built for the test binary's package: the repository root it was given and the
+// directory of the function binaries (empty until Main has built them).
+var built struct{ root, binDir string }
+
+// Main is a TestMain body: it builds every function of the bundle at root (the repository root,
+// relative to the test's package; one go build, without cgo as make build does) into a temporary
+// directory, runs the tests, which Start on those binaries, and removes them:
+//
+//	func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
+func Main(m *testing.M, root string) int {
 	dir, err := os.MkdirTemp("", "octo-e2e-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -64,9 +70,15 @@ func Main(m *testing.M, root string, binDir *string) int {
 		fmt.Fprintf(os.Stderr, "build functions: %v\n%s", err, out)
 		return 1
 	}
-	*binDir = dir
+	built.root, built.binDir = root, dir
 	return m.Run()
 }
+
+// Root is the repository root Main was given.
+func Root() string { return built.root }
+
+// BinDir is the directory of the function binaries Main built.
+func BinDir() string { return built.binDir }
 
 // Options adjusts Start.
 type Options struct {
@@ -86,10 +98,14 @@ type Stack struct {
 	DataDir string
 }
 
-// Start migrates and seeds a fresh database and serves the bundle's binaries in binDir behind the
+// Start migrates and seeds a fresh database and serves the bundle's binaries Main built behind the
 // local gateway until the test ends.
-func Start(t testing.TB, root, binDir string, opts Options) *Stack {
+func Start(t testing.TB, opts Options) *Stack {
 	t.Helper()
+	root, binDir := built.root, built.binDir
+	if binDir == "" {
+		t.Fatal("stacktest.Start: no binaries; the package's TestMain must call stacktest.Main")
+	}
 	ctx := t.Context()
 	dataDir := t.TempDir()
 	dbPath, err := gateway.DatabasePath(dataDir)

@@ -16,20 +16,15 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 // An audit range whose CSV is larger than OCI Functions' 6 MB answer (~8 MB here) exports through
 // the gateway and the fdk-go runtime in answers that fit, each saying in X-Export-Limit how many rows
 // it holds, and continuing with before_id gives every row once. Before the export kept to the
 // runtime's budget, the whole answer was refused.
 func TestAnExportLargerThanTheRuntimesLimitArrivesInParts(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	const n = 26_000
 	details := `{"note":"` + strings.Repeat("x", 240) + `"}`
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)

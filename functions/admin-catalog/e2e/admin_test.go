@@ -12,13 +12,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 type stack struct {
 	*stacktest.Stack
@@ -89,7 +84,7 @@ func (s stack) checkout(cart, coupon string) answer {
 
 // TestAdminThroughTheGateway runs the admin scenarios on one stack (each starts the whole bundle).
 func TestAdminThroughTheGateway(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	t.Run("archiving_a_sold_product", func(t *testing.T) { archivingASoldProduct(stack{Stack: st, t: t}) })
 	t.Run("a_coupon_an_admin_creates_is_enforced_by_the_next_checkout", func(t *testing.T) {
 		couponEnforcedByTheNextCheckout(stack{Stack: st, t: t})

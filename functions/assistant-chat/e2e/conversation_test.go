@@ -12,13 +12,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 type chatAnswer struct {
 	SessionID string `json:"session_id"`
@@ -54,7 +49,7 @@ func send(t *testing.T, method, url string, body any) (int, []byte) {
 }
 
 func TestThreeTurnConversationThroughTheGateway(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	turns := []struct{ message, want string }{
 		{"I inspect solar farms. Which camera finds hot spots on the panels?", "PLD-TH640-RAD"},
 		{"Which drone can carry it for roof and power line inspections?", "DRN-H6-INS"},

@@ -95,7 +95,7 @@ func secondCustomer(t *testing.T, st *stacktest.Stack) string {
 // session is theirs alone (anonymous callers and another customer get 404), an anonymous session is
 // reached by its id alone, and a token the authorizer refuses is 401, not an anonymous call.
 func TestSignedInSessionsThroughTheGateway(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	jordan := login(t, st.URL, "jordan.blake@example.com", seed.ShopperPassword)
 	other := secondCustomer(t, st)
 	chat := func(token string) string {

@@ -16,13 +16,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 type stack struct {
 	*stacktest.Stack
@@ -109,7 +104,7 @@ func (s stack) token(addr, subject string, seen map[string]bool) string {
 // TestAccounts runs the account scenarios on one stack (each starts every function): they touch
 // different accounts and addresses.
 func TestAccounts(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	t.Run("takeover_is_gone_and_sessions_work", func(t *testing.T) { takeoverAndSessions(t, stack{Stack: st, t: t}) })
 	t.Run("guest_checkout_shows_nothing_to_an_unverified_account", func(t *testing.T) { guestCheckout(t, stack{Stack: st, t: t}) })
 	t.Run("six_wrong_passwords_from_one_address_do_not_stop_the_owner", func(t *testing.T) { ownerNotLockedOut(t, stack{Stack: st, t: t}) })

@@ -17,13 +17,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 // stack is the local gateway over the built binaries and a migrated and seeded database, set up as
 // `make run` does it.
@@ -35,7 +30,7 @@ type stack struct {
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	return &stack{url: st.URL, bundle: st.Bundle, issuer: st.Issuer}
 }
 

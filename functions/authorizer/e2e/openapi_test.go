@@ -16,7 +16,7 @@ import (
 // public one an answer from its function's own handler, never the gateway's or a function router's
 // "no route" 404 or a 405. A route the document describes but nothing serves fails here.
 func TestOpenAPIOperationsReachTheirFunctions(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	res, err := http.Get(st.URL + "/openapi.json")
 	if err != nil {
 		t.Fatal(err)

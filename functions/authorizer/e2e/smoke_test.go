@@ -16,7 +16,7 @@ import (
 // database. make bench times the same requests as the functions' cold starts, so a declaration that
 // does not work fails here first.
 func TestSmokeRequestsSucceedThroughTheGateway(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	sendSmokeRequests(t, st)
 }
 

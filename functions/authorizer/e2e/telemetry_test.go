@@ -105,7 +105,7 @@ func TestFunctionsServeWithTheTelemetrySecretUnreadable(t *testing.T) {
 				"OCTO_APM_ENDPOINT="+apm.URL,
 				"OCTO_APM_DATA_KEY_SECRET_OCID="+apmKeySecret,
 			)
-			st := stacktest.Start(t, root, binDir, stacktest.Options{Env: env})
+			st := stacktest.Start(t, stacktest.Options{Env: env})
 			sendSmokeRequests(t, st)
 
 			vault.mu.Lock()
@@ -129,13 +129,13 @@ func TestFunctionsServeWithTheTelemetrySecretUnreadable(t *testing.T) {
 	}
 }
 
-// vaultLinkers names the functions whose binary (in binDir) links the Vault client, package
+// vaultLinkers names the functions whose binary (as stacktest built it) links the Vault client, package
 // oracle/ocivault, by its symbols.
 func vaultLinkers(t *testing.T, names []string) []string {
 	t.Helper()
 	var out []string
 	for _, name := range names {
-		syms, err := exec.Command("go", "tool", "nm", filepath.Join(binDir, name)).Output()
+		syms, err := exec.Command("go", "tool", "nm", filepath.Join(stacktest.BinDir(), name)).Output()
 		if err != nil {
 			t.Fatalf("go tool nm %s: %v", name, err)
 		}

@@ -12,13 +12,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 type stack struct {
 	*stacktest.Stack
@@ -60,7 +55,7 @@ type lead struct {
 // marketing creates a campaign with a code; a lead captured with that code lands on it; qualifying and
 // converting it creates the customer; the funnel counts it. Support is refused every marketing route.
 func TestMarketingWalkThrough(t *testing.T) {
-	s := stack{Stack: stacktest.Start(t, root, binDir, stacktest.Options{}), t: t}
+	s := stack{Stack: stacktest.Start(t, stacktest.Options{}), t: t}
 	marketing := s.login("marketing@octo-drone-shop.example", seed.MarketingPassword)
 	support := s.login("support@octo-drone-shop.example", seed.SupportPassword)
 	const email = "Dana@Walkthrough-Survey.example"

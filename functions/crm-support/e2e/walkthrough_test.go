@@ -16,13 +16,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 type stack struct {
 	*stacktest.Stack
@@ -83,7 +78,7 @@ const shopperEmail = "jordan.blake@example.com"
 
 // TestSupportDeskWalkThrough is the scenario through the gateway with real logins.
 func TestSupportDeskWalkThrough(t *testing.T) {
-	s := stack{Stack: stacktest.Start(t, root, binDir, stacktest.Options{}), t: t}
+	s := stack{Stack: stacktest.Start(t, stacktest.Options{}), t: t}
 	ctx := context.Background()
 	// A backlog order of the shopper: processing for two hours, with its shipment.
 	created := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Millisecond)

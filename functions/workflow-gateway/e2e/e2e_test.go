@@ -17,13 +17,8 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds there.
-const root = "../../.."
-
-var binDir string
-
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 func token(t *testing.T, st *stacktest.Stack, username string) string {
 	t.Helper()
@@ -59,7 +54,7 @@ func call(t *testing.T, st *stacktest.Stack, method, path, bearer, body string) 
 }
 
 func TestEachCatalogQueryThroughTheGatewayWritesALinkedExecutionWithItsSQLID(t *testing.T) {
-	st := stacktest.Start(t, root, binDir, stacktest.Options{})
+	st := stacktest.Start(t, stacktest.Options{})
 	admin := token(t, st, seed.AdminUser)
 	for _, q := range workflowgateway.Catalog() {
 		status, body := call(t, st, "POST", "/api/workflows/queries/"+q.Name+"/run", admin, `{"max_rows": 10}`)

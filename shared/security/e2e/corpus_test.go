@@ -11,6 +11,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/funcyaml"
 	"github.com/octo-drone-shop/serverless/shared/manifest"
+	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
 // attacks are sent in every string field, and in the query, of every public write route, with the
@@ -236,7 +237,7 @@ var staffWrites = func() map[string]sample {
 // TestStaffWritesAreAudited sends every staff or admin write the bundle declares with an admin token
 // and a known trace id: each must succeed and leave an audit_logs row with that trace id.
 func TestStaffWritesAreAudited(t *testing.T) {
-	bundle, err := funcyaml.Load(root)
+	bundle, err := funcyaml.Load(stacktest.Root())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,16 +12,11 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/stacktest"
 )
 
-// The repository root, relative to this package, and the binaries TestMain builds.
-const root = "../../.."
-
-var binDir string
-
 // allowedOrigin is the CORS allow-list the gateway runs with.
 const allowedOrigin = "https://shop.example.com"
 
 // TestMain builds every function of the bundle so the gateway runs the real binaries.
-func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, root, &binDir)) }
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m, "../../..")) }
 
 // stack is the local gateway over the built binaries and a migrated, seeded database, as `make run`
 // sets it up, with the database open to the test.
@@ -35,7 +30,7 @@ type stack struct {
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	st := stacktest.Start(t, root, binDir, stacktest.Options{CORSOrigins: []string{allowedOrigin},
+	st := stacktest.Start(t, stacktest.Options{CORSOrigins: []string{allowedOrigin},
 		// Set for the functions too: they must ignore it (one CORS owner, the gateway).
 		Env: []string{"OCTO_CORS_ORIGINS=" + allowedOrigin}})
 	return &stack{st: st, url: st.URL, bundle: st.Bundle, db: st.DB, issuer: st.Issuer}

@@ -16,9 +16,8 @@ import (
 // root is the repository root, relative to this package.
 const root = "../../.."
 
-// binDir holds the function binaries stacktest.Main builds; octoBin the octo command the README's
-// examples call as bin/octo.
-var binDir, octoBin string
+// octoBin is the octo command the README's examples call as bin/octo.
+var octoBin string
 
 func TestMain(m *testing.M) { os.Exit(buildOctoThen(m)) }
 
@@ -36,7 +35,7 @@ func buildOctoThen(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "build octo: %v\n%s", err, out)
 		return 1
 	}
-	return stacktest.Main(m, root, &binDir)
+	return stacktest.Main(m, root)
 }
 
 // The only programs the README's examples may use: what the README installs (bin/octo) or any machine
@@ -59,7 +58,7 @@ func TestREADMEWalkThrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stack := stacktest.Start(t, root, binDir, stacktest.Options{})
+	stack := stacktest.Start(t, stacktest.Options{})
 	u, err := url.Parse(stack.URL)
 	if err != nil {
 		t.Fatal(err)
