@@ -136,7 +136,7 @@ func TestTimesAreBoundAndScannedInCanonicalFormat(t *testing.T) {
 		t.Errorf("stored %q, want 2025-06-01T19:30:15.123Z", stored)
 	}
 	// A TIMESTAMP column scans into time.Time and *time.Time, and so does an expression without a
-	// declared type (MAX(updated_at), through _texttotime).
+	// declared type (MAX(updated_at): the sqlite dialect's Rows reads its canonical text as a time).
 	var got, newest time.Time
 	var ptr *time.Time
 	var created time.Time
@@ -154,6 +154,21 @@ func TestTimesAreBoundAndScannedInCanonicalFormat(t *testing.T) {
 	}
 	if !newest.Equal(at.Truncate(time.Millisecond)) {
 		t.Errorf("MAX(updated_at) = %v, want %v", newest, at.Truncate(time.Millisecond))
+	}
+	// A typeless expression over text stays text, as a VARCHAR2 expression does on Oracle, even when
+	// it reads like a date: only the canonical timestamp form is a time (the driver's _texttotime
+	// turned the first two into times, which a *string then read back re-rendered).
+	for _, name := range []string{"2026-01-02", "2026-01-02 10:00:00", "2026-01-02T10:00:00Z", "2026-13-45T25:61:61.000Z"} {
+		if _, err := f.db.ExecContext(ctx, "UPDATE products SET name = :1 WHERE id = :2", name, id); err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := f.db.QueryRowContext(ctx, "SELECT COALESCE(name, 'none') FROM products WHERE id = :1", id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != name {
+			t.Errorf("COALESCE(name, 'none') = %q, want the name %q as stored", got, name)
+		}
 	}
 	// A NULL timestamp scans into a nil *time.Time.
 	id2, err := InsertReturningID(ctx, f.db, insertProduct, "DR-2", "Drone", 9, 1)

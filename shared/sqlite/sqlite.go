@@ -14,16 +14,17 @@
 //     committed, and fails with SQLITE_BUSY despite the busy timeout (measured: 38 of 40 concurrent
 //     read-then-update transactions failed deferred, none failed immediate). It also gives the
 //     semantics `SELECT ... FOR UPDATE` has on Oracle: the whole database is locked from BEGIN.
-//   - _texttotime=1: a value of an expression without a declared type (MAX(created_at),
-//     COALESCE(...)) that parses as a timestamp scans into time.Time like a column declared TIMESTAMP.
+//   - no _texttotime: the dialect's Rows (scan.go) hands back a typeless value (MAX(created_at)) as a
+//     time.Time when it has the canonical form below, at a fraction of the driver's cost; raw pools
+//     (OpenPool, for migrations and checks) see such a value as its text.
 //
 // Timestamps are TEXT in one canonical UTC format, TimeFormat ("2006-01-02T15:04:05.000Z"), the format
 // the DDL default strftime('%Y-%m-%dT%H:%M:%fZ','now') produces, so text order is time order. The
 // driver's own time binding (its _time_format choices) offers no such format, so package db binds
 // time.Time values as FormatTime strings; code that writes through the *sql.DB returned here directly
 // must do the same. modernc scans that text back into time.Time for columns declared DATE, DATETIME or
-// TIMESTAMP (and for typeless expressions, see _texttotime), so every timestamp column of the twin is
-// declared TIMESTAMP: a column declared TEXT hands the text back as a string.
+// TIMESTAMP (and the dialect does for typeless expressions, see scan.go), so every timestamp column of
+// the twin is declared TIMESTAMP: a column declared TEXT hands the text back as a string.
 package sqlite
 
 import (
@@ -71,7 +72,7 @@ func DeferredDSN(path string) string {
 func DSN(path string) string {
 	return path + "?_pragma=busy_timeout(" + strconv.FormatInt(BusyTimeout.Milliseconds(), 10) + ")" +
 		"&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
-		"&_txlock=immediate&_texttotime=1"
+		"&_txlock=immediate"
 }
 
 // Open opens (creating if needed) the database file at path and checks that it is usable: OpenPool
