@@ -46,7 +46,7 @@ type Index struct {
 // NewIndex indexes the products.
 func NewIndex(products []Product) *Index {
 	stem := stemmer{}
-	ix := &Index{products: products, df: map[string]int{}, synonyms: synonyms(stem.term)}
+	ix := &Index{products: products, df: map[string]int{}, synonyms: synonyms()}
 	var total float64
 	for _, p := range products {
 		tf := map[string]float64{}
