@@ -86,7 +86,7 @@ func TestReportsAddUpToTheBaseTablesWithTheCurrentBucketLive(t *testing.T) {
 	// An order placed now shows in the current hour at once.
 	hour := "?granularity=hour&from=" + url.QueryEscape(f.c.now().Add(-3*time.Hour).Format(time.RFC3339))
 	before := f.report(t, "/api/analytics/overview"+hour)
-	f.d.Exec(t, `INSERT INTO orders (customer_id, total, status, region, created_at, updated_at) VALUES (1, 10, 'paid', 'us-west', :1, :1)`, f.c.now())
+	f.d.Exec(t, `INSERT INTO orders (customer_id, total, status, region, created_at, updated_at) VALUES (1, 10, 'paid', 'us-west', :1, :2)`, f.c.now(), f.c.now())
 	after := f.report(t, "/api/analytics/overview"+hour)
 	last := len(after.Buckets) - 1
 	if !after.Buckets[last].Live || after.Buckets[last].Metrics["sales.orders"][all] != before.Buckets[last].Metrics["sales.orders"][all]+1 {

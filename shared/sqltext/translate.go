@@ -8,7 +8,8 @@ import (
 // Translate returns the SQLite form of a statement written in Oracle syntax. The rules, applied to
 // tokens so string literals, quoted identifiers and comments are never touched:
 //
-//	:N                                      ?N (modernc would read :1 as a parameter named "1")
+//	:N                                      ?N (modernc would read :1 as a parameter named "1"); a :N
+//	                                        written twice is refused (see repeatedBind)
 //	SYSTIMESTAMP                            strftime('%Y-%m-%dT%H:%M:%fZ','now') (sqlite.TimeFormat)
 //	FROM DUAL                               removed (SQLite selects without FROM)
 //	FETCH FIRST|NEXT n ROW|ROWS ONLY        LIMIT n (refused when the select list names a column twice:
@@ -50,6 +51,7 @@ func translate(toks []token) ([]token, error) {
 	out := make([]token, 0, len(toks))
 	depth := 0
 	returning := false
+	var binds []string // the :N seen so far
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {
@@ -58,6 +60,12 @@ func translate(toks []token) ([]token, error) {
 		case t.punct(')'):
 			depth--
 		case t.kind == tokBind && isNumber(t.text[1:]):
+			for _, b := range binds {
+				if b == t.text {
+					return nil, repeatedBind(t.text)
+				}
+			}
+			binds = append(binds, t.text)
 			out = append(out, token{kind: tokBind, text: "?" + t.text[1:]})
 			continue
 		case t.is("SYSTIMESTAMP"):
@@ -97,6 +105,14 @@ func translate(toks []token) ([]token, error) {
 		return mergeToUpsert(out)
 	}
 	return out, nil
+}
+
+// repeatedBind is the error for a statement that writes :N twice. In a SQL statement Oracle binds
+// positional values to placeholder occurrences, not names: "WHERE a >= :1 AND b >= :1" takes two
+// values (ORA-01008 with one), where SQLite's ?1 takes one value for both. The twin refuses it, so the
+// mistake fails here: write :1 and :2 and pass the value twice.
+func repeatedBind(bind string) error {
+	return fmt.Errorf("db: %s appears twice: Oracle binds each occurrence of a placeholder by position (ORA-01008); number every occurrence and pass its value again", bind)
 }
 
 // dropTail ends the translation out before tail (INTO :N, ... or FOR UPDATE ...), which holds

@@ -192,6 +192,27 @@ func TestLexRoundTripsExactly(t *testing.T) {
 	}
 }
 
+func TestRepeatedPositionalBindsAreRefused(t *testing.T) {
+	for _, q := range []string{
+		"SELECT id FROM orders WHERE created_at >= :1 AND updated_at >= :1",
+		"SELECT id FROM orders WHERE created_at >= :1 UNION ALL SELECT id FROM leads WHERE created_at >= :2 AND updated_at < :1",
+		"UPDATE t SET a = :1, b = :2 WHERE c = :2",
+	} {
+		if _, err := Translate(q); err == nil || !strings.Contains(err.Error(), "ORA-01008") {
+			t.Errorf("Translate(%q) error = %v, want ORA-01008", q, err)
+		}
+	}
+	for _, q := range []string{
+		"SELECT id FROM orders WHERE created_at >= :1 AND updated_at >= :2",
+		"SELECT ':1', :1 FROM dual",     // a literal is not a bind
+		"SELECT :name, :name FROM dual", // named binds bind by name
+	} {
+		if _, err := Translate(q); err != nil {
+			t.Errorf("Translate(%q) = %v, want it accepted", q, err)
+		}
+	}
+}
+
 func TestRowLimitRefusesDuplicateColumnNames(t *testing.T) {
 	bad := []string{
 		"SELECT o.id, o.status, s.status FROM orders o LEFT JOIN shipments s ON s.order_id = o.id FETCH FIRST 1 ROWS ONLY",
