@@ -13,9 +13,9 @@
 // and refunded orders. Every row lands in the bucket of its creation time (a security event's window).
 //
 // Decisions:
-//   - Computed in Go from the base rows of one day at a time (six statements per day), so a day's
-//     distinct sessions and percentiles are exact, both dialects give the same figures, and a day's
-//     24 hours and the day itself come from one read. The next day is read while a day is written.
+//   - Computed in Go from the base rows of one day at a time (one statement per day, one consistent
+//     snapshot on Oracle: facts.go), so a day's distinct sessions and percentiles are exact, both
+//     dialects give the same figures, and a day's 24 hours and the day itself come from one read. The next day is read while a day is written.
 //   - Idempotent: under the lock a chunk reads its buckets' rows, inserts the figures that have no
 //     row, MERGEs (on ux_analytics_rollups_key) those whose value changed and deletes those that fell
 //     to nothing. Running a bucket again gives the same rows, and writes none.

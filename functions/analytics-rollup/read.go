@@ -157,7 +157,7 @@ func (s *Service) report(name string) web.HandlerFunc {
 }
 
 // read answers from the rollups for the buckets the rollup completed, and computes the others
-// live: at most eight statements whatever the range.
+// live: at most three statements whatever the range (the state, the rollups, the live facts).
 func (s *Service) read(ctx context.Context, name, family string, p query) (Report, error) {
 	now := s.now().UTC()
 	rep := Report{Report: name, Granularity: p.granularity, From: p.from, To: p.to}
