@@ -30,15 +30,23 @@ COPY functions/${FUNCTION}/ functions/${FUNCTION}/
 # dynamic loader and the C library's start-up on each cold start (ARCHITECTURE.md, "Cold start").
 RUN go work use -r . && \
     cgo=$(go list -deps -f '{{if and (not .Standard) .CgoFiles}}{{.ImportPath}}{{end}}' ./functions/${FUNCTION}/cmd/${FUNCTION}) && \
-    CGO_ENABLED=$([ -n "$cgo" ] && echo 1 || echo 0) go build -ldflags="-s -w" -o /out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION}
+    CGO_ENABLED=$([ -n "$cgo" ] && echo 1 || echo 0) go build -ldflags="-s -w" -o /out/${FUNCTION} ./functions/${FUNCTION}/cmd/${FUNCTION} && \
+    printf '%s' "$cgo" > /out/cgo-packages
 
-# Run on Oracle Linux 9 slim with Oracle Instant Client (godror loads libclntsh at run time). An
-# exec-form ENTRYPOINT expands no build argument, so the binary has one fixed name in every image.
+# Run on Oracle Linux 9 slim, with Oracle Instant Client only where the binary needs it: godror loads
+# libclntsh at run time. The build stage wrote the cgo packages the binary links to /out/cgo-packages
+# (godror, or nothing for a static binary), so the authorizer's image carries no client: less to
+# pull on a cold start, nothing unused to patch. An exec-form ENTRYPOINT expands no build argument,
+# so the binary has one fixed name in every image.
 FROM container-registry.oracle.com/os/oraclelinux:9-slim
 ARG FUNCTION
-RUN microdnf install -y oracle-instantclient-release-23ai-el9 && \
-    microdnf install -y oracle-instantclient-basiclite && \
-    microdnf clean all
+COPY --from=build /out/cgo-packages /tmp/cgo-packages
+RUN if [ -s /tmp/cgo-packages ]; then \
+      microdnf install -y oracle-instantclient-release-23ai-el9 && \
+      microdnf install -y oracle-instantclient-basiclite && \
+      microdnf clean all; \
+    fi && \
+    rm /tmp/cgo-packages
 COPY --from=build /out/${FUNCTION} /function/handler
 USER 1000
 ENTRYPOINT ["/function/handler"]

@@ -23,6 +23,9 @@ var (
 	// cgoRuleRE is the build's cgo decision (package cgorule): the function's package listed with
 	// cgorule.Template, then go build with CGO_ENABLED=1 only when that printed a package.
 	cgoRuleRE = regexp.MustCompile(`cgo=\$\((go list -deps -f '([^']*)' (\S+))\)\s+&&\s+CGO_ENABLED=\$\(\[ -n "\$cgo" \] && echo 1 \|\| echo 0\) go build `)
+	// cgoMarkerRE is where the build stage writes the cgo decision's output for the run stage: the
+	// packages the binary links that need cgo, nothing for a static binary.
+	cgoMarkerRE = regexp.MustCompile(`&&\s+printf '%s' "\$cgo" > (/\S+)\s*$`)
 )
 
 type instruction struct {
@@ -43,9 +46,10 @@ type stage struct {
 // declares ARG FUNCTION, and an exec-form ENTRYPOINT or CMD expands nothing. It needs a build stage
 // FROM Oracle Linux 9 with Go 1.26 and cgo that copies go.work, shared/, schema/ and only
 // functions/<fn>/ and builds ./functions/<fn>/cmd/<fn>, with cgo only when the packages it links need
-// it (package cgorule's rule, see CgoListCommand); a final stage FROM oraclelinux:9-slim
-// with Oracle Instant Client 23ai basiclite, running as uid 1000 with the copied binary as its
-// exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS plus
+// it (package cgorule's rule, see CgoListCommand), leaving the rule's output in a file; a final stage
+// FROM oraclelinux:9-slim that copies that file and installs Oracle Instant Client 23ai basiclite
+// only when it is not empty (see InstallCommand: a static binary's image carries no client), running
+// as uid 1000 with the copied binary as its exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS plus
 // oracle, the image's database driver), so the image ships the binary the tests exercised, with godror
 // in place of SQLite. It returns one message per violation; none means the
 // structure is right.
@@ -84,13 +88,17 @@ func CheckDockerfile(fn string, src []byte, tags string) []string {
 	if !buildImageRE.MatchString(build.image) {
 		bad("build stage must be FROM oraclelinux:9, is FROM %s", build.image)
 	}
-	problems = append(problems, checkBuildStage(fn, build, stages, binary, tags)...)
-	problems = append(problems, checkRunStage(fn, final, binary, dest)...)
+	buildProblems, marker := checkBuildStage(fn, build, stages, binary, tags)
+	problems = append(problems, buildProblems...)
+	problems = append(problems, checkRunStage(fn, final, build, binary, dest, marker)...)
 	return problems
 }
 
-func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags string) []string {
+// checkBuildStage checks the build stage and returns the file in which it leaves the cgo decision's
+// output for the run stage ("" when it leaves none).
+func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags string) ([]string, string) {
 	var problems []string
+	var marker string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	var hasGo, cgo, built, cgoRule bool
 	var usedTags []string
@@ -137,6 +145,9 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags stri
 				built = true
 				m := cgoRuleRE.FindStringSubmatch(in.args)
 				cgoRule = m != nil && m[2] == cgorule.Template && m[3] == pkg
+				if m := cgoMarkerRE.FindStringSubmatch(in.args); m != nil {
+					marker = m[1]
+				}
 			}
 		}
 	}
@@ -160,16 +171,30 @@ func checkBuildStage(fn string, build *stage, stages []*stage, binary, tags stri
 	if len(usedTags) != 1 || usedTags[0] != tags {
 		bad("build stage must build with -tags=%s (the Makefile's BUILD_TAGS plus oracle) exactly once, has %q", tags, usedTags)
 	}
-	return problems
+	if built && marker == "" {
+		bad(`build stage must leave the cgo decision for the run stage: go build ... && printf '%%s' "$cgo" > /out/cgo-packages`)
+	}
+	return problems, marker
 }
 
-func checkRunStage(fn string, final *stage, binary, dest string) []string {
+// checkRunStage checks the run stage: Oracle Instant Client is installed, and only when the build
+// stage's cgo decision (copied from marker) lists packages, which is what installClientRE matches.
+func checkRunStage(fn string, final, build *stage, binary, dest, marker string) []string {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	var installs, user string
 	var entrypoint []string
+	copiedMarker := ""
 	for _, in := range final.instrs {
 		switch in.cmd {
+		case "COPY":
+			if from, srcs, to, ok := parseCopy(in); ok && marker != "" && len(srcs) == 1 && srcs[0] == marker &&
+				findStage([]*stage{build}, from) != nil {
+				if strings.HasSuffix(to, "/") {
+					to += path.Base(marker)
+				}
+				copiedMarker = to
+			}
 		case "RUN":
 			installs += " " + in.args
 		case "USER":
@@ -186,6 +211,14 @@ func checkRunStage(fn string, final *stage, binary, dest string) []string {
 			bad("final stage must install %s", pkg)
 		}
 	}
+	if marker != "" {
+		if copiedMarker == "" {
+			bad("final stage must COPY --from=<build stage> %s, the build's cgo decision", marker)
+		} else if cmd, tested := installCommand(final); cmd == "" || tested != copiedMarker {
+			bad("final stage must install Oracle Instant Client only when %s is not empty: RUN if [ -s %s ]; then microdnf install ...; fi && rm %s",
+				copiedMarker, copiedMarker, copiedMarker)
+		}
+	}
 	if user != "1000" && user != "1000:1000" {
 		bad("final stage must run as USER 1000, runs as %q", user)
 	}
@@ -196,6 +229,32 @@ func checkRunStage(fn string, final *stage, binary, dest string) []string {
 		bad("ENTRYPOINT must start the function binary %s, is %v", dest, entrypoint)
 	}
 	return problems
+}
+
+// installClientRE is the run stage's conditional install of Oracle Instant Client: the marker file it
+// tests (non-empty when the binary links cgo packages) and the commands run when it is.
+var installClientRE = regexp.MustCompile(`^if \[ -s (/\S+) \];\s+then\s+(.*\boracle-instantclient-basiclite\b.*);\s+fi\s+&&\s+rm (/\S+)$`)
+
+// InstallCommand returns the run stage's RUN, in the Dockerfile src built for fn, that installs
+// Oracle Instant Client when the build's cgo decision lists packages, and the marker file it tests;
+// "" when there is none of that shape. The tests run it with sh, a stand-in microdnf and both kinds
+// of marker.
+func InstallCommand(fn string, src []byte) (cmd, marker string) {
+	stages, _ := parseDockerfile(src)
+	applyBuildArgs(stages, map[string]string{"FUNCTION": fn})
+	if len(stages) == 0 {
+		return "", ""
+	}
+	return installCommand(stages[len(stages)-1])
+}
+
+func installCommand(final *stage) (cmd, marker string) {
+	for _, in := range final.instrs {
+		if m := installClientRE.FindStringSubmatch(in.args); in.cmd == "RUN" && m != nil && m[1] == m[3] {
+			return in.args, m[1]
+		}
+	}
+	return "", ""
 }
 
 // CgoListCommand returns the go list command whose output decides, in the Dockerfile src built for

@@ -61,8 +61,54 @@ func TestTheDockerfileBuildsEveryFunction(t *testing.T) {
 			if got := strings.Join(strings.Fields(string(out)), " "); got != want {
 				t.Errorf("the Dockerfile's cgo decision for %s lists %q, want %q", fn, got, want)
 			}
+			// The run stage, given what the build stage leaves (the decision as the shell's $(...)
+			// has it, trailing newline dropped): Instant Client for godror, none for a static binary.
+			installed := runInstall(t, fn, src, strings.TrimRight(string(out), "\n"))
+			if wantClient := want != ""; installed != wantClient {
+				t.Errorf("the image of %s installs Oracle Instant Client: %v, want %v", fn, installed, wantClient)
+			}
 		})
 	}
+}
+
+// runInstall runs the run stage's conditional install (InstallCommand) with sh, the build's cgo
+// decision in its marker file and a stand-in microdnf that records its arguments, and reports whether
+// Oracle Instant Client was installed. The marker must be gone afterwards either way.
+func runInstall(t *testing.T, fn string, src []byte, decision string) bool {
+	t.Helper()
+	cmd, marker := InstallCommand(fn, src)
+	if cmd == "" {
+		t.Fatal("the Dockerfile's run stage has no conditional install of Oracle Instant Client")
+	}
+	dir := t.TempDir()
+	local := filepath.Join(dir, "cgo-packages")
+	if err := os.WriteFile(local, []byte(decision), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "microdnf.log")
+	fake := "#!/bin/sh\necho \"$*\" >> " + log + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "microdnf"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := exec.Command("sh", "-c", strings.ReplaceAll(cmd, marker, local))
+	run.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", run.Args[2], err, out)
+	}
+	if _, err := os.Stat(local); !os.IsNotExist(err) {
+		t.Errorf("the run stage leaves %s in the image", marker)
+	}
+	calls, err := os.ReadFile(log)
+	if os.IsNotExist(err) {
+		return false
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	want := "install -y oracle-instantclient-release-23ai-el9\ninstall -y oracle-instantclient-basiclite\nclean all\n"
+	if string(calls) != want {
+		t.Errorf("microdnf calls:\n%s\nwant\n%s", calls, want)
+	}
+	return true
 }
 
 // makefileBuildTags reads BUILD_TAGS, the build tags of every binary, from the Makefile.
@@ -118,6 +164,13 @@ func TestCheckDockerfile(t *testing.T) {
 			new: "/function/${FUNCTION}\nUSER 1000\nENTRYPOINT [\"/function/${FUNCTION}\"]", want: "ENTRYPOINT must start the function binary /function/demo"},
 		{name: "missing build tags fail", old: ` -tags=lambda.norpc,grpcnotrace"`, new: `"`, want: "must build with -tags=lambda.norpc,grpcnotrace"},
 		{name: "other build tags fail", old: "-tags=lambda.norpc,grpcnotrace", new: "-tags=lambda.norpc", want: "must build with -tags=lambda.norpc,grpcnotrace"},
+		{name: "the client installed whatever the binary fails", old: "if [ -s /tmp/cgo-packages ]; then \\\n", new: "true && \\\n",
+			want: "only when /tmp/cgo-packages is not empty"},
+		{name: "the client guarded by another file fails", old: "if [ -s /tmp/cgo-packages ]", new: "if [ -s /tmp/other ]", want: "only when /tmp/cgo-packages is not empty"},
+		{name: "no cgo decision left for the run stage fails", old: " && \\\n    printf '%s' \"$cgo\" > /out/cgo-packages", new: "",
+			want: "must leave the cgo decision"},
+		{name: "the cgo decision not copied fails", old: "COPY --from=build /out/cgo-packages /tmp/cgo-packages\n", new: "",
+			want: "must COPY --from=<build stage> /out/cgo-packages"},
 		{name: "single stage fails", old: "FROM container-registry.oracle.com/os/oraclelinux:9-slim\n", new: "", want: "COPY --from=<build stage>"},
 	}
 	for _, tt := range tests {
