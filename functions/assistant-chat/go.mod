@@ -3,7 +3,7 @@ module github.com/octo-drone-shop/serverless/functions/assistant-chat
 go 1.26.0
 
 require (
-	github.com/kljensen/snowball v0.10.0
+	github.com/blevesearch/snowballstem v0.9.0
 	github.com/octo-drone-shop/serverless/shared v0.0.0
 	github.com/oracle/oci-go-sdk/v65 v65.130.0
 	go.opentelemetry.io/otel v1.47.0
