@@ -1,6 +1,6 @@
 // A keyset-paged table for the console's lists, and the clean answer for a route not deployed.
 import { api } from '../shared/api.js';
-import { h, notice } from '../shared/ui.js';
+import { h, notice, errorText } from '../shared/ui.js';
 import { session } from './app.js';
 
 /**
@@ -26,15 +26,27 @@ export async function pagedTable(path, heads, row, { id, caption } = {}) {
 }
 
 /**
- * Runs view(); when the route answers 404 not_found (its function is not deployed here yet) the page
- * says so instead of failing.
+ * Whether a 404 says the route itself is missing, i.e. its function is not deployed here: the local
+ * gateway and a function's router answer "no route for <method> <path>", and OCI API Gateway answers
+ * its own body, not the API's error shape (no code). A function's 404 for a record names the record
+ * ("campaign not found") and is not this.
+ */
+export const routeMissing = (e) => e?.status === 404 && (!e.code || e.message.startsWith('no route for '));
+
+/**
+ * Runs view(); when its route is missing (routeMissing) the page says the function is not deployed
+ * here yet, and when the function answers 404 for the record the page says there is no such record,
+ * instead of failing.
  */
 export async function orMissing(what, view) {
   try {
     return await view();
   } catch (e) {
+    if (routeMissing(e)) {
+      return [h('h1', {}, what), notice('info', `${what} is not available on this deployment yet: the API has no route for it. The page will work once its function is deployed.`)];
+    }
     if (e.status === 404) {
-      return [h('h1', {}, what), notice('info', `${what} is not available on this deployment yet: the API answered 404 for it. The page will work once its function is deployed.`)];
+      return [h('h1', {}, what), notice('info', `There is no such ${what.toLowerCase()}: it was deleted or never existed (${errorText(e)}).`)];
     }
     throw e;
   }

@@ -225,6 +225,11 @@ test('admin sees analytics charts, the query lab, campaigns, audit; other roles 
     assert.notEqual(h1, 'Something went wrong', `#/${hash}: ${await page.locator('main').textContent()}`);
     if (!hash.includes('/')) await capture(page, `console-${hash}`, page.locator('main h1'));
   }
+  // A record that does not exist says so: the function's 404 is not a route that is not deployed.
+  await page.goto(`${stack.base}/console/#/campaigns/999999`);
+  await page.reload();
+  await page.getByText('There is no such campaign').waitFor();
+  assert.equal(await page.getByText('not available on this deployment').count(), 0);
   await page.context().close();
 
   const mkt = await newPage(browser, errors);
