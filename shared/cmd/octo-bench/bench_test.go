@@ -123,3 +123,35 @@ func TestSubjectsStartFromCopies(t *testing.T) {
 		}
 	}
 }
+
+func TestRatioIntervalHoldsTheRatioAndNarrowsWithoutNoise(t *testing.T) {
+	ms := func(vs ...float64) []time.Duration {
+		out := make([]time.Duration, len(vs))
+		for i, v := range vs {
+			out[i] = time.Duration(v * float64(time.Millisecond))
+		}
+		return out
+	}
+	hello := ms(3.0, 3.1, 2.9, 3.0, 3.2, 2.8, 3.0, 3.1, 2.9, 3.0, 3.0)
+	// Exactly twice the hello-world in every round: the interval is the ratio itself.
+	twice := make([]time.Duration, len(hello))
+	for i, h := range hello {
+		twice[i] = 2 * h
+	}
+	if lo, hi := ratioInterval(twice, hello); lo != 2 || hi != 2 {
+		t.Errorf("twice the hello-world: interval %.3f-%.3f, want 2-2", lo, hi)
+	}
+	// Noisy rounds: the interval holds the ratio of the medians and has a width.
+	noisy := ms(5.5, 6.8, 5.9, 6.1, 7.4, 5.2, 6.0, 6.6, 5.7, 6.3, 5.8)
+	ratio := float64(percentile(noisy, 0.5)) / float64(percentile(hello, 0.5))
+	lo, hi := ratioInterval(noisy, hello)
+	if !(lo <= ratio && ratio <= hi) || hi-lo < 0.05 {
+		t.Errorf("noisy: interval %.3f-%.3f around ratio %.3f", lo, hi, ratio)
+	}
+	if lo2, hi2 := ratioInterval(noisy, hello); lo2 != lo || hi2 != hi {
+		t.Errorf("the same samples gave %.3f-%.3f, then %.3f-%.3f", lo, hi, lo2, hi2)
+	}
+	if lo, hi := ratioInterval(nil, hello); lo != 0 || hi != 0 {
+		t.Errorf("no samples: %.3f-%.3f, want zeros", lo, hi)
+	}
+}

@@ -38,6 +38,8 @@ type row struct {
 	ColdSamplesMS   []float64 `json:"cold_start_samples_ms"`
 	SocketMedianMS  float64   `json:"socket_median_ms"` // exec to the listener's appearance
 	Ratio           float64   `json:"ratio_to_hello_world"`
+	RatioLow        float64   `json:"ratio_95_low"` // the ratio's 95% bootstrap interval (ratioInterval)
+	RatioHigh       float64   `json:"ratio_95_high"`
 	Budget          float64   `json:"budget_ratio"`        // 2, or 1.3 for the authorizer; 0 for a reference row
 	Reference       bool      `json:"reference,omitempty"` // the static hello-world, judged by no budget
 	Over2x          bool      `json:"over_budget"`         // Ratio > Budget
@@ -64,6 +66,7 @@ func newReport(subjects []subject, cold coldStarts, warm map[string]warmResult, 
 			SocketMedianMS: msec(percentile(cold.socket[i+1], 0.5))}
 		if hello > 0 {
 			r.Ratio = float64(med) / float64(hello)
+			r.RatioLow, r.RatioHigh = ratioInterval(cold.wall[i+1], cold.wall[0])
 		}
 		switch {
 		case s.reference:
@@ -106,8 +109,8 @@ func (r report) markdown() string {
 		r.GeneratedAt.Format(time.RFC3339), r.GoVersion, r.CPUs, r.Runs, r.Requests)
 	fmt.Fprintf(&b, "hello-world (fdk-go, built with cgo as fdk-go's build image builds it: dynamic): %.2f ms cold start (socket at %.2f), %s ms CPU, %s page faults (medians); machine during the cold starts: %.0f%% busy, %.1f%% steal.\n\n",
 		r.HelloMedianMS, r.HelloSocketMS, cell(r.HelloCPUMS, 2), count(r.HelloFaults), r.Machine.BusyPercent, r.Machine.StealPercent)
-	b.WriteString("| function | probe | cold start ms | socket ms | hello-world ms | ratio | flag | cpu ms | cpu ratio | page faults | gateway p50 ms | gateway p99 ms | direct p50 ms | direct p99 ms |\n")
-	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| function | probe | cold start ms | socket ms | hello-world ms | ratio | ratio 95% | flag | cpu ms | cpu ratio | page faults | gateway p50 ms | gateway p99 ms | direct p50 ms | direct p99 ms |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, f := range r.Functions {
 		flag := "ok"
 		switch {
@@ -116,8 +119,8 @@ func (r report) markdown() string {
 		case f.Over2x:
 			flag = fmt.Sprintf("**over %gx**", f.Budget)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.Function, f.Probe, f.ColdMedianMS,
-			f.SocketMedianMS, r.HelloMedianMS, f.Ratio, flag, cell(f.CPUMedianMS, 2), cell(f.CPURatio, 2), count(f.FaultsMedian),
+		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f–%.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n", f.Function, f.Probe, f.ColdMedianMS,
+			f.SocketMedianMS, r.HelloMedianMS, f.Ratio, f.RatioLow, f.RatioHigh, flag, cell(f.CPUMedianMS, 2), cell(f.CPURatio, 2), count(f.FaultsMedian),
 			cell(f.GatewayP50MS, 3), cell(f.GatewayP99MS, 3), cell(f.DirectP50MS, 3), cell(f.DirectP99MS, 3))
 	}
 	if len(r.Binaries) > 0 {
@@ -127,7 +130,7 @@ func (r report) markdown() string {
 		}
 		b.WriteString("\nlocal is `make build` (SQLite, no godror, no cgo); oracle is the image's build (`-tags oracle`: godror, no SQLite; cgo only where a linked package needs it, see shared/internal/cgorule). package inits counts the packages whose init ran at start (`GODEBUG=inittrace=1`). linking is static without cgo, dynamic (the C library, and on Oracle Instant Client loaded later) with it.\n")
 	}
-	b.WriteString("\nsocket ms is exec to the listener's appearance (seen on inotify, as the Fn agent sees it): the rest of the cold start is the first call. ratio and flag judge the wall-clock medians (the budget: 2x, 1.3x for the authorizer); a reference row (the same hello-world built without cgo) is judged by none. cpu ms is the process's CPU time, all threads, from exec to the answer: a function overlaps its database's first connection with the runtime's start on the second core, so when other work takes that core its cold start approaches its CPU time, and the cpu ratio is what the wall ratio tends to on a busy machine.\n")
+	b.WriteString("\nsocket ms is exec to the listener's appearance (seen on inotify, as the Fn agent sees it): the rest of the cold start is the first call. ratio and flag judge the wall-clock medians (the budget: 2x, 1.3x for the authorizer); ratio 95% is the ratio's bootstrap interval over the rounds (the same rounds resampled for both sides), so a flag whose interval holds the budget is within this machine's noise of it; a reference row (the same hello-world built without cgo) is judged by none. cpu ms is the process's CPU time, all threads, from exec to the answer: a function overlaps its database's first connection with the runtime's start on the second core, so when other work takes that core its cold start approaches its CPU time, and the cpu ratio is what the wall ratio tends to on a busy machine.\n")
 	return b.String()
 }
 

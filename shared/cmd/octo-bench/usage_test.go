@@ -103,8 +103,8 @@ func TestMachineLoadIsTheShareOfAllCPUTime(t *testing.T) {
 	}
 }
 
-// The report judges the 2x budget on wall-clock medians and shows CPU time and page faults next to
-// them, as medians of the runs, with "-" where they were not measured.
+// The report judges the 2x budget on wall-clock medians and shows the ratio's interval, CPU time and
+// page faults next to them, as medians of the runs, with "-" where they were not measured.
 func TestReportShowsCPUNextToWallTime(t *testing.T) {
 	ms := time.Millisecond
 	subjects := []subject{{name: "fdk hello-world"}, {name: "catalog", probe: probe{method: "GET", path: "/api/products"}},
@@ -128,8 +128,8 @@ func TestReportShowsCPUNextToWallTime(t *testing.T) {
 		t.Errorf("row without usage %+v, over budget %v", e, rep.OverBudget)
 	}
 	md := rep.markdown()
-	for _, want := range []string{"| catalog | GET /api/products | 8.00 | 5.00 | 4.00 | 2.00 | ok | 9.00 | 2.25 | 990 |",
-		"| elsewhere | GET /x | 9.00 | 6.00 | 4.00 | 2.25 | **over 2x** | - | - | - |",
+	for _, want := range []string{"| catalog | GET /api/products | 8.00 | 5.00 | 4.00 | 2.00 | 1.60–2.33 | ok | 9.00 | 2.25 | 990 |",
+		"| elsewhere | GET /x | 9.00 | 6.00 | 4.00 | 2.25 | 1.80–3.00 | **over 2x** | - | - | - |",
 		"hello-world (fdk-go, built with cgo as fdk-go's build image builds it: dynamic): 4.00 ms cold start (socket at 3.00), 4.00 ms CPU, 430 page faults",
 		"61% busy, 0.5% steal"} {
 		if !strings.Contains(md, want) {
@@ -150,7 +150,7 @@ func TestTheStaticHelloWorldIsAReference(t *testing.T) {
 	if r := rep.Functions[0]; !r.Reference || r.Budget != 0 || r.Over2x || r.Ratio != 0.75 || rep.OverBudget {
 		t.Errorf("reference row %+v, over budget %v", r, rep.OverBudget)
 	}
-	if md := rep.markdown(); !strings.Contains(md, "| fdk hello-world, static (reference) | GET / | 3.00 | 2.00 | 4.00 | 0.75 | reference |") {
+	if md := rep.markdown(); !strings.Contains(md, "| fdk hello-world, static (reference) | GET / | 3.00 | 2.00 | 4.00 | 0.75 | 0.75–0.75 | reference |") {
 		t.Errorf("markdown lacks the reference row:\n%s", md)
 	}
 }
