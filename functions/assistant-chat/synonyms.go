@@ -65,22 +65,6 @@ var synonyms = sync.OnceValue(func() map[string][]string {
 	return m
 })
 
-// stemGroups returns groups through term, dropping the words term drops (stop words): what
-// synonyms_gen.go holds for synonymGroups.
-func stemGroups(groups [][]string) [][]string {
-	out := make([][]string, 0, len(groups))
-	for _, g := range groups {
-		var stems []string
-		for _, w := range g {
-			if t := term(w); t != "" {
-				stems = append(stems, t)
-			}
-		}
-		out = append(out, stems)
-	}
-	return out
-}
-
 func contains(s []string, v string) bool {
 	for _, x := range s {
 		if x == v {

@@ -35,3 +35,19 @@ func TestSynonymStemsAreCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// stemGroups returns groups through term, dropping the words term drops (stop words): what
+// synonyms_gen.go holds for synonymGroups.
+func stemGroups(groups [][]string) [][]string {
+	out := make([][]string, 0, len(groups))
+	for _, g := range groups {
+		var stems []string
+		for _, w := range g {
+			if t := term(w); t != "" {
+				stems = append(stems, t)
+			}
+		}
+		out = append(out, stems)
+	}
+	return out
+}
