@@ -49,10 +49,10 @@ type stage struct {
 // it (package cgorule's rule, see CgoListCommand), leaving the rule's output in a file; a final stage
 // FROM oraclelinux:9-slim that copies that file and installs Oracle Instant Client 23ai basiclite
 // only when it is not empty (see InstallCommand: a static binary's image carries no client), running
-// as uid 1000 with the copied binary as its exec-form ENTRYPOINT. The build must use exactly the build tags tags (the Makefile's BUILD_TAGS plus
-// oracle, the image's database driver), so the image ships the binary the tests exercised, with godror
-// in place of SQLite. It returns one message per violation; none means the
-// structure is right.
+// as uid 1000 with the copied binary as its exec-form ENTRYPOINT. The build must use exactly the
+// build tags tags (the Makefile's BUILD_TAGS plus oracle, the image's database driver), so the image
+// ships the binary the tests exercised, with godror in place of SQLite. It returns one message per
+// violation; none means the structure is right.
 func CheckDockerfile(fn string, src []byte, tags string) []string {
 	stages, globalArgs := parseDockerfile(src)
 	var problems []string
