@@ -22,7 +22,7 @@ import (
 // Each branch binds its own copy of the period (:1 to :12): Oracle binds positional values to
 // placeholder occurrences, not names (see sqltext's repeatedBind).
 const factsSQL = `SELECT 'order' AS kind, id AS n1, 0 AS n2, 0 AS n3, status AS t1, COALESCE(region, 'unknown') AS t2,
-  NULL AS t3, total AS amount, created_at AS at
+  NULL AS t3, total AS amount, created_at AS fact_at
 FROM orders WHERE created_at >= :1 AND created_at < :2
 UNION ALL
 SELECT 'item', i.order_id, i.product_id, i.quantity, p.category, NULL, NULL, i.line_total, o.created_at
