@@ -2,11 +2,10 @@ package adminaudit
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/octo-drone-shop/serverless/shared/db"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,34 +13,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/octo-drone-shop/serverless/shared/db"
+
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
-type fixture struct {
-	db *dbtest.DB
-	h  http.Handler
-}
+type fixture struct{ dbtest.Fixture }
 
 func newFixture(t testing.TB) fixture {
 	t.Helper()
-	d := dbtest.Open(t, dbtest.Options{Seed: true})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := New(d.DB, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixture{db: d, h: security.New(security.Config{}, d.DB, nil, log).Middleware(h)}
+	return fixture{dbtest.OpenFixture(t, func(d *sql.DB, log *slog.Logger) (http.Handler, error) { return New(d, log) })}
 }
 
 func (f fixture) get(t testing.TB, user, target string, extra ...string) dbtest.Served {
 	t.Helper()
-	h := f.db.As(t, user)
+	h := f.DB.As(t, user)
 	for i := 0; i+1 < len(extra); i += 2 {
 		h[extra[i]] = extra[i+1]
 	}
-	return dbtest.Serve(f.h, "GET", target, "", h)
+	return dbtest.Serve(f.H, "GET", target, "", h)
 }
 
 // addAuditRows writes n audit rows: actors alternate between two, every third from 203.0.113.9, the
@@ -57,7 +48,7 @@ func addAuditRows(t testing.TB, f fixture, n int, base time.Time) {
 		rows[i] = []any{fmt.Sprintf("user:%d", 1+i%2), "product.update", "product", fmt.Sprint(i % 10), fmt.Sprintf(`{"i":%d}`, i), ip,
 			base.Add(time.Duration(i) * time.Second)}
 	}
-	if _, err := db.ExecBatch(t.Context(), f.db, `INSERT INTO audit_logs (actor, action, entity_type, entity_id, details, ip_address, created_at)
+	if _, err := db.ExecBatch(t.Context(), f.DB, `INSERT INTO audit_logs (actor, action, entity_type, entity_id, details, ip_address, created_at)
 VALUES (:1, :2, :3, :4, :5, :6, :7)`, rows); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +64,7 @@ func TestOnlyAdminsReadTheAuditLogAndSecurityEvents(t *testing.T) {
 				}
 			}
 		}
-		if s := dbtest.Serve(f.h, "GET", path, "", nil); s.Status != http.StatusUnauthorized {
+		if s := dbtest.Serve(f.H, "GET", path, "", nil); s.Status != http.StatusUnauthorized {
 			t.Errorf("%s anonymous: %d, want 401", path, s.Status)
 		}
 		if s := f.get(t, seed.AdminUser, path); s.Status != http.StatusOK {
@@ -136,7 +127,7 @@ func TestSecurityEventsFilterBySeverityTypeAndSource(t *testing.T) {
 		{"xss", "high", "203.0.113.50", "<script>alert(1)</script>"},
 		{"brute_force", "critical", "2001:db8::7", "+cmd|' /C calc'!A0"},
 	} {
-		f.db.Exec(t, `INSERT INTO security_events (attack_type, severity, source_ip, payload, window_start, created_at, updated_at)
+		f.DB.Exec(t, `INSERT INTO security_events (attack_type, severity, source_ip, payload, window_start, created_at, updated_at)
 VALUES (:1, :2, :3, :4, :5, :6, :7)`, ev.kind, ev.severity, ev.ip, ev.payload, now.Add(time.Duration(i)*time.Minute), now, now)
 	}
 	for query, want := range map[string]int{"source=203.0.113.50": 2, "severity=critical&source=2001:db8::7": 1,
@@ -183,27 +174,27 @@ func TestCSVExportHasTheListsRowsWithTheSameFilters(t *testing.T) {
 // flushRecorder is a response writer that counts the flushes and the bytes sent before each.
 type flushRecorder struct {
 	header  http.Header
-	status  int
-	body    bytes.Buffer
+	Status  int
+	Body    bytes.Buffer
 	flushed []int
 }
 
 func (r *flushRecorder) Header() http.Header         { return r.header }
-func (r *flushRecorder) WriteHeader(code int)        { r.status = code }
-func (r *flushRecorder) Write(p []byte) (int, error) { return r.body.Write(p) }
-func (r *flushRecorder) Flush()                      { r.flushed = append(r.flushed, r.body.Len()) }
+func (r *flushRecorder) WriteHeader(code int)        { r.Status = code }
+func (r *flushRecorder) Write(p []byte) (int, error) { return r.Body.Write(p) }
+func (r *flushRecorder) Flush()                      { r.flushed = append(r.flushed, r.Body.Len()) }
 
 func TestTheExportIsFlushedAsItIsRead(t *testing.T) {
 	f := newFixture(t)
 	addAuditRows(t, f, 2*FlushRows+10, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC))
 	rec := &flushRecorder{header: http.Header{}}
 	req, _ := http.NewRequestWithContext(t.Context(), "GET", "/api/admin/audit-logs?actor=user:1", nil)
-	for k, v := range f.db.As(t, seed.AdminUser) {
+	for k, v := range f.DB.As(t, seed.AdminUser) {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Accept", "text/csv")
-	f.h.ServeHTTP(rec, req)
-	if rec.status != http.StatusOK || len(rec.flushed) < 2 || rec.flushed[0] == 0 || rec.flushed[0] >= rec.body.Len() {
-		t.Fatalf("status %d, flushes at %v of %d bytes: want the first rows sent before the export ends", rec.status, rec.flushed, rec.body.Len())
+	f.H.ServeHTTP(rec, req)
+	if rec.Status != http.StatusOK || len(rec.flushed) < 2 || rec.flushed[0] == 0 || rec.flushed[0] >= rec.Body.Len() {
+		t.Fatalf("status %d, flushes at %v of %d bytes: want the first rows sent before the export ends", rec.Status, rec.flushed, rec.Body.Len())
 	}
 }

@@ -56,7 +56,7 @@ func BenchmarkExportAuditCSV(b *testing.B) {
 	for i := 0; i < rows; i += chunk {
 		addAuditRows(b, f, chunk, base.Add(time.Duration(i)*time.Second))
 	}
-	headers := f.db.As(b, seed.AdminUser)
+	headers := f.DB.As(b, seed.AdminUser)
 	var peak, size float64
 	for b.Loop() {
 		w := newHeapWriter()
@@ -69,7 +69,7 @@ func BenchmarkExportAuditCSV(b *testing.B) {
 		w.measure()
 		before := w.peak
 		w.peak = 0
-		f.h.ServeHTTP(w, req)
+		f.H.ServeHTTP(w, req)
 		if w.bytes < rows*50 {
 			b.Fatalf("exported %d bytes: fewer than %d rows", w.bytes, rows)
 		}
@@ -84,9 +84,9 @@ func BenchmarkExportAuditCSV(b *testing.B) {
 func BenchmarkAuditLogsPage(b *testing.B) {
 	f := newFixture(b)
 	addAuditRows(b, f, 5000, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	headers := f.db.As(b, seed.AdminUser)
+	headers := f.DB.As(b, seed.AdminUser)
 	for b.Loop() {
-		if s := dbtest.Serve(f.h, "GET", "/api/admin/audit-logs?limit=100&actor=user:1&entity_type=product", "", headers); s.Status != http.StatusOK {
+		if s := dbtest.Serve(f.H, "GET", "/api/admin/audit-logs?limit=100&actor=user:1&entity_type=product", "", headers); s.Status != http.StatusOK {
 			b.Fatal(s.Status)
 		}
 	}

@@ -24,12 +24,12 @@ func (f fixture) csvAnswer(t *testing.T, target string, budget *serve.ResponseBu
 		ctx = serve.WithResponseBudget(ctx, *budget)
 	}
 	req := httptest.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-	for k, v := range f.db.As(t, seed.AdminUser) {
+	for k, v := range f.DB.As(t, seed.AdminUser) {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Accept", "text/csv")
 	rec := httptest.NewRecorder()
-	f.h.ServeHTTP(rec, req)
+	f.H.ServeHTTP(rec, req)
 	return rec
 }
 

@@ -1,9 +1,9 @@
 package admincatalog
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,41 +11,22 @@ import (
 	"testing"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/seed"
 )
 
-type fixture struct {
-	db *dbtest.DB
-	h  http.Handler
-}
+type fixture struct{ dbtest.Fixture }
 
 func newFixture(t testing.TB) fixture {
 	t.Helper()
-	d := dbtest.Open(t, dbtest.Options{Seed: true})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := New(d.DB, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixture{db: d, h: security.New(security.Config{}, d.DB, nil, log).Middleware(h)}
+	return fixture{dbtest.OpenFixture(t, func(d *sql.DB, log *slog.Logger) (http.Handler, error) { return New(d, log) })}
 }
 
-type response struct {
-	status int
-	body   string
-	etag   string
-	stmts  int
-}
+type response = dbtest.Response
 
+// do sends a request as the seeded admin; extra are header name/value pairs.
 func (f fixture) do(t *testing.T, method, target, body string, extra ...string) response {
 	t.Helper()
-	h := f.db.As(t, seed.AdminUser)
-	for i := 0; i+1 < len(extra); i += 2 {
-		h[extra[i]] = extra[i+1]
-	}
-	s := dbtest.Serve(f.h, method, target, body, h)
-	return response{status: s.Status, body: string(s.Body), stmts: s.Statements, etag: s.Header.Get("ETag")}
+	return f.Do(method, target, body, f.DB.As(t, seed.AdminUser), extra...)
 }
 
 func (f fixture) create(t *testing.T, path, body string) (int64, response) {
@@ -54,8 +35,8 @@ func (f fixture) create(t *testing.T, path, body string) (int64, response) {
 	var rec struct {
 		ID int64 `json:"id"`
 	}
-	if err := json.Unmarshal([]byte(r.body), &rec); err != nil || r.status != http.StatusCreated || rec.ID == 0 || r.etag == "" {
-		t.Fatalf("POST %s: %d %s", path, r.status, r.body)
+	if err := json.Unmarshal([]byte(r.Body), &rec); err != nil || r.Status != http.StatusCreated || rec.ID == 0 || r.ETag == "" {
+		t.Fatalf("POST %s: %d %s", path, r.Status, r.Body)
 	}
 	return rec.ID, r
 }
@@ -85,13 +66,13 @@ func TestListsPageWithOneStatementAtAnySize(t *testing.T) {
 			for i := range 105 {
 				f.create(t, p, valid(p, i))
 			}
-			total := f.db.Int(t, `SELECT COUNT(*) FROM `+strings.TrimPrefix(p, "/api/admin/"))
+			total := f.DB.Int(t, `SELECT COUNT(*) FROM `+strings.TrimPrefix(p, "/api/admin/"))
 			small, large := f.do(t, "GET", p+"?limit=10", ""), f.do(t, "GET", p+"?limit=100", "")
 			var a, b Page
-			_ = json.Unmarshal([]byte(small.body), &a)
-			_ = json.Unmarshal([]byte(large.body), &b)
-			if len(a.Items) != 10 || len(b.Items) != 100 || small.stmts != 1 || large.stmts != 1 {
-				t.Fatalf("%d and %d items in %d and %d statements, want 10 and 100 in 1", len(a.Items), len(b.Items), small.stmts, large.stmts)
+			_ = json.Unmarshal([]byte(small.Body), &a)
+			_ = json.Unmarshal([]byte(large.Body), &b)
+			if len(a.Items) != 10 || len(b.Items) != 100 || small.Statements != 1 || large.Statements != 1 {
+				t.Fatalf("%d and %d items in %d and %d statements, want 10 and 100 in 1", len(a.Items), len(b.Items), small.Statements, large.Statements)
 			}
 			seen, page := map[float64]bool{}, b
 			for {
@@ -103,19 +84,19 @@ func TestListsPageWithOneStatementAtAnySize(t *testing.T) {
 				}
 				r := f.do(t, "GET", p+"?limit=100&cursor="+*page.NextCursor, "")
 				page = Page{}
-				_ = json.Unmarshal([]byte(r.body), &page)
+				_ = json.Unmarshal([]byte(r.Body), &page)
 			}
 			if int64(len(seen)) != total {
 				t.Fatalf("paged through %d records, the table holds %d", len(seen), total)
 			}
 			var found Page
-			_ = json.Unmarshal([]byte(f.do(t, "GET", p+"?q=test%20", "").body), &found)
+			_ = json.Unmarshal([]byte(f.do(t, "GET", p+"?q=test%20", "").Body), &found)
 			if len(found.Items) != 0 && !strings.Contains(strings.ToLower(fmt.Sprint(found.Items[0])), "test") {
 				t.Fatalf("q matched %v", found.Items[0])
 			}
 			for _, bad := range []string{"limit=101", "limit=0", "cursor=zz", "q=" + strings.Repeat("a", 101)} {
-				if r := f.do(t, "GET", p+"?"+bad, ""); r.status != http.StatusBadRequest {
-					t.Errorf("%s: %d, want 400", bad, r.status)
+				if r := f.do(t, "GET", p+"?"+bad, ""); r.Status != http.StatusBadRequest {
+					t.Errorf("%s: %d, want 400", bad, r.Status)
 				}
 			}
 		})
@@ -137,36 +118,36 @@ func TestCreateReadAndUpdateEveryResource(t *testing.T) {
 			noun := strings.TrimSuffix(strings.TrimPrefix(p, "/api/admin/"), "s")
 			detail := p + "/" + strconv.FormatInt(id, 10)
 			d := f.do(t, "GET", detail, "")
-			if d.status != http.StatusOK || d.etag != created.etag || d.stmts != 1 {
-				t.Fatalf("detail: %d %s (%d statements), ETag %s want %s", d.status, d.body, d.stmts, d.etag, created.etag)
+			if d.Status != http.StatusOK || d.ETag != created.ETag || d.Statements != 1 {
+				t.Fatalf("detail: %d %s (%d statements), ETag %s want %s", d.Status, d.Body, d.Statements, d.ETag, created.ETag)
 			}
-			if r := f.do(t, "POST", p, valid(p, 1)); r.status != http.StatusConflict || !strings.Contains(r.body, "_taken") {
-				t.Fatalf("duplicate: %d %s", r.status, r.body)
+			if r := f.do(t, "POST", p, valid(p, 1)); r.Status != http.StatusConflict || !strings.Contains(r.Body, "_taken") {
+				t.Fatalf("duplicate: %d %s", r.Status, r.Body)
 			}
-			if r := f.do(t, "PATCH", detail, patches[p]); r.status != http.StatusPreconditionRequired {
-				t.Fatalf("no If-Match: %d", r.status)
+			if r := f.do(t, "PATCH", detail, patches[p]); r.Status != http.StatusPreconditionRequired {
+				t.Fatalf("no If-Match: %d", r.Status)
 			}
-			if r := f.do(t, "PATCH", detail, patches[p], "If-Match", `"stale"`); r.status != http.StatusPreconditionFailed {
-				t.Fatalf("stale If-Match: %d", r.status)
+			if r := f.do(t, "PATCH", detail, patches[p], "If-Match", `"stale"`); r.Status != http.StatusPreconditionFailed {
+				t.Fatalf("stale If-Match: %d", r.Status)
 			}
-			if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = :1 AND entity_id = :2`, noun+".update", strconv.FormatInt(id, 10)); n != 0 {
+			if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = :1 AND entity_id = :2`, noun+".update", strconv.FormatInt(id, 10)); n != 0 {
 				t.Fatalf("refused PATCHes wrote %d audit rows", n)
 			}
-			r := f.do(t, "PATCH", detail, patches[p], "If-Match", d.etag)
-			if r.status != http.StatusOK || r.etag == d.etag {
-				t.Fatalf("PATCH: %d %s", r.status, r.body)
+			r := f.do(t, "PATCH", detail, patches[p], "If-Match", d.ETag)
+			if r.Status != http.StatusOK || r.ETag == d.ETag {
+				t.Fatalf("PATCH: %d %s", r.Status, r.Body)
 			}
-			if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = :1 AND entity_id = :2`, noun+".update", strconv.FormatInt(id, 10)); n != 1 {
+			if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = :1 AND entity_id = :2`, noun+".update", strconv.FormatInt(id, 10)); n != 1 {
 				t.Fatalf("%d audit rows for the update, want 1", n)
 			}
-			if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = :1 AND entity_id = :2`, noun+".create", strconv.FormatInt(id, 10)); n != 1 {
+			if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = :1 AND entity_id = :2`, noun+".create", strconv.FormatInt(id, 10)); n != 1 {
 				t.Fatalf("%d audit rows for the create, want 1", n)
 			}
-			if r2 := f.do(t, "PATCH", detail, patches[p], "If-Match", d.etag); r2.status != http.StatusPreconditionFailed {
-				t.Fatalf("the first ETag after the update: %d, want 412", r2.status)
+			if r2 := f.do(t, "PATCH", detail, patches[p], "If-Match", d.ETag); r2.Status != http.StatusPreconditionFailed {
+				t.Fatalf("the first ETag after the update: %d, want 412", r2.Status)
 			}
-			if r := f.do(t, "GET", p+"/999999", ""); r.status != http.StatusNotFound {
-				t.Fatalf("missing: %d", r.status)
+			if r := f.do(t, "GET", p+"/999999", ""); r.Status != http.StatusNotFound {
+				t.Fatalf("missing: %d", r.Status)
 			}
 		})
 	}
@@ -174,19 +155,19 @@ func TestCreateReadAndUpdateEveryResource(t *testing.T) {
 
 func TestPriceAndStockChangesAreAuditedWithBeforeAndAfter(t *testing.T) {
 	f := newFixture(t)
-	id := f.db.Int(t, `SELECT id FROM products WHERE sku = 'DRN-X8-HL'`)
+	id := f.DB.Int(t, `SELECT id FROM products WHERE sku = 'DRN-X8-HL'`)
 	p := "/api/admin/products/" + strconv.FormatInt(id, 10)
 	d := f.do(t, "GET", p, "")
 	var before struct {
 		Price string `json:"price"`
 		Stock int64  `json:"stock"`
 	}
-	_ = json.Unmarshal([]byte(d.body), &before)
-	if r := f.do(t, "PATCH", p, `{"price":"17999.00","stock":3}`, "If-Match", d.etag); r.status != http.StatusOK {
-		t.Fatalf("%d %s", r.status, r.body)
+	_ = json.Unmarshal([]byte(d.Body), &before)
+	if r := f.do(t, "PATCH", p, `{"price":"17999.00","stock":3}`, "If-Match", d.ETag); r.Status != http.StatusOK {
+		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	var details string
-	_ = f.db.QueryRowContext(t.Context(), `SELECT details FROM audit_logs WHERE action = 'product.update' AND entity_id = :1
+	_ = f.DB.QueryRowContext(t.Context(), `SELECT details FROM audit_logs WHERE action = 'product.update' AND entity_id = :1
 ORDER BY id DESC FETCH FIRST 1 ROWS ONLY`, strconv.FormatInt(id, 10)).Scan(&details)
 	var got struct {
 		Before map[string]any `json:"before"`
@@ -203,9 +184,9 @@ ORDER BY id DESC FETCH FIRST 1 ROWS ONLY`, strconv.FormatInt(id, 10)).Scan(&deta
 
 func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 	f := newFixture(t)
-	id := f.db.Int(t, `SELECT MIN(id) FROM products`)
+	id := f.DB.Int(t, `SELECT MIN(id) FROM products`)
 	p := "/api/admin/products/" + strconv.FormatInt(id, 10)
-	etag := f.do(t, "GET", p, "").etag
+	etag := f.do(t, "GET", p, "").ETag
 	creates := map[string]string{
 		"zero_price":          `{"name":"X","sku":"X-1","price":"0.00","category":"drones"}`,
 		"three_decimals":      `{"name":"X","sku":"X-1","price":"1.005","category":"drones"}`,
@@ -222,16 +203,16 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 		"wrong_type":          `{"name":7,"sku":"X-1","price":"1.00","category":"drones"}`,
 		"not_json":            `name=X`,
 	}
-	n, audits := f.db.Int(t, `SELECT COUNT(*) FROM products`), f.db.Int(t, `SELECT COUNT(*) FROM audit_logs`)
+	n, audits := f.DB.Int(t, `SELECT COUNT(*) FROM products`), f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs`)
 	for name, body := range creates {
-		if r := f.do(t, "POST", "/api/admin/products", body); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"error"`) {
-			t.Errorf("create %s: %d %s, want a 400 JSON error", name, r.status, r.body)
+		if r := f.do(t, "POST", "/api/admin/products", body); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `"error"`) {
+			t.Errorf("create %s: %d %s, want a 400 JSON error", name, r.Status, r.Body)
 		}
 	}
 	for name, body := range map[string]string{"empty": `{}`, "null_price": `{"price":null}`, "blank_name": `{"name":"  "}`,
 		"huge_stock": `{"stock":1000001}`, "percent_on_product": `{"discount_percent":"10"}`} {
-		if r := f.do(t, "PATCH", p, body, "If-Match", etag); r.status != http.StatusBadRequest {
-			t.Errorf("patch %s: %d %s, want 400", name, r.status, r.body)
+		if r := f.do(t, "PATCH", p, body, "If-Match", etag); r.Status != http.StatusBadRequest {
+			t.Errorf("patch %s: %d %s, want 400", name, r.Status, r.Body)
 		}
 	}
 	coupons := map[string]string{
@@ -244,8 +225,8 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 		"negative_max_uses": `{"code":"MAX","discount_amount":"5.00","max_uses":-1}`,
 	}
 	for name, body := range coupons {
-		if r := f.do(t, "POST", "/api/admin/coupons", body); r.status != http.StatusBadRequest {
-			t.Errorf("coupon %s: %d %s, want 400", name, r.status, r.body)
+		if r := f.do(t, "POST", "/api/admin/coupons", body); r.Status != http.StatusBadRequest {
+			t.Errorf("coupon %s: %d %s, want 400", name, r.Status, r.Body)
 		}
 	}
 	shops := map[string]string{
@@ -255,14 +236,14 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 		"bad_region":            `{"name":"S","region":"US West"}`,
 	}
 	for name, body := range shops {
-		if r := f.do(t, "POST", "/api/admin/shops", body); r.status != http.StatusBadRequest {
-			t.Errorf("shop %s: %d %s, want 400", name, r.status, r.body)
+		if r := f.do(t, "POST", "/api/admin/shops", body); r.Status != http.StatusBadRequest {
+			t.Errorf("shop %s: %d %s, want 400", name, r.Status, r.Body)
 		}
 	}
-	if got := f.db.Int(t, `SELECT COUNT(*) FROM products`); got != n || f.db.Int(t, `SELECT COUNT(*) FROM audit_logs`) != audits {
+	if got := f.DB.Int(t, `SELECT COUNT(*) FROM products`); got != n || f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs`) != audits {
 		t.Fatalf("refused requests changed something: %d products (was %d)", got, n)
 	}
-	if r := f.do(t, "GET", p, ""); r.etag != etag {
+	if r := f.do(t, "GET", p, ""); r.ETag != etag {
 		t.Fatal("refused PATCHes changed the product")
 	}
 }
@@ -270,16 +251,16 @@ func TestHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 func TestOnlyAdminsMayAdminister(t *testing.T) {
 	f := newFixture(t)
 	for _, user := range []string{seed.SupportUser, seed.MarketingUser, seed.FulfillmentUser, seed.ShopperUser} {
-		s := dbtest.Serve(f.h, "GET", "/api/admin/products", "", f.db.As(t, user))
+		s := dbtest.Serve(f.H, "GET", "/api/admin/products", "", f.DB.As(t, user))
 		if s.Status != http.StatusForbidden {
 			t.Errorf("%s: %d, want 403", user, s.Status)
 		}
-		s = dbtest.Serve(f.h, "POST", "/api/admin/coupons", valid("/api/admin/coupons", 9), f.db.As(t, user))
+		s = dbtest.Serve(f.H, "POST", "/api/admin/coupons", valid("/api/admin/coupons", 9), f.DB.As(t, user))
 		if s.Status != http.StatusForbidden {
 			t.Errorf("%s creating a coupon: %d, want 403", user, s.Status)
 		}
 	}
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM coupons WHERE code = 'TEST9'`); n != 0 {
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM coupons WHERE code = 'TEST9'`); n != 0 {
 		t.Fatal("a refused caller created a coupon")
 	}
 }

@@ -13,7 +13,7 @@ import (
 // the real handler on the embedded database; statements/op is always 1.
 func BenchmarkListPage(b *testing.B) {
 	f := newFixture(b)
-	h, headers := f.h, f.db.As(b, seed.AdminUser)
+	h, headers := f.H, f.DB.As(b, seed.AdminUser)
 	for _, p := range paths {
 		for i := range 300 {
 			if s := dbtest.Serve(h, "POST", p, valid(p, 1000+i), headers); s.Status != http.StatusCreated {

@@ -24,7 +24,7 @@ func eightAtOnce(f fixture, h map[string]string, method string, target func(i in
 			for k, v := range extra {
 				hh[k] = v
 			}
-			statuses[i] = dbtest.Serve(f.h, method, target(i), body(i), hh).Status
+			statuses[i] = dbtest.Serve(f.H, method, target(i), body(i), hh).Status
 		})
 	}
 	wg.Wait()
@@ -45,20 +45,20 @@ func count(statuses []int, code int) int {
 // updates carrying the same ETag make one change (the others 412): one row, one audit entry each.
 func TestEightIdenticalWritesAtOnceMakeOneChange(t *testing.T) {
 	f := newFixture(t)
-	h := f.db.As(t, seed.AdminUser)
+	h := f.DB.As(t, seed.AdminUser)
 	const path = "/api/admin/products"
 
 	created := eightAtOnce(f, h, "POST", func(int) string { return path }, func(int) string { return valid(path, 77) }, nil)
 	if count(created, http.StatusCreated) != 1 || count(created, http.StatusConflict) != 7 {
 		t.Fatalf("eight identical creates answered %v, want one 201 and seven 409", created)
 	}
-	id := f.db.Int(t, `SELECT id FROM products WHERE sku = 'TST-77'`)
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'product.create' AND entity_id = :1`, strconv.FormatInt(id, 10)); n != 1 {
+	id := f.DB.Int(t, `SELECT id FROM products WHERE sku = 'TST-77'`)
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'product.create' AND entity_id = :1`, strconv.FormatInt(id, 10)); n != 1 {
 		t.Fatalf("%d create audit rows, want 1", n)
 	}
 
 	detail := path + "/" + strconv.FormatInt(id, 10)
-	etag := f.do(t, "GET", detail, "").etag
+	etag := f.do(t, "GET", detail, "").ETag
 	updated := eightAtOnce(f, h, "PATCH", func(int) string { return detail },
 		func(i int) string { return fmt.Sprintf(`{"price":"%d.00"}`, 1000+i) }, map[string]string{"If-Match": etag})
 	if count(updated, http.StatusOK) != 1 || count(updated, http.StatusPreconditionFailed) != 7 {
@@ -70,10 +70,10 @@ func TestEightIdenticalWritesAtOnceMakeOneChange(t *testing.T) {
 			winner = i
 		}
 	}
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM products WHERE id = :1 AND price = :2`, id, 1000+winner); n != 1 {
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM products WHERE id = :1 AND price = :2`, id, 1000+winner); n != 1 {
 		t.Fatalf("the product does not carry the winning update's price %d.00", 1000+winner)
 	}
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'product.update' AND entity_id = :1`, strconv.FormatInt(id, 10)); n != 1 {
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'product.update' AND entity_id = :1`, strconv.FormatInt(id, 10)); n != 1 {
 		t.Fatalf("%d update audit rows, want 1", n)
 	}
 }

@@ -15,7 +15,7 @@ func TestCampaignCreateAndPatchNeedACurrentIfMatch(t *testing.T) {
 		strings.Join(c.Allowed, ",") != "active" {
 		t.Fatalf("created %+v", c)
 	}
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'campaign.create' AND entity_id = :1`, itoa(c.ID)); n != 1 {
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'campaign.create' AND entity_id = :1`, itoa(c.ID)); n != 1 {
 		t.Fatalf("%d create audits", n)
 	}
 	for _, tc := range []struct{ name, body, code string }{
@@ -23,31 +23,31 @@ func TestCampaignCreateAndPatchNeedACurrentIfMatch(t *testing.T) {
 		{"duplicate_name_is_409", `{"code":"OTHER-1","name":"Drone Week","type":"email"}`, "name_taken"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := f.do(t, "POST", "/api/crm/campaigns", tc.body); r.status != http.StatusConflict || r.code(t) != tc.code {
-				t.Fatalf("= %d %s, want 409 %s", r.status, r.body, tc.code)
+			if r := f.do(t, "POST", "/api/crm/campaigns", tc.body); r.Status != http.StatusConflict || r.code(t) != tc.code {
+				t.Fatalf("= %d %s, want 409 %s", r.Status, r.Body, tc.code)
 			}
 		})
 	}
 	p := campaignPath(c.ID, "")
-	if r := f.do(t, "PATCH", p, `{"name":"Drone Week 2027"}`); r.status != http.StatusPreconditionRequired {
-		t.Fatalf("without If-Match = %d %s", r.status, r.body)
+	if r := f.do(t, "PATCH", p, `{"name":"Drone Week 2027"}`); r.Status != http.StatusPreconditionRequired {
+		t.Fatalf("without If-Match = %d %s", r.Status, r.Body)
 	}
 	r := f.do(t, "PATCH", p, `{"name":"Drone Week 2027","code":"DRONE-WEEK-2027"}`, "If-Match", tag)
-	if r.status != http.StatusOK || r.etag == tag {
-		t.Fatalf("patch = %d %s", r.status, r.body)
+	if r.Status != http.StatusOK || r.ETag == tag {
+		t.Fatalf("patch = %d %s", r.Status, r.Body)
 	}
-	fresh := r.etag
-	if r := f.do(t, "PATCH", p, `{"name":"Stale"}`, "If-Match", tag); r.status != http.StatusPreconditionFailed {
-		t.Fatalf("stale If-Match = %d %s", r.status, r.body)
+	fresh := r.ETag
+	if r := f.do(t, "PATCH", p, `{"name":"Stale"}`, "If-Match", tag); r.Status != http.StatusPreconditionFailed {
+		t.Fatalf("stale If-Match = %d %s", r.Status, r.Body)
 	}
-	if got := f.db.Int(t, `SELECT COUNT(*) FROM campaigns WHERE name = 'Stale'`); got != 0 {
+	if got := f.DB.Int(t, `SELECT COUNT(*) FROM campaigns WHERE name = 'Stale'`); got != 0 {
 		t.Fatal("a stale PATCH changed the campaign")
 	}
 	r = f.do(t, "PATCH", p, `{"status":"active"}`, "If-Match", fresh)
-	if r.status != http.StatusOK || decode[CampaignDetail](t, r).Status != Active {
-		t.Fatalf("launch = %d %s", r.status, r.body)
+	if r.Status != http.StatusOK || decode[CampaignDetail](t, r).Status != Active {
+		t.Fatalf("launch = %d %s", r.Status, r.Body)
 	}
-	launched := r.etag
+	launched := r.ETag
 	for _, tc := range []struct {
 		name, body string
 		status     int
@@ -57,18 +57,18 @@ func TestCampaignCreateAndPatchNeedACurrentIfMatch(t *testing.T) {
 		{"code_after_launch_is_409", `{"code":"NEW-CODE"}`, 409, "code_locked"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := f.do(t, "PATCH", p, tc.body, "If-Match", launched); r.status != tc.status || r.code(t) != tc.code {
-				t.Fatalf("= %d %s, want %d %s", r.status, r.body, tc.status, tc.code)
+			if r := f.do(t, "PATCH", p, tc.body, "If-Match", launched); r.Status != tc.status || r.code(t) != tc.code {
+				t.Fatalf("= %d %s, want %d %s", r.Status, r.Body, tc.status, tc.code)
 			}
 		})
 	}
 	for _, step := range []string{"paused", "active", "completed"} {
 		r := f.do(t, "GET", p, "")
-		if r = f.do(t, "PATCH", p, `{"status":"`+step+`"}`, "If-Match", r.etag); r.status != http.StatusOK {
-			t.Fatalf("-> %s = %d %s", step, r.status, r.body)
+		if r = f.do(t, "PATCH", p, `{"status":"`+step+`"}`, "If-Match", r.ETag); r.Status != http.StatusOK {
+			t.Fatalf("-> %s = %d %s", step, r.Status, r.Body)
 		}
 	}
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'campaign.update' AND entity_id = :1`, itoa(c.ID)); n != 5 {
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'campaign.update' AND entity_id = :1`, itoa(c.ID)); n != 5 {
 		t.Fatalf("%d update audits, want 5", n)
 	}
 }
@@ -76,8 +76,8 @@ func TestCampaignCreateAndPatchNeedACurrentIfMatch(t *testing.T) {
 func TestBadCampaignInputIs4xxAndChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	c, tag := f.createCampaign(t, `{"code":"BASE","name":"Base","type":"email","budget":"10"}`)
-	before := f.db.Int(t, `SELECT COUNT(*) FROM campaigns`)
-	audits := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs`)
+	before := f.DB.Int(t, `SELECT COUNT(*) FROM campaigns`)
+	audits := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs`)
 	ok := `"name":"N","type":"email"`
 	for _, tc := range []struct {
 		name, method, body string
@@ -110,21 +110,21 @@ func TestBadCampaignInputIs4xxAndChangesNothing(t *testing.T) {
 				target = campaignPath(c.ID, "")
 			}
 			r := f.do(t, tc.method, target, tc.body, "If-Match", tag)
-			if r.status != tc.status {
-				t.Fatalf("= %d %s, want %d", r.status, r.body, tc.status)
+			if r.Status != tc.status {
+				t.Fatalf("= %d %s, want %d", r.Status, r.Body, tc.status)
 			}
 			_ = r.code(t)
-			if f.db.Int(t, `SELECT COUNT(*) FROM campaigns`) != before || f.db.Int(t, `SELECT COUNT(*) FROM audit_logs`) != audits {
+			if f.DB.Int(t, `SELECT COUNT(*) FROM campaigns`) != before || f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs`) != audits {
 				t.Fatal("a refused request changed something")
 			}
 		})
 	}
-	if r := f.do(t, "GET", campaignPath(c.ID, ""), ""); r.etag != tag {
+	if r := f.do(t, "GET", campaignPath(c.ID, ""), ""); r.ETag != tag {
 		t.Fatal("the campaign changed")
 	}
 	for _, p := range []string{"/api/crm/campaigns/0", "/api/crm/campaigns/x", "/api/crm/campaigns/999999"} {
-		if r := f.do(t, "GET", p, ""); r.status != http.StatusNotFound {
-			t.Errorf("GET %s = %d", p, r.status)
+		if r := f.do(t, "GET", p, ""); r.Status != http.StatusNotFound {
+			t.Errorf("GET %s = %d", p, r.Status)
 		}
 	}
 }
@@ -132,16 +132,16 @@ func TestBadCampaignInputIs4xxAndChangesNothing(t *testing.T) {
 func TestSpendIsOnlyRecordedEntries(t *testing.T) {
 	f := newFixture(t)
 	draft, _ := f.createCampaign(t, `{"code":"DRAFT-SPEND","name":"Draft spend","type":"ppc","budget":"100"}`)
-	if r := f.do(t, "POST", campaignPath(draft.ID, "/spend"), `{"amount":"1"}`); r.status != 409 || r.code(t) != "campaign_not_running" {
-		t.Fatalf("spend on a draft = %d %s", r.status, r.body)
+	if r := f.do(t, "POST", campaignPath(draft.ID, "/spend"), `{"amount":"1"}`); r.Status != 409 || r.code(t) != "campaign_not_running" {
+		t.Fatalf("spend on a draft = %d %s", r.Status, r.Body)
 	}
 	c := f.activeCampaign(t, "SPEND-1", "1000.00")
 	p := campaignPath(c.ID, "/spend")
 	r := f.do(t, "POST", p, `{"amount":"250.25","note":"Search ads, week 1"}`)
 	a := decode[SpendAnswer](t, r)
-	if r.status != http.StatusCreated || a.Entry.Amount.String() != "250.25" || a.Campaign.Spent.String() != "250.25" ||
+	if r.Status != http.StatusCreated || a.Entry.Amount.String() != "250.25" || a.Campaign.Spent.String() != "250.25" ||
 		a.Campaign.Remaining.String() != "749.75" || len(a.Campaign.RecentSpend) != 1 {
-		t.Fatalf("spend = %d %s", r.status, r.body)
+		t.Fatalf("spend = %d %s", r.Status, r.Body)
 	}
 	for _, tc := range []struct {
 		name, body string
@@ -155,8 +155,8 @@ func TestSpendIsOnlyRecordedEntries(t *testing.T) {
 		{"over_budget_is_409", `{"amount":"749.76"}`, 409, "over_budget"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := f.do(t, "POST", p, tc.body); r.status != tc.status || r.code(t) != tc.code {
-				t.Fatalf("= %d %s, want %d %s", r.status, r.body, tc.status, tc.code)
+			if r := f.do(t, "POST", p, tc.body); r.Status != tc.status || r.code(t) != tc.code {
+				t.Fatalf("= %d %s, want %d %s", r.Status, r.Body, tc.status, tc.code)
 			}
 		})
 	}
@@ -164,24 +164,24 @@ func TestSpendIsOnlyRecordedEntries(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			if r := f.do(t, "POST", p, `{"amount":"10","note":"concurrent"}`); r.status != http.StatusCreated {
-				t.Errorf("concurrent spend = %d %s", r.status, r.body)
+			if r := f.do(t, "POST", p, `{"amount":"10","note":"concurrent"}`); r.Status != http.StatusCreated {
+				t.Errorf("concurrent spend = %d %s", r.Status, r.Body)
 			}
 		})
 	}
 	wg.Wait()
-	if got := f.db.Int(t, `SELECT COUNT(*) FROM campaign_spend WHERE campaign_id = :1`, c.ID); got != 9 {
+	if got := f.DB.Int(t, `SELECT COUNT(*) FROM campaign_spend WHERE campaign_id = :1`, c.ID); got != 9 {
 		t.Fatalf("%d entries, want 9", got)
 	}
-	if got := f.db.Int(t, `SELECT COUNT(*) FROM campaigns WHERE id = :1 AND spent = 330.25 AND spent = (SELECT SUM(amount) FROM campaign_spend WHERE campaign_id = :2)`, c.ID, c.ID); got != 1 {
+	if got := f.DB.Int(t, `SELECT COUNT(*) FROM campaigns WHERE id = :1 AND spent = 330.25 AND spent = (SELECT SUM(amount) FROM campaign_spend WHERE campaign_id = :2)`, c.ID, c.ID); got != 1 {
 		t.Fatal("spent is not the sum of the entries (330.25)")
 	}
-	if got := f.db.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'campaign.spend' AND entity_id = :1`, itoa(c.ID)); got != 9 {
+	if got := f.DB.Int(t, `SELECT COUNT(*) FROM audit_logs WHERE action = 'campaign.spend' AND entity_id = :1`, itoa(c.ID)); got != 9 {
 		t.Fatalf("%d spend audits, want 9", got)
 	}
 	detail := f.do(t, "GET", campaignPath(c.ID, ""), "")
-	if r := f.do(t, "PATCH", campaignPath(c.ID, ""), `{"budget":"330.24"}`, "If-Match", detail.etag); r.status != 409 || r.code(t) != "budget_below_spent" {
-		t.Fatalf("budget below spent = %d %s", r.status, r.body)
+	if r := f.do(t, "PATCH", campaignPath(c.ID, ""), `{"budget":"330.24"}`, "If-Match", detail.ETag); r.Status != 409 || r.code(t) != "budget_below_spent" {
+		t.Fatalf("budget below spent = %d %s", r.Status, r.Body)
 	}
 }
 
@@ -197,7 +197,7 @@ func TestConcurrentSpendNeverPassesTheBudget(t *testing.T) {
 		wg.Go(func() {
 			r := f.do(t, "POST", campaignPath(c.ID, "/spend"), `{"amount":"10.00"}`)
 			mu.Lock()
-			got[r.status]++
+			got[r.Status]++
 			mu.Unlock()
 		})
 	}
@@ -205,7 +205,7 @@ func TestConcurrentSpendNeverPassesTheBudget(t *testing.T) {
 	if got[http.StatusCreated] != 5 || got[http.StatusConflict] != 3 {
 		t.Fatalf("answers %v, want 5 x 201 and 3 x 409", got)
 	}
-	if n := f.db.Int(t, `SELECT COUNT(*) FROM campaigns WHERE id = :1 AND spent = 50`, c.ID); n != 1 {
+	if n := f.DB.Int(t, `SELECT COUNT(*) FROM campaigns WHERE id = :1 AND spent = 50`, c.ID); n != 1 {
 		t.Fatal("spent is not 50.00")
 	}
 }

@@ -24,16 +24,16 @@ func TestListsPageWithConstantStatements(t *testing.T) {
 	for _, base := range []string{"/api/crm/campaigns", "/api/crm/leads"} {
 		small := f.do(t, "GET", base+"?limit=5", "")
 		large := f.do(t, "GET", base+"?limit=100", "")
-		if small.status != 200 || large.status != 200 || small.stmts != 1 || large.stmts != 1 {
-			t.Fatalf("%s: %d/%d in %d and %d statements, want 1", base, small.status, large.status, small.stmts, large.stmts)
+		if small.Status != 200 || large.Status != 200 || small.Statements != 1 || large.Statements != 1 {
+			t.Fatalf("%s: %d/%d in %d and %d statements, want 1", base, small.Status, large.Status, small.Statements, large.Statements)
 		}
 	}
 	walk := func(target string, n func(body response) (int, *string)) int {
 		total, next := 0, ""
 		for {
 			r := f.do(t, "GET", target+next, "")
-			if r.status != http.StatusOK {
-				t.Fatalf("%s%s = %d %s", target, next, r.status, r.body)
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s%s = %d %s", target, next, r.Status, r.Body)
 			}
 			got, cursor := n(r)
 			total += got
@@ -45,7 +45,7 @@ func TestListsPageWithConstantStatements(t *testing.T) {
 	}
 	leads := func(r response) (int, *string) { p := decode[LeadPage](t, r); return len(p.Items), p.NextCursor }
 	campaigns := func(r response) (int, *string) { p := decode[CampaignPage](t, r); return len(p.Items), p.NextCursor }
-	seeded := int(f.db.Int(t, `SELECT COUNT(*) FROM leads`))
+	seeded := int(f.DB.Int(t, `SELECT COUNT(*) FROM leads`))
 	for q, want := range map[string]int{
 		"limit=7":                           seeded,
 		"limit=7&campaign_id=" + itoa(b.ID): 40,
@@ -57,8 +57,8 @@ func TestListsPageWithConstantStatements(t *testing.T) {
 			t.Errorf("leads?%s: %d rows, want %d", q, got, want)
 		}
 	}
-	total := int(f.db.Int(t, `SELECT COUNT(*) FROM campaigns`))
-	for q, want := range map[string]int{"limit=4": total, "limit=4&type=ppc": 30, "limit=4&status=active&type=email": 1 + int(f.db.Int(t,
+	total := int(f.DB.Int(t, `SELECT COUNT(*) FROM campaigns`))
+	for q, want := range map[string]int{"limit=4": total, "limit=4&type=ppc": 30, "limit=4&status=active&type=email": 1 + int(f.DB.Int(t,
 		`SELECT COUNT(*) FROM campaigns WHERE status = 'active' AND campaign_type = 'email' AND code <> 'LIST-A'`))} {
 		if got := walk("/api/crm/campaigns?"+q, campaigns); got != want {
 			t.Errorf("campaigns?%s: %d rows, want %d", q, got, want)
@@ -72,16 +72,16 @@ func TestListsPageWithConstantStatements(t *testing.T) {
 	}
 	for _, q := range []string{"status=won", "min_score=101", "min_score=x", "max_score=-1", "min_score=60&max_score=50",
 		"campaign_id=0", "owner_id=abc", "limit=101", "cursor=bogus"} {
-		if r := f.do(t, "GET", "/api/crm/leads?"+q, ""); r.status != http.StatusBadRequest {
-			t.Errorf("leads?%s = %d, want 400", q, r.status)
+		if r := f.do(t, "GET", "/api/crm/leads?"+q, ""); r.Status != http.StatusBadRequest {
+			t.Errorf("leads?%s = %d, want 400", q, r.Status)
 		}
 	}
 	for _, q := range []string{"status=archived", "type=tv", "limit=0", "cursor=bogus"} {
-		if r := f.do(t, "GET", "/api/crm/campaigns?"+q, ""); r.status != http.StatusBadRequest {
-			t.Errorf("campaigns?%s = %d, want 400", q, r.status)
+		if r := f.do(t, "GET", "/api/crm/campaigns?"+q, ""); r.Status != http.StatusBadRequest {
+			t.Errorf("campaigns?%s = %d, want 400", q, r.Status)
 		}
 	}
-	if r := f.do(t, "GET", campaignPath(999999, "/funnel"), ""); r.status != http.StatusNotFound {
-		t.Errorf("funnel of an unknown campaign = %d", r.status)
+	if r := f.do(t, "GET", campaignPath(999999, "/funnel"), ""); r.Status != http.StatusNotFound {
+		t.Errorf("funnel of an unknown campaign = %d", r.Status)
 	}
 }

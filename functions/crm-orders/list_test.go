@@ -11,40 +11,40 @@ import (
 
 func TestListCostsTheSameStatementsForAnyPageSize(t *testing.T) {
 	f := newFixture(t)
-	support := f.db.As(t, seed.SupportUser)
+	support := f.DB.As(t, seed.SupportUser)
 	for range 110 {
 		f.newOrder(t, Processing, false)
 	}
 	small := f.do(t, "GET", "/api/crm/orders?limit=10", "", support)
 	large := f.do(t, "GET", "/api/crm/orders?limit=100", "", support)
 	var a, b ListPage
-	_ = json.Unmarshal([]byte(small.body), &a)
-	_ = json.Unmarshal([]byte(large.body), &b)
-	if small.status != http.StatusOK || len(a.Items) != 10 || len(b.Items) != 100 {
+	_ = json.Unmarshal([]byte(small.Body), &a)
+	_ = json.Unmarshal([]byte(large.Body), &b)
+	if small.Status != http.StatusOK || len(a.Items) != 10 || len(b.Items) != 100 {
 		t.Fatalf("pages of %d and %d items", len(a.Items), len(b.Items))
 	}
-	if small.stmts != large.stmts || small.stmts != 1 {
-		t.Fatalf("statements: %d for 10 rows, %d for 100; want 1 for both", small.stmts, large.stmts)
+	if small.Statements != large.Statements || small.Statements != 1 {
+		t.Fatalf("statements: %d for 10 rows, %d for 100; want 1 for both", small.Statements, large.Statements)
 	}
-	if r := f.do(t, "GET", "/api/crm/orders?limit=101", "", support); r.status != http.StatusBadRequest {
-		t.Fatalf("limit 101: %d, want 400", r.status)
+	if r := f.do(t, "GET", "/api/crm/orders?limit=101", "", support); r.Status != http.StatusBadRequest {
+		t.Fatalf("limit 101: %d, want 400", r.Status)
 	}
 }
 
 func TestListFiltersAndPages(t *testing.T) {
 	f := newFixture(t)
-	support := f.db.As(t, seed.SupportUser)
+	support := f.DB.As(t, seed.SupportUser)
 	old := f.newOrder(t, Processing, false)
-	f.db.Exec(t, `UPDATE orders SET created_at = :1 WHERE id = :2`, time.Now().UTC().Add(-2*time.Hour).Truncate(time.Millisecond), old.id)
+	f.DB.Exec(t, `UPDATE orders SET created_at = :1 WHERE id = :2`, time.Now().UTC().Add(-2*time.Hour).Truncate(time.Millisecond), old.id)
 	rich := f.newOrder(t, Paid, false)
-	f.db.Exec(t, `UPDATE orders SET total = 60000 WHERE id = :1`, rich.id)
+	f.DB.Exec(t, `UPDATE orders SET total = 60000 WHERE id = :1`, rich.id)
 	ids := func(target string) []int64 {
 		r := f.do(t, "GET", target, "", support)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d %s", target, r.status, r.body)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: %d %s", target, r.Status, r.Body)
 		}
 		var p ListPage
-		_ = json.Unmarshal([]byte(r.body), &p)
+		_ = json.Unmarshal([]byte(r.Body), &p)
 		var out []int64
 		for _, o := range p.Items {
 			out = append(out, o.ID)
@@ -70,7 +70,7 @@ func TestListFiltersAndPages(t *testing.T) {
 		t.Errorf("status=paid %v", s)
 	}
 	// Keyset pages of 1 walk every order once.
-	total := f.db.Int(t, `SELECT COUNT(*) FROM orders`)
+	total := f.DB.Int(t, `SELECT COUNT(*) FROM orders`)
 	seen, cursor := map[int64]bool{}, ""
 	for range total + 1 {
 		target := "/api/crm/orders?limit=1"
@@ -78,7 +78,7 @@ func TestListFiltersAndPages(t *testing.T) {
 			target += "&cursor=" + cursor
 		}
 		var p ListPage
-		_ = json.Unmarshal([]byte(f.do(t, "GET", target, "", support).body), &p)
+		_ = json.Unmarshal([]byte(f.do(t, "GET", target, "", support).Body), &p)
 		for _, o := range p.Items {
 			if seen[o.ID] {
 				t.Fatalf("order %d twice", o.ID)
@@ -94,8 +94,8 @@ func TestListFiltersAndPages(t *testing.T) {
 		t.Fatalf("paged %d orders of %d", len(seen), total)
 	}
 	for _, bad := range []string{"status=lost", "customer_id=x", "from=yesterday", "backlog=yes", "cursor=zzz"} {
-		if r := f.do(t, "GET", "/api/crm/orders?"+bad, "", support); r.status != http.StatusBadRequest {
-			t.Errorf("%s: %d, want 400", bad, r.status)
+		if r := f.do(t, "GET", "/api/crm/orders?"+bad, "", support); r.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, r.Status)
 		}
 	}
 }
@@ -103,17 +103,17 @@ func TestListFiltersAndPages(t *testing.T) {
 func TestDetailHasItemsShipmentAndHistory(t *testing.T) {
 	f := newFixture(t)
 	o := f.newOrder(t, Processing, false)
-	_ = f.do(t, "POST", o.path("/transitions"), `{"to":"shipped","reason":"truck left"}`, f.db.As(t, seed.FulfillmentUser))
-	r := f.do(t, "GET", o.path(""), "", f.db.As(t, seed.SupportUser))
+	_ = f.do(t, "POST", o.path("/transitions"), `{"to":"shipped","reason":"truck left"}`, f.DB.As(t, seed.FulfillmentUser))
+	r := f.do(t, "GET", o.path(""), "", f.DB.As(t, seed.SupportUser))
 	var d Order
-	if err := json.Unmarshal([]byte(r.body), &d); err != nil || r.status != http.StatusOK {
-		t.Fatalf("%d %s", r.status, r.body)
+	if err := json.Unmarshal([]byte(r.Body), &d); err != nil || r.Status != http.StatusOK {
+		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	if len(d.Items) != 1 || d.Shipment == nil || d.Shipment.Status != "shipped" || len(d.Shipment.Events) != 1 ||
-		len(d.History) != 1 || d.History[0].Reason != "truck left" || d.Customer.Email == "" || r.stmts != 4 {
-		t.Fatalf("detail %+v (%d statements)", d, r.stmts)
+		len(d.History) != 1 || d.History[0].Reason != "truck left" || d.Customer.Email == "" || r.Statements != 4 {
+		t.Fatalf("detail %+v (%d statements)", d, r.Statements)
 	}
-	if r := f.do(t, "GET", "/api/crm/orders/999999", "", f.db.As(t, seed.SupportUser)); r.status != http.StatusNotFound {
-		t.Fatalf("missing: %d", r.status)
+	if r := f.do(t, "GET", "/api/crm/orders/999999", "", f.DB.As(t, seed.SupportUser)); r.Status != http.StatusNotFound {
+		t.Fatalf("missing: %d", r.Status)
 	}
 }
