@@ -23,6 +23,7 @@ import (
 	"github.com/octo-drone-shop/serverless/shared/gateway"
 	"github.com/octo-drone-shop/serverless/shared/identity"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/notify/notifytest"
 	"github.com/octo-drone-shop/serverless/shared/security"
 	"github.com/octo-drone-shop/serverless/shared/web"
 )
@@ -91,12 +92,7 @@ func newEnvWith(t testing.TB, opts auth.Options) *env {
 	clk := &clock{t: time.Now()}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mailDir := t.TempDir()
-	mail, err := notify.ConfigFromEnv(func(k string) string {
-		return map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_MAIL_DIR": mailDir}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mail := notifytest.Config(t, mailDir)
 	drainer, err := mail.NewDrainer(store, log)
 	if err != nil {
 		t.Fatal(err)

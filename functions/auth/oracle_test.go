@@ -10,7 +10,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/functions/auth"
 	"github.com/octo-drone-shop/serverless/shared/identity"
-	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/notify/notifytest"
 )
 
 // TestThrottleLocksBeforeItDecides runs a burst of wrong passwords for one (account, address) pair
@@ -21,12 +21,7 @@ import (
 func TestThrottleLocksBeforeItDecides(t *testing.T) {
 	e := newEnv(t)
 	store := e.db.Deferred(t, 8)
-	mail, err := notify.ConfigFromEnv(func(k string) string {
-		return map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_MAIL_DIR": t.TempDir()}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mail := notifytest.Config(t, t.TempDir())
 	keyPEM, _ := identity.GenerateEd25519PEM()
 	key, _ := identity.ParseSigningKeyPEM(keyPEM)
 	issuer, err := identity.NewIssuer(key, identity.IssuerOptions{Issuer: testIssuer, Audience: testAudience})

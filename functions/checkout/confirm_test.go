@@ -13,6 +13,7 @@ import (
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
 	"github.com/octo-drone-shop/serverless/shared/notify"
+	"github.com/octo-drone-shop/serverless/shared/notify/notifytest"
 )
 
 // mailingFixture is the checkout with order confirmations on, delivering into a mail directory at
@@ -21,12 +22,7 @@ func mailingFixture(t *testing.T) (fixture, string) {
 	t.Helper()
 	d := dbtest.Open(t, dbtest.Options{Seed: true})
 	dir := t.TempDir()
-	cfg, err := notify.ConfigFromEnv(func(k string) string {
-		return map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_MAIL_DIR": dir}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := notifytest.Config(t, dir)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	drainer, err := cfg.NewDrainer(d.DB, log)
 	if err != nil {

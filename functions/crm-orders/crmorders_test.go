@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/octo-drone-shop/serverless/shared/db"
+	"github.com/octo-drone-shop/serverless/shared/notify/notifytest"
 
 	"github.com/octo-drone-shop/serverless/shared/dbtest"
-	"github.com/octo-drone-shop/serverless/shared/notify"
 )
 
 type fixture struct{ dbtest.Fixture }
@@ -21,13 +21,7 @@ type fixture struct{ dbtest.Fixture }
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	return fixture{dbtest.OpenFixture(t, func(d *sql.DB, log *slog.Logger) (http.Handler, error) {
-		mail, err := notify.ConfigFromEnv(func(k string) string {
-			return map[string]string{"OCTO_DB_DRIVER": "sqlite", "OCTO_MAIL_DIR": t.TempDir()}[k]
-		})
-		if err != nil {
-			return nil, err
-		}
-		return New(d, log, mail, nil)
+		return New(d, log, notifytest.Config(t, t.TempDir()), nil)
 	})}
 }
 
