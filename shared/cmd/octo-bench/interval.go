@@ -2,7 +2,6 @@ package main
 
 import (
 	"math/rand/v2"
-	"slices"
 	"time"
 )
 
@@ -32,6 +31,5 @@ func ratioInterval(fn, hello []time.Duration) (lo, hi float64) {
 			ratios[i] = float64(percentile(a, 0.5)) / float64(h)
 		}
 	}
-	slices.Sort(ratios)
 	return percentile(ratios, 0.025), percentile(ratios, 0.975)
 }
